@@ -1,0 +1,191 @@
+"""Step 1 of the pipeline: the corpus of articles and their metadata.
+
+A corpus is a folder of UTF-8 text files, one article per file, and one table,
+``metadata.csv``, with one row per article (see ``corpus/README.md``). Loading
+reads both, checks them, and never writes to the folder.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CorpusError
+from .paths import CORPUS_DIR
+
+METADATA_FILE = "metadata.csv"
+#: Columns the metadata table must have, in the order the corpus frame keeps.
+METADATA_COLUMNS = ("doc_id", "file", "title", "date", "source", "url", "lang", "note")
+DATE_FORMAT = "%Y-%m-%d"
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the articles of a corpus folder with their metadata.
+
+    Parameters
+    ----------
+    path
+        The corpus folder, holding ``metadata.csv`` and the text files it
+        names. ``None`` means the project's own ``corpus/`` folder, found from
+        the package's location (not from the current directory).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, sorted by ``doc_id``, with columns ``doc_id``,
+        ``text``, the metadata columns ``file``, ``title``, ``date``
+        (``datetime64``; ``NaT`` where the table leaves it empty), ``source``,
+        ``url``, ``lang``, ``note`` (empty strings where not given), any extra
+        column of the table (as text), and ``n_chars`` (length of ``text``).
+
+        ``text`` is the file decoded as UTF-8 with a leading byte-order mark
+        removed and Windows (``\\r\\n``) or old Mac (``\\r``) line endings turned
+        into ``\\n``; every offset the package reports points into it.
+
+    Raises
+    ------
+    CorpusError
+        Listing every problem found: missing folder or table, missing column,
+        empty or duplicate ``doc_id``, a row whose file is missing, a file path
+        outside the corpus folder, a ``.txt`` file with no row, an unparsable
+        date, a file that is not UTF-8 (with the encoding it looks like), or an
+        empty or whitespace-only text.
+    """
+    folder = Path(path).expanduser().resolve() if path is not None else CORPUS_DIR
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: corpus folder not found")
+    table_path = folder / METADATA_FILE
+    if not table_path.is_file():
+        raise CorpusError(f"{table_path}: metadata table not found (one row per article is required)")
+
+    rows = _read_metadata(table_path)
+    problems: list[str] = []
+    records = []
+    seen: dict[str, int] = {}
+    listed: set[Path] = set()
+    for line_no, row in rows:
+        where = f"{table_path.name}, line {line_no}"
+        doc_id = row["doc_id"].strip()
+        if not doc_id:
+            problems.append(f"{where}: empty doc_id")
+            continue
+        if doc_id in seen:
+            problems.append(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
+            continue
+        seen[doc_id] = line_no
+        file_path, problem = _resolve_file(folder, row["file"].strip(), where)
+        if problem:
+            problems.append(problem)
+            continue
+        listed.add(file_path)
+        date, problem = _parse_date(row["date"].strip(), where)
+        if problem:
+            problems.append(problem)
+        text, problem = _read_text(file_path)
+        if problem:
+            problems.append(problem)
+            continue
+        records.append({**row, "doc_id": doc_id, "text": text, "date": date})
+
+    for orphan in sorted(p for p in folder.rglob("*.txt") if p.resolve() not in listed):
+        problems.append(f"{orphan}: text file has no row in {METADATA_FILE} (add one, or move the file out)")
+
+    if problems:
+        raise CorpusError(problems)
+    if not records:
+        raise CorpusError(f"{table_path}: the metadata table has no article rows")
+
+    frame = pd.DataFrame.from_records(records)
+    extra = [c for c in frame.columns if c not in METADATA_COLUMNS and c != "text"]
+    frame = frame[["doc_id", "text", *METADATA_COLUMNS[1:], *extra]]
+    frame["date"] = pd.to_datetime(frame["date"], format=DATE_FORMAT)
+    frame["n_chars"] = frame["text"].str.len().astype("int64")
+    return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Read the metadata table as text, with the line number of every row."""
+    try:
+        raw = table_path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{table_path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    reader = csv.DictReader(raw.splitlines(), strict=True)
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in METADATA_COLUMNS if c not in header]
+        if missing:
+            raise CorpusError(
+                f"{table_path}: missing column(s) {', '.join(missing)}; "
+                f"required: {', '.join(METADATA_COLUMNS)}"
+            )
+        rows = []
+        for row in reader:
+            if None in row or any(v is None for v in row.values()):
+                raise CorpusError(
+                    f"{table_path}, line {reader.line_num}: wrong number of fields "
+                    f"(expected {len(header)})"
+                )
+            if any(v.strip() for v in row.values()):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise CorpusError(f"{table_path}, line {reader.line_num}: malformed CSV ({exc})") from None
+    return rows
+
+
+def _resolve_file(folder: Path, name: str, where: str) -> tuple[Path, str | None]:
+    """Resolve a ``file`` cell; refuse empty names and paths leaving the folder."""
+    if not name:
+        return folder, f"{where}: empty file name"
+    candidate = (folder / name).resolve()
+    if not candidate.is_relative_to(folder):
+        return candidate, f"{where}: file {name!r} points outside the corpus folder {folder} (refused)"
+    if not candidate.is_file():
+        return candidate, f"{where}: file {name!r} not found in {folder}"
+    return candidate, None
+
+
+def _parse_date(value: str, where: str) -> tuple[str | None, str | None]:
+    """Check an ISO date cell; empty means unknown (``NaT``), never invented."""
+    if not value:
+        return None, None
+    try:
+        pd.to_datetime(value, format=DATE_FORMAT)
+    except (ValueError, OverflowError):
+        return None, f"{where}: unparsable date {value!r} (expected YYYY-MM-DD, or leave it empty)"
+    return value, None
+
+
+def _read_text(file_path: Path) -> tuple[str, str | None]:
+    """Decode an article; strip a UTF-8 BOM and normalise line endings."""
+    data = file_path.read_bytes()
+    for bom, encoding in _BOMS:
+        if data.startswith(bom) and encoding != "utf-8":
+            return "", f"{file_path}: not UTF-8 (starts with a {encoding.upper()} byte-order mark); re-save it as UTF-8"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return "", (
+            f"{file_path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"it looks like {_guess_encoding(data)}; re-save it as UTF-8"
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return "", f"{file_path}: empty text (only whitespace)" if text else f"{file_path}: empty file"
+    return text, None
+
+
+def _guess_encoding(data: bytes) -> str:
+    """Name the single-byte encoding a non-UTF-8 French text most likely uses."""
+    # Bytes 0x80-0x9F are printable punctuation in Windows-1252 (’ « … œ) but
+    # control characters in ISO-8859-1, so their presence tells the two apart.
+    if any(0x80 <= b <= 0x9F for b in data):
+        return "Windows-1252 (cp1252)"
+    return "ISO-8859-1 / Latin-1 (or Windows-1252)"

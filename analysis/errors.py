@@ -1,0 +1,27 @@
+"""The project's own exception types.
+
+Each names the file (and row or entry) at fault and what is wrong, so that bad
+input ends in one readable message rather than a deep traceback.
+"""
+
+from __future__ import annotations
+
+
+class AnalysisError(Exception):
+    """Base class of every error this package raises on bad input."""
+
+
+class CorpusError(AnalysisError):
+    """The corpus folder or its metadata table is not usable.
+
+    ``problems`` lists every problem found (all are reported at once, so a user
+    fixes a corpus in one pass); the message joins them, one per line.
+    """
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class LexiconError(AnalysisError):
+    """A formula lexicon or actor table file is not valid."""

@@ -1,0 +1,239 @@
+"""Last step of the pipeline: charts fit for print, and their export.
+
+Every chart function takes a tidy result frame, draws on a new or given
+matplotlib ``Axes`` and returns the ``Figure``; French terms are shown exactly
+as the frame holds them. :func:`save_figure` writes a figure as PNG (300 dpi)
+and SVG under the output folder, with stable names and no timestamps, so that
+re-running a notebook rewrites identical files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .paths import figures_dir
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Colour-blind-safe pair (Okabe & Ito 2008) for over- and under-use.
+POSITIVE_COLOR = "#0072B2"
+NEGATIVE_COLOR = "#D55E00"
+NEUTRAL_COLOR = "#4D4D4D"
+
+STYLE = {
+    "figure.figsize": (7.0, 4.2),
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "svg.hashsalt": "analysis",  # stable element ids in SVG output
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+}
+
+
+def apply_style() -> None:
+    """Set matplotlib's parameters to the project's print style (:data:`STYLE`)."""
+    plt.rcParams.update(STYLE)
+
+
+apply_style()
+
+
+def save_figure(
+    fig: plt.Figure,
+    name: str,
+    *,
+    formats: Sequence[str] = ("png", "svg"),
+    dpi: int = 300,
+    output_dir: str | Path | None = None,
+) -> list[Path]:
+    """Write a figure under the output folder, one file per format.
+
+    Parameters
+    ----------
+    fig
+        The matplotlib figure.
+    name
+        File stem: lower-case letters, digits, ``-`` and ``_`` (for example
+        ``01_article_lengths``). The same name always gives the same paths.
+    formats
+        Any of ``"png"``, ``"svg"``, ``"pdf"``.
+    dpi
+        Resolution of raster output (PNG); 300 is the usual print minimum.
+    output_dir
+        Folder to write into; default :func:`analysis.paths.figures_dir`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``formats``.
+
+    Notes
+    -----
+    Metadata that would change from run to run (creation dates) is left out,
+    so identical figures give identical files.
+    """
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise ValueError(f"name must be a file stem of a-z, 0-9, '-' and '_' (got {name!r})")
+    if isinstance(formats, str) or not formats:
+        raise ValueError(f"formats must be a non-empty sequence drawn from {FIGURE_FORMATS}")
+    bad = [f for f in formats if f not in FIGURE_FORMATS]
+    if bad:
+        raise ValueError(f"formats must be drawn from {FIGURE_FORMATS} (got {bad})")
+    if not isinstance(dpi, int) or dpi < 72:
+        raise ValueError(f"dpi must be an integer of at least 72 (got {dpi!r})")
+    folder = Path(output_dir) if output_dir is not None else figures_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    metadata = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+    }
+    written = []
+    for fmt in formats:
+        target = folder / f"{name}.{fmt}"
+        fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight")
+        written.append(target)
+    return written
+
+
+def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.Figure, plt.Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
+
+
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str = "term",
+    value: str = "count",
+    title: str,
+    xlabel: str,
+    ax: plt.Axes | None = None,
+    color: str = POSITIVE_COLOR,
+) -> plt.Figure:
+    """Horizontal bars, one per row of ``frame``, first row on top.
+
+    ``label`` names the column shown on the bars' axis (terms as written),
+    ``value`` the bar length. Each bar carries its value at its end.
+    """
+    _require(frame, [label, value])
+    fig, ax = _axes(ax, (6.5, 0.28 * max(len(frame), 4) + 1.2))
+    labels = frame[label].astype(str).tolist()[::-1]
+    values = frame[value].tolist()[::-1]
+    bars = ax.barh(labels, values, color=color)
+    ax.bar_label(bars, fmt=_value_format(values), padding=2, fontsize=8)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.12)
+    return fig
+
+
+def signed_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str = "term",
+    value: str = "score",
+    title: str,
+    xlabel: str,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Horizontal bars around zero: over-use in blue (right), under-use in orange (left)."""
+    _require(frame, [label, value])
+    fig, ax = _axes(ax, (6.5, 0.28 * max(len(frame), 4) + 1.2))
+    labels = frame[label].astype(str).tolist()[::-1]
+    values = frame[value].tolist()[::-1]
+    colors = [POSITIVE_COLOR if v >= 0 else NEGATIVE_COLOR for v in values]
+    bars = ax.barh(labels, values, color=colors)
+    ax.bar_label(bars, fmt=_value_format(values), padding=2, fontsize=8)
+    ax.axvline(0, color=NEUTRAL_COLOR, linewidth=0.8)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.15)
+    return fig
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    colorbar_label: str,
+    ax: plt.Axes | None = None,
+    cmap: str = "Blues",
+    fmt: str = "{:g}",
+) -> plt.Figure:
+    """A labelled heatmap of a wide frame (rows × columns), each cell annotated."""
+    if not isinstance(matrix, pd.DataFrame) or matrix.empty:
+        raise ValueError("matrix must be a non-empty DataFrame")
+    n_rows, n_cols = matrix.shape
+    fig, ax = _axes(ax, (1.2 + 1.1 * n_cols + 2.5, 0.9 + 0.32 * n_rows))
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns], rotation=30, ha="right")
+    ax.set_yticks(range(n_rows), [str(i) for i in matrix.index])
+    top = values.max() if values.size else 0
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = values[i, j]
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="white" if top and v > 0.6 * top else "black")
+    fig.colorbar(image, ax=ax, label=colorbar_label)
+    ax.set_title(title)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return fig
+
+
+def timeline(
+    frame: pd.DataFrame,
+    *,
+    date: str = "date",
+    label: str = "doc_id",
+    title: str,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """One labelled marker per row on a date axis (rows without a date are left out)."""
+    _require(frame, [date, label])
+    dated = frame.dropna(subset=[date]).sort_values([date, label])
+    fig, ax = _axes(ax, (7.0, 1.2 + 0.35 * max(len(dated), 2)))
+    positions = range(len(dated))
+    ax.scatter(dated[date], list(positions), color=POSITIVE_COLOR, zorder=3)
+    for y, (when, text) in enumerate(zip(dated[date], dated[label])):
+        ax.annotate(f"{text} ({when:%d/%m/%Y})", (when, y), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_ylim(-0.7, len(dated) - 0.3)
+    ax.margins(x=0.35)
+    ax.set_title(title)
+    ax.set_xlabel("Date")
+    return fig
+
+
+def _value_format(values: Sequence[float]) -> str:
+    return "%d" if all(float(v).is_integer() for v in values) else "%.2f"
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"frame must be a pandas DataFrame (got {type(frame).__name__})")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame has no column(s) {missing}; columns are {list(frame.columns)}")

@@ -1,0 +1,323 @@
+"""Step 2 of the pipeline: French text into tokens and sentences.
+
+Tokens
+    A token is a run of letters, digits and combining accents, which may hold
+    an inner hyphen (``gagnant-gagnant``, ``cessez-le-feu``, ``Bélarus-Chine``)
+    or an inner apostrophe (``aujourd'hui``, ``presqu'île``, ``Min'er``), or a
+    decimal number (``3,5``). Everything else separates tokens: spaces of every
+    width (including no-break and thin spaces), punctuation, guillemets and
+    quotes, en and em dashes.
+
+Elisions
+    A word starting with one of the clitics of :data:`CLITICS` followed by an
+    apostrophe is split in two: the clitic keeps its apostrophe as a token of
+    its own (``l'``, ``d'``, ``qu'``, ``jusqu'`` ...), the content word comes
+    out alone (``l’Initiative`` → ``l'``, ``initiative``). Clitics are French
+    stop words, so ``stopwords=True`` drops them; with ``lemmatize=True`` they
+    become their full form (``l'`` → ``le``, ``d'`` → ``de``, ``qu'`` →
+    ``que``; ``s'`` → ``se``, although it is ``si`` in ``s'il``). Any other
+    word with an apostrophe stays whole (``aujourd'hui``, ``Min'er``), as do
+    the names of :data:`NON_ELISIONS` (``N'Djamena``).
+
+Normal form
+    Tokens are returned with every apostrophe (’ ʼ ') written ``'``, every
+    hyphen (‐ ‑ -) written ``-``, accents kept, and (by default) in lower case.
+    The offsets ``(start, end)`` point into the original text, so
+    ``text[start:end]`` is what the article says, and ``normalize(text[start:
+    end])`` equals the token when ``lemmatize=False``.
+
+Inverted subjects
+    ``a-t-il``, ``a-t-elle``, ``dit-il`` give the verb and the pronoun as two
+    tokens (``a``, ``il``); the euphonic ``-t-`` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache, partial
+from typing import Callable
+
+from .paths import DATA_DIR
+
+#: Elided words split from the word that follows them.
+CLITICS: dict[str, str] = {
+    "l'": "le",
+    "d'": "de",
+    "qu'": "que",
+    "s'": "se",
+    "n'": "ne",
+    "j'": "je",
+    "m'": "me",
+    "t'": "te",
+    "c'": "ce",
+    "jusqu'": "jusque",
+    "lorsqu'": "lorsque",
+    "puisqu'": "puisque",
+    "quoiqu'": "quoique",
+}
+#: Words that start like an elision but are one name (lower case, ``'``).
+NON_ELISIONS: frozenset[str] = frozenset({"n'djamena"})
+#: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``).
+INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu"})
+
+_APOSTROPHES = "'\u2019\u02bc"
+_HYPHENS = "-\u2010\u2011"
+# One-to-one replacements, so offsets in the translated text are offsets in the original.
+_TRANSLATION = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD_CHAR = rf"[\w{_MARKS}]"
+_CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
+_NON_ELISION_ALT = "|".join(re.escape(w.split("'", 1)[1]) for w in sorted(NON_ELISIONS))
+_TOKEN_RE = re.compile(
+    rf"""
+    (?<!{_WORD_CHAR})                              # start of a word
+    (?:
+        (?i:{_CLITIC_ALT})'(?=[^\W\d_])(?!(?i:{_NON_ELISION_ALT})\b)   # elided clitic
+      | \d+(?:[.,]\d+)+(?!{_WORD_CHAR})            # decimal number
+      | [^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*  # word, inner ' and - allowed
+    )
+    """,
+    re.VERBOSE,
+)
+_INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$", re.IGNORECASE)
+
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”’)\]]*(?=\s|$)|\n[ \t]*\n")
+_OPENERS_RE = re.compile(r"[\s\"«“‘(\[\-–—]*")
+#: Words after which a full stop does not end a sentence (lower case, no dot).
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste",
+        "etc", "cf", "p", "pp", "ex", "av", "apr", "env", "vol", "n", "no", "art", "al",
+        "fig", "éd", "chap", "min", "max", "gal", "gén", "col", "cdt", "lt", "sgt",
+    }
+)
+
+
+def normalize(text: str, *, lowercase: bool = True) -> str:
+    """Write a span in the tokens' normal form.
+
+    NFC composition, apostrophes (’ ʼ) as ``'``, hyphens (‐ ‑) as ``-``, and
+    lower case unless ``lowercase=False``.
+    """
+    text = unicodedata.normalize("NFC", text.translate(_TRANSLATION))
+    return text.lower() if lowercase else text
+
+
+def tokenize(
+    text: str,
+    *,
+    lowercase: bool = True,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = False,
+    offsets: bool = False,
+) -> list[str] | list[tuple[str, int, int]]:
+    """Split a French text into tokens.
+
+    Parameters
+    ----------
+    text
+        The text, as loaded (any apostrophe, quote or space convention).
+    lowercase
+        Lower-case the tokens (accents are always kept).
+    lemmatize
+        Replace each token by its lemma (:func:`lemma`; simplemma's French
+        dictionary, see ``docs/lemmatizer.md``).
+    stopwords
+        ``False`` keeps every token; ``True`` drops the words of
+        :func:`stopword_list`; an iterable of words drops those instead. A
+        token is dropped when its form or its lemma is in the list (compared
+        in lower case).
+    offsets
+        Return ``(token, start, end)`` tuples with offsets into ``text``.
+
+    Returns
+    -------
+    list of str, or list of (str, int, int)
+        The tokens in text order.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    stop = _stop_set(stopwords)
+    spans = _spans(text, lowercase)
+    if lemmatize or stop:
+        kept = []
+        for tok, start, end in spans:
+            lem = lemma(tok) if lemmatize else tok
+            if stop and (tok.lower() in stop or lem.lower() in stop):
+                continue
+            kept.append((lem, start, end))
+        spans = kept
+    if offsets:
+        return spans
+    return [tok for tok, _, _ in spans]
+
+
+def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
+    """Tokens with offsets, in normal form, before lemmas and stop words."""
+    norm = text.translate(_TRANSLATION)
+    spans = []
+    append = spans.append
+    for match in _TOKEN_RE.finditer(norm):
+        tok = match.group()
+        start, end = match.span()
+        if "-" in tok:
+            inverted = _INVERSION_RE.match(tok)
+            if inverted:
+                verb, _, pronoun = inverted.groups()
+                append((_finish(verb, lowercase), start, start + len(verb)))
+                append((_finish(pronoun, lowercase), end - len(pronoun), end))
+                continue
+        append((_finish(tok, lowercase), start, end))
+    return spans
+
+
+def _finish(tok: str, lowercase: bool) -> str:
+    if not tok.isascii():
+        tok = unicodedata.normalize("NFC", tok)
+    return tok.lower() if lowercase else tok
+
+
+def tokenizer(
+    *, lowercase: bool = True, lemmatize: bool = False, stopwords: bool | Iterable[str] = False
+) -> Callable[[str], list[str]]:
+    """Return the tokenizer as a one-argument callable for scikit-learn.
+
+    Use it as ``CountVectorizer(tokenizer=tokenizer(), token_pattern=None,
+    lowercase=False)``. The result pickles (it is a :func:`functools.partial`).
+    """
+    stop = frozenset(_stop_set(stopwords))
+    return partial(tokenize, lowercase=lowercase, lemmatize=lemmatize, stopwords=stop or False)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(token: str) -> str:
+    """Return the French lemma of one token (clitics give their full form).
+
+    Uses simplemma's French dictionary (Barbaresi 2023, *Simplemma*,
+    https://github.com/adbar/simplemma); unknown words come back unchanged.
+    """
+    full = CLITICS.get(token.lower())
+    if full is not None:
+        return full if token.islower() else full.capitalize()
+    if not any(c.isalpha() for c in token):
+        return token
+    import simplemma
+
+    return simplemma.lemmatize(token, lang="fr")
+
+
+@lru_cache(maxsize=1)
+def _project_stopwords() -> frozenset[str]:
+    return _read_word_list(DATA_DIR / "stopwords_project.txt")
+
+
+@lru_cache(maxsize=1)
+def _kept_words() -> frozenset[str]:
+    return _read_word_list(DATA_DIR / "stopwords_keep.txt")
+
+
+def _read_word_list(path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.add(normalize(word))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=8)
+def _stopword_list_cached(extra: frozenset[str]) -> frozenset[str]:
+    from stop_words import get_stop_words
+
+    base = {normalize(w) for w in get_stop_words("french") if not w.endswith(".")}
+    return frozenset((base - _kept_words()) | _project_stopwords() | extra)
+
+
+def stopword_list(*, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Return the French stop words used by ``stopwords=True``.
+
+    The list is the French list of the ``stop-words`` package (a maintained
+    collection), minus the content words it wrongly holds for diplomatic
+    prose (``analysis/data/stopwords_keep.txt``: *état*, *force*, *nouveau*,
+    *personne* ...), plus the project's own list
+    (``analysis/data/stopwords_project.txt``: the clitics, honorifics such as
+    ``M.`` and ``Mme``, forms of *être* and *avoir* missing from the base list).
+
+    Parameters
+    ----------
+    extra
+        More words to treat as stop words (any case, any apostrophe).
+    """
+    if isinstance(extra, str):
+        raise ValueError("extra must be an iterable of words, not a single string")
+    return _stopword_list_cached(frozenset(normalize(w) for w in extra))
+
+
+def _stop_set(stopwords: bool | Iterable[str]) -> frozenset[str]:
+    if stopwords is False or stopwords is None:
+        return frozenset()
+    if stopwords is True:
+        return stopword_list()
+    if isinstance(stopwords, str):
+        raise ValueError("stopwords must be True, False or an iterable of words, not a single string")
+    return frozenset(normalize(w) for w in stopwords)
+
+
+def sentences(text: str) -> list[tuple[str, int, int]]:
+    """Split a French text into sentences, with offsets into ``text``.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quote or
+    bracket after it) followed by a space and a capital, digit, opening quote
+    or dash, at the end of the text, or at a blank line. A full stop does not
+    end a sentence after an abbreviation of :data:`ABBREVIATIONS` (``M.``,
+    ``Mme``, ``etc.``), after a single capital (initials such as ``J. K.``),
+    or inside a number (``3.5``).
+
+    Returns
+    -------
+    list of (str, int, int)
+        ``(sentence, start, end)``, stripped of surrounding whitespace, with
+        ``text[start:end] == sentence``. An empty or blank text gives ``[]``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    result = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        if not match.group().startswith("\n") and not _starts_sentence(text, match):
+            continue
+        _append_sentence(result, text, start, match.end())
+        start = match.end()
+    _append_sentence(result, text, start, len(text))
+    return result
+
+
+def _starts_sentence(text: str, match: re.Match) -> bool:
+    """Whether the text after a terminal mark opens a new sentence."""
+    pos = _OPENERS_RE.match(text, match.end()).end()
+    if pos >= len(text):
+        return True
+    if not (text[pos].isupper() or text[pos].isdigit()):
+        return False
+    return not (match.group() == "." and _is_abbreviation(text, match.start()))
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(rf"({_WORD_CHAR}+)$", text[max(0, dot - 12) : dot])
+    if not word:
+        return False
+    word = word.group(1)
+    if word.lower() in ABBREVIATIONS and (len(word) > 1 or word.isupper()):
+        return True
+    return len(word) == 1 and word.isupper()
+
+
+def _append_sentence(result: list, text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        s = start + lead
+        result.append((stripped, s, s + len(stripped)))
