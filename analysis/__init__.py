@@ -9,19 +9,19 @@ Everything a notebook needs is importable from here: ``from analysis import
 load_corpus, tokenize, ...``.
 """
 
+import types as _types
+
 from .corpus import load_corpus
 from .errors import AnalysisError, CorpusError, LexiconError
 from .paths import CORPUS_DIR, PROJECT_DIR, figures_dir, output_dir
 from .plots import apply_style, bar_chart, heatmap, save_figure, signed_bar_chart, timeline
-from .text import lemma, normalize, sentences, stopword_list, tokenize, tokenizer
+from .text import lemma, normalize, sentences, stopword_list, text_profile, tokenize, tokenizer
 
 # --- counts and statistics (issue 3) ---
 # --- end counts and statistics ---
 
 # --- formulas, segments, concordances, speech (issue 4) ---
 # --- end formulas ---
-
-import types as _types
 
 __all__ = sorted(
     name for name, value in globals().items()

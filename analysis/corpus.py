@@ -168,7 +168,10 @@ def _read_text(file_path: Path) -> tuple[str, str | None]:
     data = file_path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom) and encoding != "utf-8":
-            return "", f"{file_path}: not UTF-8 (starts with a {encoding.upper()} byte-order mark); re-save it as UTF-8"
+            return "", (
+                f"{file_path}: not UTF-8 (starts with a {encoding.upper()} byte-order mark); "
+                "re-save it as UTF-8"
+            )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -213,15 +213,17 @@ def timeline(
     _require(frame, [date, label])
     dated = frame.dropna(subset=[date]).sort_values([date, label])
     fig, ax = _axes(ax, (7.0, 1.2 + 0.35 * max(len(dated), 2)))
-    positions = range(len(dated))
-    ax.scatter(dated[date], list(positions), color=POSITIVE_COLOR, zorder=3)
-    for y, (when, text) in enumerate(zip(dated[date], dated[label])):
-        ax.annotate(f"{text} ({when:%d/%m/%Y})", (when, y), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+    ax.scatter(dated[date], range(len(dated)), color=POSITIVE_COLOR, zorder=3)
+    if len(dated):
+        middle = dated[date].min() + (dated[date].max() - dated[date].min()) / 2
+        for y, (when, text) in enumerate(zip(dated[date], dated[label], strict=True)):
+            right = len(dated) > 1 and when > middle  # labels point inwards, so they stay inside the axes
+            ax.annotate(f"{text} ({when:%d/%m/%Y})", (when, y), xytext=(-7 if right else 7, 0),
+                        textcoords="offset points", va="center", ha="right" if right else "left", fontsize=8)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_ylim(-0.7, len(dated) - 0.3)
-    ax.margins(x=0.35)
+    ax.margins(x=0.08)
     ax.set_title(title)
     ax.set_xlabel("Date")
     return fig

@@ -33,11 +33,14 @@ Inverted subjects
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
-from typing import Callable
+
+import pandas as pd
 
 from .paths import DATA_DIR
 
@@ -57,6 +60,9 @@ CLITICS: dict[str, str] = {
     "puisqu'": "puisque",
     "quoiqu'": "quoique",
 }
+#: Lemmas that override simplemma's, where its convention differs from
+#: Universal Dependencies French (simplemma gives ``ils`` → ``lui``).
+LEMMA_OVERRIDES: dict[str, str] = {"ils": "il", "elles": "elle"}
 #: Words that start like an elision but are one name (lower case, ``'``).
 NON_ELISIONS: frozenset[str] = frozenset({"n'djamena"})
 #: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``).
@@ -83,7 +89,7 @@ _TOKEN_RE = re.compile(
 )
 _INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$", re.IGNORECASE)
 
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”’)\]]*(?=\s|$)|\n[ \t]*\n")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
 _OPENERS_RE = re.compile(r"[\s\"«“‘(\[\-–—]*")
 #: Words after which a full stop does not end a sentence (lower case, no dot).
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -196,9 +202,10 @@ def lemma(token: str) -> str:
     """Return the French lemma of one token (clitics give their full form).
 
     Uses simplemma's French dictionary (Barbaresi 2023, *Simplemma*,
-    https://github.com/adbar/simplemma); unknown words come back unchanged.
+    https://github.com/adbar/simplemma), except for :data:`CLITICS` and
+    :data:`LEMMA_OVERRIDES`; unknown words come back unchanged.
     """
-    full = CLITICS.get(token.lower())
+    full = CLITICS.get(token.lower()) or LEMMA_OVERRIDES.get(token.lower())
     if full is not None:
         return full if token.islower() else full.capitalize()
     if not any(c.isalpha() for c in token):
@@ -321,3 +328,72 @@ def _append_sentence(result: list, text: str, start: int, end: int) -> None:
         lead = len(chunk) - len(chunk.lstrip())
         s = start + lead
         result.append((stripped, s, s + len(stripped)))
+
+
+def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFrame:
+    """Size and vocabulary of each article, and of the whole corpus.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame (:func:`analysis.load_corpus`): ``doc_id`` and ``text``.
+    stopwords
+        Drop stop words before counting (default: count every token).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article in corpus order, then a row ``doc_id="(corpus)"``
+        for all articles together, with columns:
+
+        ``n_sentences``
+            sentences (:func:`sentences`);
+        ``n_tokens``
+            tokens N (:func:`tokenize`, lower-cased);
+        ``n_types``
+            distinct forms V;
+        ``n_lemmas``
+            distinct lemmas;
+        ``n_hapax``
+            forms occurring once, V1;
+        ``ttr``
+            type/token ratio V / N (Templin 1957). It falls as texts grow, so
+            compare it only between texts of similar length;
+        ``guiraud``
+            Guiraud's R = V / √N (Guiraud 1954), less dependent on length;
+        ``hapax_ratio``
+            V1 / V, the share of the vocabulary used once.
+    """
+    if not {"doc_id", "text"} <= set(getattr(corpus, "columns", ())):
+        raise ValueError("corpus must be a DataFrame with columns 'doc_id' and 'text' (see load_corpus)")
+    rows = []
+    total_forms: Counter = Counter()
+    total_lemmas: set[str] = set()
+    total_sentences = 0
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
+        forms = Counter(tokenize(text, stopwords=stopwords))
+        lemmas = {lemma(f) for f in forms}
+        n_sent = len(sentences(text))
+        rows.append(_profile_row(doc_id, n_sent, forms, lemmas))
+        total_forms.update(forms)
+        total_lemmas |= lemmas
+        total_sentences += n_sent
+    rows.append(_profile_row("(corpus)", total_sentences, total_forms, total_lemmas))
+    return pd.DataFrame(rows)
+
+
+def _profile_row(doc_id: str, n_sentences: int, forms: Counter, lemmas: set[str]) -> dict:
+    n_tokens = sum(forms.values())
+    n_types = len(forms)
+    n_hapax = sum(1 for c in forms.values() if c == 1)
+    return {
+        "doc_id": doc_id,
+        "n_sentences": n_sentences,
+        "n_tokens": n_tokens,
+        "n_types": n_types,
+        "n_lemmas": len(lemmas),
+        "n_hapax": n_hapax,
+        "ttr": n_types / n_tokens if n_tokens else float("nan"),
+        "guiraud": n_types / math.sqrt(n_tokens) if n_tokens else float("nan"),
+        "hapax_ratio": n_hapax / n_types if n_types else float("nan"),
+    }

@@ -1,0 +1,202 @@
+"""Tests of analysis.corpus: the shipped corpus and every bad-input case."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import CORPUS_DIR, CorpusError, load_corpus
+
+SEED_DIR = CORPUS_DIR.parent.parent / "shared" / "seed-corpus"
+HEADER = "doc_id,file,title,date,source,url,lang,note\n"
+
+
+def make_corpus(folder: Path, rows: list[str], files: dict[str, bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metadata.csv").write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return folder
+
+
+def row(doc_id: str, file: str, date: str = "2024-07-08") -> str:
+    return f"{doc_id},{file},Titre,{date},,,fr,"
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(p): (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the shipped corpus ---------------------------------------------------------------------------
+
+
+def test_shipped_corpus_rows_columns_and_types():
+    corpus = load_corpus()
+    assert corpus["doc_id"].tolist() == ["000_1c95603a728987f6", "004_d918e8ae575c36dc"]
+    assert corpus.columns.tolist() == [
+        "doc_id", "text", "file", "title", "date", "source", "url", "lang", "note", "n_chars",
+    ]
+    assert pd.api.types.is_datetime64_any_dtype(corpus["date"])
+    assert corpus["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-08-31", "2024-07-08"]
+    assert corpus["n_chars"].tolist() == [2151, 2666]
+    assert corpus["lang"].tolist() == ["fr", "fr"]
+    assert corpus["source"].tolist() == ["", ""]  # not stated in the seed: never invented
+    assert all(corpus["title"].str.len() > 20)
+
+
+def test_shipped_texts_are_the_files_byte_for_byte():
+    corpus = load_corpus()
+    for doc_id, file, text in corpus[["doc_id", "file", "text"]].itertuples(index=False):
+        assert (CORPUS_DIR / file).read_bytes() == text.encode("utf-8")
+        assert file == f"{doc_id}.txt"
+
+
+@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="../shared/seed-corpus not beside the checkout")
+def test_corpus_copies_equal_the_seed():
+    seeds = sorted(SEED_DIR.glob("*.txt"))
+    assert [s.name for s in seeds] == sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
+    for seed in seeds:
+        assert (CORPUS_DIR / seed.name).read_bytes() == seed.read_bytes()
+
+
+def test_default_path_does_not_depend_on_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_corpus()["doc_id"].tolist() == ["000_1c95603a728987f6", "004_d918e8ae575c36dc"]
+
+
+def test_loading_never_writes_to_the_corpus_folder():
+    before = snapshot(CORPUS_DIR)
+    load_corpus()
+    assert snapshot(CORPUS_DIR) == before
+
+
+# --- accepted variations ---------------------------------------------------------------------------
+
+
+def test_bom_and_windows_line_endings_are_handled(tmp_path):
+    folder = make_corpus(
+        tmp_path / "c",
+        [row("b", "b.txt"), row("a", "a.txt")],
+        {"a.txt": "\ufeffL’OCS.\r\nDeux lignes.\r\n".encode(), "b.txt": b"Mac\rstyle"},
+    )
+    corpus = load_corpus(folder)
+    assert corpus["doc_id"].tolist() == ["a", "b"]  # stable order: by doc_id
+    assert corpus["text"].tolist() == ["L’OCS.\nDeux lignes.\n", "Mac\nstyle"]
+    assert corpus["n_chars"].tolist() == [20, 9]
+
+
+def test_empty_date_is_missing_not_invented_and_extra_columns_kept(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "metadata.csv").write_text(
+        "doc_id,file,title,date,source,url,lang,note,speaker_hint\na,sub/a.txt,T,,,,fr,,Wang Yi\n",
+        encoding="utf-8",
+    )
+    (folder / "sub").mkdir()
+    (folder / "sub" / "a.txt").write_text("Texte.", encoding="utf-8")
+    corpus = load_corpus(folder)
+    assert pd.isna(corpus.loc[0, "date"])
+    assert corpus.loc[0, "speaker_hint"] == "Wang Yi"
+    assert corpus.columns[-1] == "n_chars"
+
+
+# --- bad input: one CorpusError naming the file or row and the problem -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "files", "message"),
+    [
+        ([row("a", "a.txt"), row("b", "missing.txt")], {"a.txt": b"ok"},
+         "metadata.csv, line 3: file 'missing.txt' not found"),
+        ([row("a", "a.txt")], {"a.txt": b"ok", "orphan.txt": b"ok"},
+         "orphan.txt: text file has no row in metadata.csv"),
+        ([row("a", "a.txt"), row("a", "b.txt")], {"a.txt": b"ok", "b.txt": b"ok"},
+         "metadata.csv, line 3: duplicate doc_id 'a' (first on line 2)"),
+        ([row("a", "a.txt", date="31/08/2025")], {"a.txt": b"ok"},
+         "metadata.csv, line 2: unparsable date '31/08/2025' (expected YYYY-MM-DD"),
+        ([row("a", "a.txt", date="2025-02-30")], {"a.txt": b"ok"},
+         "unparsable date '2025-02-30'"),
+        ([row("", "a.txt")], {"a.txt": b"ok"}, "metadata.csv, line 2: empty doc_id"),
+        ([row("a", "a.txt")], {"a.txt": "L\u2019OCS".encode("cp1252")},
+         "a.txt: not valid UTF-8 (byte 0x92 at offset 1); it looks like Windows-1252 (cp1252)"),
+        ([row("a", "a.txt")], {"a.txt": "Bélarus".encode("latin-1")},
+         "a.txt: not valid UTF-8 (byte 0xe9 at offset 1); it looks like ISO-8859-1 / Latin-1"),
+        ([row("a", "a.txt")], {"a.txt": "Chine".encode("utf-16")},
+         "a.txt: not UTF-8 (starts with a UTF-16 byte-order mark)"),
+        ([row("a", "a.txt")], {"a.txt": b""}, "a.txt: empty file"),
+        ([row("a", "a.txt")], {"a.txt": " \n\t\u00a0\n".encode()}, "a.txt: empty text (only whitespace)"),
+        ([row("a", "../outside.txt")], {}, "file '../outside.txt' points outside the corpus folder"),
+        ([row("a", "")], {}, "metadata.csv, line 2: empty file name"),
+    ],
+)
+def test_bad_input_raises_corpus_error_naming_file_and_problem(tmp_path, rows, files, message):
+    (tmp_path / "outside.txt").write_text("hors du corpus", encoding="utf-8")
+    folder = make_corpus(tmp_path / "c", rows, files)
+    before = snapshot(folder)
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    assert message in str(info.value)
+    assert snapshot(folder) == before  # nothing lost, nothing written
+
+
+def test_absolute_path_outside_is_refused(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("hors", encoding="utf-8")
+    folder = make_corpus(tmp_path / "c", [row("a", str(outside))], {})
+    with pytest.raises(CorpusError, match="points outside the corpus folder"):
+        load_corpus(folder)
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    folder = make_corpus(
+        tmp_path / "c",
+        [row("a", "missing.txt"), row("b", "b.txt", date="hier")],
+        {"b.txt": b"ok", "orphan.txt": b"ok"},
+    )
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    assert len(info.value.problems) == 3
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-folder", "corpus folder not found"),
+        ("no-table", "metadata.csv: metadata table not found"),
+        ("missing-column", "missing column(s) date"),
+        ("bad-row", "line 2: wrong number of fields"),
+        ("no-rows", "the metadata table has no article rows"),
+    ],
+)
+def test_unusable_folder_or_table(tmp_path, setup, message):
+    folder = tmp_path / "c"
+    if setup != "no-folder":
+        folder.mkdir()
+    if setup == "missing-column":
+        (folder / "metadata.csv").write_text("doc_id,file,title,source,url,lang,note\n", encoding="utf-8")
+    elif setup == "bad-row":
+        (folder / "metadata.csv").write_text(HEADER + "a,a.txt,T\n", encoding="utf-8")
+    elif setup == "no-rows":
+        (folder / "metadata.csv").write_text(HEADER, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_corpus(folder)
+
+
+def test_corpus_error_is_not_a_deep_traceback(tmp_path):
+    folder = make_corpus(tmp_path / "c", [row("a", "a.txt")], {"a.txt": b"\xff\xfe\x00"})
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    assert info.value.__cause__ is None
+    assert str(info.value).startswith(str(folder / "a.txt"))
+
+
+def test_path_may_be_relative_string(tmp_path, monkeypatch):
+    make_corpus(tmp_path / "c", [row("a", "a.txt")], {"a.txt": "Le Bélarus.".encode()})
+    monkeypatch.chdir(tmp_path)
+    assert load_corpus("c")["text"].tolist() == ["Le Bélarus."]
+    assert os.getcwd() == str(tmp_path)

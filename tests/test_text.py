@@ -1,0 +1,278 @@
+"""Tests of analysis.text: the French tokenizer, sentences, lemmas and stop words."""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+
+from analysis import lemma, load_corpus, normalize, sentences, stopword_list, tokenize, tokenizer
+
+QUOTES = set('"«»“”„‹›‘')
+
+
+# --- apostrophes and elisions ----------------------------------------------------------------------
+
+
+def test_straight_and_curly_apostrophes_give_the_same_tokens():
+    straight = "L'Initiative qu'il a lancée n'est pas d'hier, jusqu'à l'OCS."
+    curly = straight.replace("'", "\u2019")
+    expected = ["l'", "initiative", "qu'", "il", "a", "lancée", "n'", "est", "pas", "d'", "hier",
+                "jusqu'", "à", "l'", "ocs"]
+    assert tokenize(straight) == expected
+    assert tokenize(curly) == expected
+    assert tokenize(straight.replace("'", "\u02bc")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l'humanité", ["l'", "humanité"]),
+        ("d’État", ["d'", "état"]),
+        ("qu'aux", ["qu'", "aux"]),
+        ("s’est", ["s'", "est"]),
+        ("n'a", ["n'", "a"]),
+        ("j'ai", ["j'", "ai"]),
+        ("m’a", ["m'", "a"]),
+        ("t'aime", ["t'", "aime"]),
+        ("c’est", ["c'", "est"]),
+        ("jusqu'ici", ["jusqu'", "ici"]),
+        ("lorsqu’il", ["lorsqu'", "il"]),
+        ("puisqu'elle", ["puisqu'", "elle"]),
+        ("L’Initiative", ["l'", "initiative"]),
+    ],
+)
+def test_each_elision_gives_the_clitic_and_the_content_word(text, expected):
+    assert tokenize(text) == expected
+
+
+def test_elided_content_word_comes_out_alone_with_offsets():
+    text = "dans le cadre de l’Initiative La Ceinture"
+    assert tokenize(text, offsets=True)[4:6] == [("l'", 17, 19), ("initiative", 19, 29)]
+    assert text[19:29] == "Initiative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aujourd'hui", ["aujourd'hui"]),
+        ("aujourd’hui", ["aujourd'hui"]),
+        ("presqu'île", ["presqu'île"]),
+        ("Chen Min'er", ["chen", "min'er"]),
+        ("Chen Min’er", ["chen", "min'er"]),
+        ("quelqu'un", ["quelqu'un"]),
+        ("N'Djamena", ["n'djamena"]),
+        ("d'aujourd'hui", ["d'", "aujourd'hui"]),
+    ],
+)
+def test_apostrophes_that_are_not_elisions_stay_whole(text, expected):
+    assert tokenize(text) == expected
+
+
+def test_clitic_lemmas_are_their_full_forms():
+    assert tokenize("l'OCS d’État qu'il s'est", lemmatize=True) == ["le", "ocs", "de", "état", "que", "il",
+                                                                     "se", "être"]
+
+
+# --- hyphens, quotes, numbers, spaces ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word", ["gagnant-gagnant", "cessez-le-feu", "non-extension", "non-escalade", "bélarus-chine"]
+)
+def test_hyphenated_compounds_stay_one_token(word):
+    assert tokenize(f"une {word} ici") == ["une", word, "ici"]
+
+
+def test_compound_offsets_and_case_kept_when_asked():
+    assert tokenize("relations Bélarus-Chine", lowercase=False, offsets=True) == [
+        ("relations", 0, 9), ("Bélarus-Chine", 10, 23)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a-t-il ajouté", [("a", 0, 1), ("il", 4, 6), ("ajouté", 7, 13)]),
+        ("a-t-elle dit", [("a", 0, 1), ("elle", 4, 8), ("dit", 9, 12)]),
+        ("dit-il", [("dit", 0, 3), ("il", 4, 6)]),
+        ("va-t-on", [("va", 0, 2), ("on", 5, 7)]),
+    ],
+)
+def test_inverted_subjects_leave_no_t(text, expected):
+    assert tokenize(text, offsets=True) == expected
+
+
+def test_rendez_vous_is_not_an_inversion():
+    assert tokenize("un rendez-vous") == ["un", "rendez-vous"]
+
+
+def test_guillemets_and_quotes_are_never_part_of_a_token():
+    text = "« la Ceinture et la Route » \"Ceinture et Route\" ‘Sud global’ “multilatéralisme” 'OCS'"
+    assert tokenize(text) == ["la", "ceinture", "et", "la", "route", "ceinture", "et", "route", "sud",
+                              "global", "multilatéralisme", "ocs"]
+
+
+def test_accents_are_kept_and_case_folds_only_when_asked():
+    assert tokenize("Ère ÉTAT Biélorussie œuvre") == ["ère", "état", "biélorussie", "œuvre"]
+    assert tokenize("Ère ÉTAT", lowercase=False) == ["Ère", "ÉTAT"]
+
+
+def test_decomposed_accents_are_one_token_in_composed_form():
+    decomposed = "Be\u0301larus"
+    assert tokenize(decomposed, offsets=True) == [("bélarus", 0, 8)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le 80e anniversaire", ["le", "80e", "anniversaire"]),
+        ("sommet 2025 de", ["sommet", "2025", "de"]),
+        ("3,5 % et 1.5", ["3,5", "et", "1.5"]),
+        ("le 8 juillet 2024, à", ["le", "8", "juillet", "2024", "à"]),
+    ],
+)
+def test_numbers_and_ordinals_are_tokens(text, expected):
+    assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u2007", "\t", "\n"])
+def test_non_breaking_and_thin_spaces_separate_tokens(space):
+    assert tokenize(f"partenaire{space}stratégique{space}:") == ["partenaire", "stratégique"]
+
+
+def test_empty_and_punctuation_only_texts_give_no_tokens():
+    assert tokenize("") == []
+    assert tokenize(" « … » — ; ", offsets=True) == []
+    assert sentences("") == []
+    assert sentences("  \n ") == []
+
+
+def test_tokenize_rejects_non_text():
+    with pytest.raises(TypeError, match="text must be a str"):
+        tokenize(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="stopwords must be True, False or an iterable"):
+        tokenize("la paix", stopwords="la")
+
+
+# --- lemmas and stop words -------------------------------------------------------------------------
+
+
+def test_lemmatize_gives_dictionary_forms():
+    assert tokenize("Les relations se sont renforcées, ont-ils souligné", lemmatize=True) == [
+        "le", "relation", "se", "être", "renforcer", "avoir", "il", "souligner"
+    ]
+    assert lemma("initiatives") == "initiative"
+    assert lemma("2025") == "2025"
+
+
+def test_stopwords_drop_function_words_clitics_and_honorifics():
+    text = "M. Xi a déclaré que l'humanité est à la croisée des chemins. Mme Li"
+    assert tokenize(text, stopwords=True) == ["xi", "déclaré", "humanité", "croisée", "chemins", "li"]
+
+
+def test_stopword_list_keeps_diplomatic_content_words_and_is_extensible():
+    words = stopword_list()
+    assert {"le", "de", "l'", "qu'", "m", "mme", "a", "été"} <= words
+    assert not {"état", "force", "nouveau", "personne"} & words
+    assert "chine" in stopword_list(extra=["Chine"])
+    assert "chine" not in words
+    with pytest.raises(ValueError, match="extra must be an iterable"):
+        stopword_list(extra="chine")
+
+
+def test_custom_stopword_iterable_and_lemma_filtering():
+    assert tokenize("La Chine et le Bélarus", stopwords=["la", "Bélarus"]) == ["chine", "et", "le"]
+    # with lemmas, a token goes when its form or its lemma is a stop word ("sont" → "être")
+    assert tokenize("ils sont partenaires", lemmatize=True, stopwords=True) == ["partenaire"]
+
+
+# --- scikit-learn ---------------------------------------------------------------------------------
+
+
+def test_tokenizer_plugs_into_countvectorizer_and_pickles():
+    vectorizer = CountVectorizer(tokenizer=tokenizer(), token_pattern=None, lowercase=False)
+    matrix = vectorizer.fit_transform(["L’OCS et l'OCS", "coopération gagnant-gagnant"])
+    vocab = vectorizer.get_feature_names_out().tolist()
+    assert vocab == ["coopération", "et", "gagnant-gagnant", "l'", "ocs"]
+    assert matrix.toarray().tolist() == [[0, 1, 0, 2, 2], [1, 0, 1, 0, 0]]
+    restored = pickle.loads(pickle.dumps(tokenizer(lemmatize=True, stopwords=True)))
+    assert restored("Les relations de l'OCS") == ["relation", "ocs"]
+
+
+# --- sentences ------------------------------------------------------------------------------------
+
+
+def test_sentences_with_offsets_do_not_break_on_abbreviations_initials_or_decimals():
+    text = ("M. Xi a reçu Mme Li, etc. et le Dr Wang. Le taux est de 3.5 pour cent. "
+            "J. K. Rowling l'a dit ! « Pourquoi ? » a-t-il demandé. Fin")
+    result = sentences(text)
+    assert [s for s, _, _ in result] == [
+        "M. Xi a reçu Mme Li, etc. et le Dr Wang.",
+        "Le taux est de 3.5 pour cent.",
+        "J. K. Rowling l'a dit !",
+        "« Pourquoi ? » a-t-il demandé.",
+        "Fin",
+    ]
+    for sentence, start, end in result:
+        assert text[start:end] == sentence
+
+
+def test_sentences_break_at_blank_lines_and_keep_quotes_with_their_sentence():
+    text = "Titre sans point\n\nIl a dit : « Oui. » Puis il est parti."
+    assert sentences(text) == [
+        ("Titre sans point", 0, 16),
+        ("Il a dit : « Oui. »", 18, 37),
+        ("Puis il est parti.", 38, 56),
+    ]
+
+
+def test_seed_article_sentences():
+    text = load_corpus().set_index("doc_id").loc["000_1c95603a728987f6", "text"]
+    result = sentences(text)
+    assert len(result) == 9
+    assert result[1][0].startswith("M. Xi a fait ces remarques")
+    assert result[-1][0] == (
+        "De hauts responsables chinois, dont Cai Qi, Wang Yi et Chen Min'er, ont assisté à la rencontre."
+    )
+
+
+# --- properties over arbitrary Unicode --------------------------------------------------------------
+
+FRENCHISH = st.text(
+    alphabet=st.sampled_from(
+        list("aeéèêiïlnqudsjmtcrLDQSÉ'’ʼ-‐‑–« »\"“”‘.,;:!?0123456789 \u00a0\u202f\n\u0301")
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), FRENCHISH), st.booleans())
+def test_tokenizer_properties_hold_on_any_text(text, lowercase):
+    spans = tokenize(text, lowercase=lowercase, offsets=True)
+    assert [t for t, _, _ in spans] == tokenize(text, lowercase=lowercase)
+    previous_end = 0
+    for token, start, end in spans:
+        assert token
+        assert not re.search(r"\s", token)
+        assert not QUOTES & set(token)
+        assert not token.startswith("'")
+        assert previous_end <= start < end <= len(text)
+        previous_end = end
+        assert normalize(text[start:end], lowercase=lowercase) == token
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=80), FRENCHISH))
+def test_sentence_properties_hold_on_any_text(text):
+    previous_end = 0
+    for sentence, start, end in sentences(text):
+        assert sentence and sentence == sentence.strip()
+        assert text[start:end] == sentence
+        assert previous_end <= start
+        previous_end = end
