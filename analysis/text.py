@@ -68,25 +68,17 @@ NON_ELISIONS: frozenset[str] = frozenset({"n'djamena"})
 #: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``).
 INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu"})
 
-_APOSTROPHES = "'\u2019\u02bc"
-_HYPHENS = "-\u2010\u2011"
-# One-to-one replacements, so offsets in the translated text are offsets in the original.
+# One-to-one replacements, so offsets in the unified text are offsets in the original.
 _TRANSLATION = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}]"
-_CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
-_NON_ELISION_ALT = "|".join(re.escape(w.split("'", 1)[1]) for w in sorted(NON_ELISIONS))
+# A word may hold inner apostrophes and hyphens; elisions and inversions are
+# split off afterwards (rarer, so cheaper than alternatives tried at every word).
 _TOKEN_RE = re.compile(
-    rf"""
-    (?<!{_WORD_CHAR})                              # start of a word
-    (?:
-        (?i:{_CLITIC_ALT})'(?=[^\W\d_])(?!(?i:{_NON_ELISION_ALT})\b)   # elided clitic
-      | \d+(?:[.,]\d+)+(?!{_WORD_CHAR})            # decimal number
-      | [^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*  # word, inner ' and - allowed
-    )
-    """,
-    re.VERBOSE,
+    rf"(?<!{_WORD_CHAR})(?:\d+(?:[.,]\d+)+(?!{_WORD_CHAR})|[^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*)"
 )
+_CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
+_ELISION_RE = re.compile(rf"(?:{_CLITIC_ALT})'(?=[^\W\d_])", re.IGNORECASE)
 _INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$", re.IGNORECASE)
 
 _SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
@@ -107,8 +99,8 @@ def normalize(text: str, *, lowercase: bool = True) -> str:
     NFC composition, apostrophes (’ ʼ) as ``'``, hyphens (‐ ‑) as ``-``, and
     lower case unless ``lowercase=False``.
     """
-    text = unicodedata.normalize("NFC", text.translate(_TRANSLATION))
-    return text.lower() if lowercase else text
+    text = _unify_marks(text)
+    return unicodedata.normalize("NFC", text.lower() if lowercase else text)
 
 
 def tokenize(
@@ -146,6 +138,8 @@ def tokenize(
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     stop = _stop_set(stopwords)
+    if not (offsets or lemmatize or stop):
+        return _forms(text, lowercase)
     spans = _spans(text, lowercase)
     if lemmatize or stop:
         kept = []
@@ -160,27 +154,76 @@ def tokenize(
     return [tok for tok, _, _ in spans]
 
 
+def _unify_marks(text: str) -> str:
+    """Write every apostrophe as ``'`` and every hyphen as ``-`` (one character for one)."""
+    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2010", "-").replace("\u2011", "-")
+
+
+def _prepare(text: str, lowercase: bool) -> tuple[str, bool, bool]:
+    """Unify marks and lower-case the whole text when that keeps every offset.
+
+    Lower-casing the text at once is much faster than token by token; it is
+    exact unless a character changes length (İ) or its case depends on context
+    (Σ), in which case tokens are lower-cased one by one (``lower_each``).
+    """
+    norm = _unify_marks(text)
+    lower_each = False
+    if lowercase:
+        lowered = norm.lower()
+        if len(lowered) == len(norm) and "\u03a3" not in norm:
+            norm = lowered
+        else:
+            lower_each = True
+    return norm, lower_each, not unicodedata.is_normalized("NFC", norm)
+
+
+def _forms(text: str, lowercase: bool) -> list[str]:
+    """Tokens without offsets: the fast path of :func:`tokenize`."""
+    norm, lower_each, compose = _prepare(text, lowercase)
+    forms = []
+    for tok in _TOKEN_RE.findall(norm):
+        if "'" in tok or "-" in tok:
+            forms.extend(part for part, _, _ in _split_word(tok))
+        else:
+            forms.append(tok)
+    if lower_each or compose:
+        forms = [_finish(tok, lower_each, compose) for tok in forms]
+    return forms
+
+
 def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
     """Tokens with offsets, in normal form, before lemmas and stop words."""
-    norm = text.translate(_TRANSLATION)
+    norm, lower_each, compose = _prepare(text, lowercase)
     spans = []
-    append = spans.append
     for match in _TOKEN_RE.finditer(norm):
         tok = match.group()
-        start, end = match.span()
-        if "-" in tok:
-            inverted = _INVERSION_RE.match(tok)
-            if inverted:
-                verb, _, pronoun = inverted.groups()
-                append((_finish(verb, lowercase), start, start + len(verb)))
-                append((_finish(pronoun, lowercase), end - len(pronoun), end))
-                continue
-        append((_finish(tok, lowercase), start, end))
+        start = match.start()
+        if "'" in tok or "-" in tok:
+            spans.extend((part, start + a, start + b) for part, a, b in _split_word(tok))
+        else:
+            spans.append((tok, start, match.end()))
+    if lower_each or compose:
+        spans = [(_finish(tok, lower_each, compose), a, b) for tok, a, b in spans]
     return spans
 
 
-def _finish(tok: str, lowercase: bool) -> str:
-    if not tok.isascii():
+@lru_cache(maxsize=100_000)
+def _split_word(tok: str) -> tuple[tuple[str, int, int], ...]:
+    """Split an elided clitic and an inverted pronoun off one word, with relative offsets."""
+    elided = _ELISION_RE.match(tok)
+    if elided and tok.lower() not in NON_ELISIONS:
+        cut = elided.end()
+        rest = _split_word(tok[cut:])
+        return ((tok[:cut], 0, cut), *((part, a + cut, b + cut) for part, a, b in rest))
+    inverted = _INVERSION_RE.match(tok)
+    if inverted:
+        verb, _, pronoun = inverted.groups()
+        return ((verb, 0, len(verb)), (pronoun, len(tok) - len(pronoun), len(tok)))
+    return ((tok, 0, len(tok)),)
+
+
+def _finish(tok: str, lowercase: bool, compose: bool) -> str:
+    if compose:
         tok = unicodedata.normalize("NFC", tok)
     return tok.lower() if lowercase else tok
 
