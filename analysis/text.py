@@ -12,12 +12,13 @@ Elisions
     A word starting with one of the clitics of :data:`CLITICS` followed by an
     apostrophe is split in two: the clitic keeps its apostrophe as a token of
     its own (``l'``, ``d'``, ``qu'``, ``jusqu'`` ...), the content word comes
-    out alone (``l’Initiative`` → ``l'``, ``initiative``). Clitics are French
-    stop words, so ``stopwords=True`` drops them; with ``lemmatize=True`` they
-    become their full form (``l'`` → ``le``, ``d'`` → ``de``, ``qu'`` →
-    ``que``; ``s'`` → ``se``, although it is ``si`` in ``s'il``). Any other
-    word with an apostrophe stays whole (``aujourd'hui``, ``Min'er``), as do
-    the names of :data:`NON_ELISIONS` (``N'Djamena``).
+    out alone (``l’Initiative`` → ``l'``, ``initiative``). French elides only
+    before a vowel or a mute *h*, so ``N'Djamena`` and ``M'Bappé`` stay whole.
+    Clitics are French stop words, so ``stopwords=True`` drops them; with
+    ``lemmatize=True`` they become their full form in lower case (``l'`` →
+    ``le``, ``d'`` → ``de``, ``qu'`` → ``que``; ``s'`` → ``se``, although it
+    is ``si`` in ``s'il``). Any other word with an apostrophe stays whole
+    (``aujourd'hui``, ``presqu'île``, ``Min'er``).
 
 Normal form
     Tokens are returned with every apostrophe (’ ʼ ') written ``'``, every
@@ -27,8 +28,14 @@ Normal form
     end])`` equals the token when ``lemmatize=False``.
 
 Inverted subjects
-    ``a-t-il``, ``a-t-elle``, ``dit-il`` give the verb and the pronoun as two
-    tokens (``a``, ``il``); the euphonic ``-t-`` is dropped.
+    ``a-t-il``, ``a-t-elle``, ``dit-il``, ``est-ce`` give the verb and the
+    pronoun as two tokens (``a``, ``il``); the euphonic ``-t-`` is dropped.
+    ``-nous`` and ``-vous`` are not split (``rendez-vous``), nor are the names
+    of :data:`NON_INVERSIONS` (``Kim Jong-il``).
+
+Known limits
+    Numbers written with a space as thousands separator (``1 000``) give two
+    tokens, since a token never holds a space.
 """
 
 from __future__ import annotations
@@ -60,13 +67,19 @@ CLITICS: dict[str, str] = {
     "puisqu'": "puisque",
     "quoiqu'": "quoique",
 }
-#: Lemmas that override simplemma's, where its convention differs from
-#: Universal Dependencies French (simplemma gives ``ils`` → ``lui``).
-LEMMA_OVERRIDES: dict[str, str] = {"ils": "il", "elles": "elle"}
-#: Words that start like an elision but are one name (lower case, ``'``).
-NON_ELISIONS: frozenset[str] = frozenset({"n'djamena"})
-#: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``).
-INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu"})
+#: Lemmas that override simplemma's (keys in lower case): subject pronouns,
+#: where simplemma gives ``il`` / ``ils`` → ``lui``, and the honorifics, which
+#: the tokenizer reads without their full stop (``M.`` → ``m``, not *mètre*).
+LEMMA_OVERRIDES: dict[str, str] = {
+    "il": "il", "ils": "il", "elle": "elle", "elles": "elle",
+    "m": "monsieur", "mm": "monsieur", "mme": "madame", "mmes": "madame", "mlle": "mademoiselle",
+}
+#: Hyphenated names that end like an inverted verb but are one word (lower case).
+NON_INVERSIONS: frozenset[str] = frozenset({"jong-il", "sung-il"})
+#: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``, ``est-ce``).
+INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu", "ce"})
+# French elides only before a vowel or a mute h: ``M'Bappé``, ``N'Djamena`` are names.
+_ELISION_NEXT = "aeiouyhàâäéèêëîïôöùûüÿœæ"
 
 # One-to-one replacements, so offsets in the unified text are offsets in the original.
 _TRANSLATION = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
@@ -78,7 +91,7 @@ _TOKEN_RE = re.compile(
     rf"(?<!{_WORD_CHAR})(?:\d+(?:[.,]\d+)+(?!{_WORD_CHAR})|[^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*)"
 )
 _CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
-_ELISION_RE = re.compile(rf"(?:{_CLITIC_ALT})'(?=[^\W\d_])", re.IGNORECASE)
+_ELISION_RE = re.compile(rf"(?:{_CLITIC_ALT})'(?=[{_ELISION_NEXT}])", re.IGNORECASE)
 _INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$", re.IGNORECASE)
 
 _SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
@@ -211,12 +224,12 @@ def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
 def _split_word(tok: str) -> tuple[tuple[str, int, int], ...]:
     """Split an elided clitic and an inverted pronoun off one word, with relative offsets."""
     elided = _ELISION_RE.match(tok)
-    if elided and tok.lower() not in NON_ELISIONS:
+    if elided:
         cut = elided.end()
         rest = _split_word(tok[cut:])
         return ((tok[:cut], 0, cut), *((part, a + cut, b + cut) for part, a, b in rest))
     inverted = _INVERSION_RE.match(tok)
-    if inverted:
+    if inverted and tok.lower() not in NON_INVERSIONS:
         verb, _, pronoun = inverted.groups()
         return ((verb, 0, len(verb)), (pronoun, len(tok) - len(pronoun), len(tok)))
     return ((tok, 0, len(tok)),)
@@ -250,7 +263,7 @@ def lemma(token: str) -> str:
     """
     full = CLITICS.get(token.lower()) or LEMMA_OVERRIDES.get(token.lower())
     if full is not None:
-        return full if token.islower() else full.capitalize()
+        return full
     if not any(c.isalpha() for c in token):
         return token
     import simplemma

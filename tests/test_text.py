@@ -66,6 +66,7 @@ def test_elided_content_word_comes_out_alone_with_offsets():
         ("Chen Min’er", ["chen", "min'er"]),
         ("quelqu'un", ["quelqu'un"]),
         ("N'Djamena", ["n'djamena"]),
+        ("Kylian M’Bappé", ["kylian", "m'bappé"]),
         ("d'aujourd'hui", ["d'", "aujourd'hui"]),
     ],
 )
@@ -76,6 +77,17 @@ def test_apostrophes_that_are_not_elisions_stay_whole(text, expected):
 def test_clitic_lemmas_are_their_full_forms():
     assert tokenize("l'OCS d’État qu'il s'est", lemmatize=True) == ["le", "ocs", "de", "état", "que", "il",
                                                                      "se", "être"]
+    assert tokenize("L'OCS D'ailleurs Ils", lowercase=False, lemmatize=True) == ["le", "OCS", "de",
+                                                                                  "ailleurs", "il"]
+
+
+def test_elision_only_before_a_vowel_or_mute_h():
+    assert tokenize("l'humanité l’Yonne l'ONU d’Ukraine") == ["l'", "humanité", "l'", "yonne", "l'", "onu",
+                                                             "d'", "ukraine"]
+
+
+def test_honorifics_lemmatize_to_the_title_not_a_unit():
+    assert tokenize("M. Xi et Mme Li", lemmatize=True) == ["monsieur", "xi", "et", "madame", "li"]
 
 
 # --- hyphens, quotes, numbers, spaces ---------------------------------------------------------------
@@ -101,14 +113,15 @@ def test_compound_offsets_and_case_kept_when_asked():
         ("a-t-elle dit", [("a", 0, 1), ("elle", 4, 8), ("dit", 9, 12)]),
         ("dit-il", [("dit", 0, 3), ("il", 4, 6)]),
         ("va-t-on", [("va", 0, 2), ("on", 5, 7)]),
+        ("est-ce", [("est", 0, 3), ("ce", 4, 6)]),
     ],
 )
 def test_inverted_subjects_leave_no_t(text, expected):
     assert tokenize(text, offsets=True) == expected
 
 
-def test_rendez_vous_is_not_an_inversion():
-    assert tokenize("un rendez-vous") == ["un", "rendez-vous"]
+def test_compounds_and_names_that_are_not_inversions():
+    assert tokenize("un rendez-vous, Kim Jong-il") == ["un", "rendez-vous", "kim", "jong-il"]
 
 
 def test_guillemets_and_quotes_are_never_part_of_a_token():
