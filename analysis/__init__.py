@@ -18,6 +18,17 @@ from .plots import apply_style, bar_chart, heatmap, save_figure, signed_bar_char
 from .text import lemma, normalize, sentences, stopword_list, text_profile, tokenize, tokenizer
 
 # --- counts and statistics (issue 3) ---
+from .counts import term_frequencies, term_matrix
+from .statistics import (
+    chi_squared,
+    keyness,
+    lafon_specificity,
+    log_likelihood,
+    log_ratio,
+    select_documents,
+    specificities,
+    tfidf_keywords,
+)
 # --- end counts and statistics ---
 
 # --- formulas, segments, concordances, speech (issue 4) ---

@@ -1,0 +1,273 @@
+"""Step 3 of the pipeline: counting terms in documents and groups of documents.
+
+Counting goes through scikit-learn's ``CountVectorizer`` with the project's
+tokenizer (:func:`analysis.text.tokenizer`), once per corpus; group totals are
+sums of rows of that sparse matrix, never a second tokenization.
+
+Terms
+    A term is a token or an n-gram of consecutive tokens joined by one space
+    (``véritable multilatéralisme``). N-grams run over every token of the text,
+    stop words included, and do not cross documents.
+
+Stop words
+    ``stopwords=True`` hides the terms that begin or end with a stop word of
+    :func:`analysis.text.stopword_list` (for single tokens: the stop words
+    themselves), so ``ceinture et la route`` is kept as a 4-gram while ``et
+    la`` is not. The test on a word is the tokenizer's: its form is in the
+    list, or (with ``lemmatize=True``) its lemma is.
+
+Token totals
+    Sizes (of a document, a group, a corpus) count every token, stop words
+    included, as textometry software does (Lebart & Salem 1994, *Statistique
+    textuelle*, ch. 2). Hiding stop words removes rows, never changes a size.
+
+Lemmas
+    With ``lemmatize=True``, the forms are counted first and their columns are
+    then summed into lemma columns (:func:`analysis.text.lemma` is the same
+    function the tokenizer applies token by token, so the counts are the
+    tokenizer's; lemmatizing each distinct form once is just faster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+
+from .text import lemma, normalize, stopword_list, tokenizer
+
+#: Rates are given per this many tokens.
+RATE_BASE = 10_000
+#: The derived grouping column accepted by ``by`` when the corpus has a ``date``.
+YEAR = "year"
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Counts of terms (columns) in documents (rows).
+
+    Attributes
+    ----------
+    counts
+        ``scipy.sparse.csr_matrix`` of int64, documents × terms.
+    terms
+        The terms, in column order (sorted).
+    tokens
+        Number of tokens of each document, stop words included.
+    """
+
+    counts: sp.csr_matrix
+    terms: np.ndarray
+    tokens: np.ndarray
+
+
+def term_matrix(
+    texts: Iterable[str],
+    *,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = True,
+    ngram_range: tuple[int, int] = (1, 1),
+) -> TermMatrix:
+    """Count the terms of each text (the building block of every count table).
+
+    Parameters
+    ----------
+    texts
+        The documents.
+    lemmatize, stopwords, ngram_range
+        As in :func:`term_frequencies`.
+
+    Returns
+    -------
+    TermMatrix
+        Sparse documents × terms counts, the sorted terms and every document's
+        token total (all tokens, stop words included).
+    """
+    texts = list(texts)
+    _check_options(lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    low, high = ngram_range
+    vectorizer = CountVectorizer(
+        tokenizer=tokenizer(), token_pattern=None, lowercase=False,
+        ngram_range=(1, high), dtype=np.int64,
+    )
+    try:
+        counts = vectorizer.fit_transform(texts).tocsc()
+    except ValueError:  # no token at all (sklearn's "empty vocabulary")
+        return TermMatrix(sp.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object),
+                          np.zeros(len(texts), dtype=np.int64))
+    terms = vectorizer.get_feature_names_out().astype(object)
+    words = [term.split(" ") for term in terms]
+    sizes = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    tokens = np.asarray(counts[:, sizes == 1].sum(axis=1)).ravel().astype(np.int64)
+
+    keep = sizes >= low
+    stop = _stop_set(stopwords)
+    if stop:
+        edges = {x for ws in words for x in (ws[0], ws[-1])}
+        is_stop = {w: w in stop or (lemmatize and lemma(w).lower() in stop) for w in edges}
+        keep &= np.fromiter((not (is_stop[ws[0]] or is_stop[ws[-1]]) for ws in words), dtype=bool,
+                            count=len(words))
+    counts, terms, words = counts[:, keep], terms[keep], [w for w, k in zip(words, keep, strict=True) if k]
+
+    if lemmatize:
+        lemma_terms = np.array([" ".join(lemma(w) for w in ws) for ws in words], dtype=object)
+        terms, column = np.unique(lemma_terms, return_inverse=True)
+        merge = sp.csr_matrix(
+            (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
+            shape=(len(column), len(terms)),
+        )
+        counts = counts @ merge
+    return TermMatrix(sp.csr_matrix(counts), np.asarray(terms, dtype=object), tokens)
+
+
+def term_frequencies(
+    corpus: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = True,
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Count every term of the corpus, in the whole corpus or per group.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame (:func:`analysis.load_corpus`), with a ``text`` column.
+    by
+        ``None`` for the whole corpus; a column name (``"doc_id"``,
+        ``"source"`` ...) or a list of names for one table per group. ``"year"``
+        is derived from ``date`` when the corpus has no ``year`` column.
+        Documents whose group value is missing form their own group.
+    lemmatize
+        Count lemmas instead of word forms (:func:`analysis.text.lemma`).
+    stopwords
+        ``True`` hides the terms that begin or end with a French stop word;
+        ``False`` keeps every term; an iterable of words uses those instead.
+    ngram_range
+        ``(min_n, max_n)``: the lengths of the terms, in tokens.
+    min_count
+        Keep the rows whose ``count`` is at least this.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` column(s), then ``term``, ``count`` (occurrences in the
+        group), ``rate`` (``count / tokens × 10,000``, where ``tokens`` is the
+        group's number of tokens, stop words included) and ``doc_freq`` (number
+        of documents of the group containing the term). Sorted by the group
+        column(s), then ``count`` descending, then ``term``.
+    """
+    _check_corpus(corpus)
+    keys = _group_keys(corpus, by)
+    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
+        raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
+    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    groups, indicator = _indicator(keys, len(corpus))
+    counts = (indicator @ matrix.counts).tocoo()
+    doc_freq = (indicator @ (matrix.counts > 0).astype(np.int64)).tocsr()
+    tokens = indicator @ matrix.tokens
+
+    rows, cols, values = counts.row, counts.col, counts.data
+    mask = values >= min_count
+    rows, cols, values = rows[mask], cols[mask], values[mask]
+    if groups is None:
+        frame = pd.DataFrame(index=range(len(rows)))
+    else:
+        frame = groups.iloc[rows].reset_index(drop=True)
+    frame["term"] = matrix.terms[cols] if len(cols) else np.array([], dtype=object)
+    frame["count"] = values.astype(np.int64)
+    frame["rate"] = values / tokens[rows] * RATE_BASE if len(rows) else np.array([], dtype=float)
+    frame["doc_freq"] = _cells(doc_freq, rows, cols)
+    group_cols = list(groups.columns) if groups is not None else []
+    frame = frame.sort_values(
+        [*group_cols, "count", "term"], ascending=[*([True] * len(group_cols)), False, True], kind="stable"
+    )
+    return frame.reset_index(drop=True)
+
+
+def _cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The int64 values of a sparse matrix at (rows, cols) (empty-safe)."""
+    if len(rows) == 0:
+        return np.array([], dtype=np.int64)
+    return np.asarray(matrix[rows, cols]).ravel().astype(np.int64)
+
+
+def _group_keys(corpus: pd.DataFrame, by: str | Sequence[str] | None) -> pd.DataFrame | None:
+    if by is None:
+        return None
+    names = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
+    if not names or not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"by must be None, a column name or a list of distinct column names (got {by!r})")
+    columns = {}
+    for name in names:
+        if name in corpus.columns and name != "text":
+            columns[name] = corpus[name]
+        elif name == YEAR and "date" in corpus.columns:
+            columns[name] = pd.to_datetime(corpus["date"]).dt.year.astype("Int64")
+        else:
+            allowed = [c for c in corpus.columns if c != "text"]
+            if "date" in corpus.columns and YEAR not in allowed:
+                allowed.append(YEAR)
+            raise ValueError(f"by: unknown column {name!r}; allowed: {allowed}")
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _indicator(keys: pd.DataFrame | None, n_docs: int) -> tuple[pd.DataFrame | None, sp.csr_matrix]:
+    """Groups (sorted, one row each) and the groups × documents 0/1 matrix.
+
+    ``keys=None`` gives one group holding every document.
+    """
+    if keys is None:
+        return None, sp.csr_matrix(np.ones((1, n_docs), dtype=np.int64))
+    codes, uniques = _factorize(keys)
+    indicator = sp.csr_matrix(
+        (np.ones(n_docs, dtype=np.int64), (codes, np.arange(n_docs))), shape=(len(uniques), n_docs)
+    )
+    return uniques, indicator
+
+
+def _factorize(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    uniques = keys.drop_duplicates().sort_values(list(keys.columns), kind="stable", na_position="last")
+    uniques = uniques.reset_index(drop=True)
+    lookup = {tuple(row): i for i, row in enumerate(uniques.itertuples(index=False, name=None))}
+    codes = np.array([lookup[tuple(row)] for row in keys.itertuples(index=False, name=None)], dtype=np.int64)
+    return codes, uniques
+
+
+def _check_corpus(corpus: pd.DataFrame) -> None:
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        raise ValueError("corpus must be a DataFrame with a 'text' column (see analysis.load_corpus)")
+    bad = [i for i, t in enumerate(corpus["text"]) if not isinstance(t, str)]
+    if bad:
+        kind = type(corpus["text"].iloc[bad[0]]).__name__
+        raise ValueError(f"corpus: 'text' must hold strings (row {bad[0]} holds {kind})")
+
+
+def _check_options(*, lemmatize: bool, stopwords: object, ngram_range: object) -> None:
+    if not isinstance(lemmatize, bool):
+        raise ValueError(f"lemmatize must be True or False (got {lemmatize!r})")
+    if isinstance(stopwords, str):
+        raise ValueError("stopwords must be True, False or an iterable of words, not a single string")
+    if (
+        not isinstance(ngram_range, tuple)
+        or len(ngram_range) != 2
+        or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in ngram_range)
+        or not 1 <= ngram_range[0] <= ngram_range[1]
+    ):
+        raise ValueError(
+            f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n (got {ngram_range!r})"
+        )
+
+
+def _stop_set(stopwords: bool | Iterable[str]) -> frozenset[str]:
+    if stopwords is False or stopwords is None:
+        return frozenset()
+    if stopwords is True:
+        return stopword_list()
+    return frozenset(normalize(w) for w in stopwords)

@@ -1,0 +1,505 @@
+"""Step 4 of the pipeline: keywords, keyness and textometric specificities.
+
+Every measure compares, for one term, its count in a *target* (a document, a
+part of the corpus) with its count in a *reference*, given the sizes of both
+in tokens. The 2 × 2 table of a term is::
+
+                    target      reference
+    the term          a             b
+    other tokens    N1 - a        N2 - b
+    size              N1            N2
+
+Sizes count every token, stop words included (see :mod:`analysis.counts`).
+Sign convention, for every signed score: positive when the term is relatively
+more frequent in the target (``a / N1 > b / N2``: over-use), negative when it
+is less frequent (under-use). ``docs/statistics.md`` sums the measures up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from .counts import _cells, _check_corpus, _group_keys, _indicator, term_matrix
+
+#: Measures accepted by :func:`keyness`.
+MEASURES = ("g2", "chi2", "lafon", "log_ratio")
+#: Count added to a zero count before taking a log ratio (Hardie 2014).
+ZERO_CORRECTION = 0.5
+#: Nominal size, in tokens, of the general-French reference built from wordfreq.
+FRENCH_REFERENCE_SIZE = 1_000_000_000
+#: TfidfVectorizer options accepted by :func:`tfidf_keywords` (they act on the counts).
+TFIDF_OPTIONS = ("norm", "use_idf", "smooth_idf", "sublinear_tf")
+
+
+# --- measures on arrays of 2 × 2 tables -------------------------------------------------
+
+
+def _tables(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
+    """Observed and expected 2 × 2 tables, one row of 4 cells per term."""
+    a, b, n1, n2 = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (a, b, n1, n2)))
+    observed = np.stack([a, b, n1 - a, n2 - b], axis=-1)
+    total = n1 + n2
+    row1, row2 = a + b, total - a - b
+    expected = np.stack([row1 * n1, row1 * n2, row2 * n1, row2 * n2], axis=-1) / total[..., None]
+    return observed, expected
+
+
+def _sign(a, b, n1, n2) -> np.ndarray:
+    return np.sign(np.asarray(a, dtype=float) * n2 - np.asarray(b, dtype=float) * n1)
+
+
+def log_likelihood(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
+    """Dunning's log-likelihood ratio G² on the 2 × 2 table, signed.
+
+    ``G² = 2 Σ O ln(O / E)`` over the four cells (``0 ln 0 = 0``), with
+    expected counts ``E = row total × column total / (N1 + N2)``; the
+    p-value is that of χ² with 1 degree of freedom. No continuity correction.
+
+    References: Dunning, T. (1993). Accurate methods for the statistics of
+    surprise and coincidence. *Computational Linguistics* 19(1), 61-74.
+    Computed with :func:`scipy.stats.power_divergence` (``lambda_=0``).
+    The UCREL log-likelihood wizard (Rayson & Garside 2000) sums only the
+    two cells of the first row; its values are slightly lower for frequent
+    words (534.64 instead of 535.86 for 540 in 116,000 against 7,525 in
+    5,451,382) and equal for rare ones.
+
+    Returns
+    -------
+    (score, p_value)
+        ``score`` is G² with the sign of over- (+) or under-use (-) in the target.
+    """
+    observed, expected = _tables(a, b, n1, n2)
+    g2, _ = stats.power_divergence(observed, expected, lambda_="log-likelihood", axis=-1)
+    g2 = np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0)
+    return _sign(a, b, n1, n2) * g2 + 0.0, stats.chi2.sf(g2, 1)
+
+
+def chi_squared(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson's χ² on the 2 × 2 table with Yates' correction, signed.
+
+    ``χ² = Σ (|O − E| − c)² / E`` with ``c = min(0.5, |O − E|)``: Yates'
+    continuity correction is always applied (a 2 × 2 table has 1 degree of
+    freedom, the case the correction is for, as in the BNC keyword lists of
+    Kilgarriff 2001), capped so that it never reverses a difference, exactly
+    as :func:`scipy.stats.chi2_contingency` and R's ``chisq.test`` do.
+
+    References: Yates, F. (1934). Contingency tables involving small numbers
+    and the χ² test. *Suppl. J. R. Stat. Soc.* 1(2), 217-235.
+
+    Returns
+    -------
+    (score, p_value)
+        ``score`` is χ² with the sign of over- (+) or under-use (-).
+    """
+    observed, expected = _tables(a, b, n1, n2)
+    diff = expected - observed
+    corrected = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x2, _ = stats.power_divergence(corrected, expected, lambda_="pearson", axis=-1)
+    x2 = np.where(np.isfinite(x2), x2, 0.0)
+    return _sign(a, b, n1, n2) * x2 + 0.0, stats.chi2.sf(x2, 1)
+
+
+def log_ratio(a, b, n1, n2, *, zero: float = ZERO_CORRECTION) -> np.ndarray:
+    """Hardie's Log Ratio: the binary log of the ratio of relative frequencies.
+
+    ``log2((a / N1) / (b / N2))``, where a zero count (``a`` or ``b``) is
+    replaced by ``zero`` (0.5, as in CQPweb) so that a term absent from one
+    side gets a finite value. 1 means twice as frequent in the target, -1
+    half as frequent, 0 equally frequent.
+
+    References: Hardie, A. (2014). Log Ratio: an informal introduction.
+    ESRC Centre for Corpus Approaches to Social Science (CASS),
+    http://cass.lancs.ac.uk/log-ratio-an-informal-introduction/
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    a = np.where(a == 0, zero, a)
+    b = np.where(b == 0, zero, b)
+    return np.log2((a / n1) / (b / n2)) + 0.0
+
+
+def lafon_specificity(f, t, F, T) -> tuple[np.ndarray, np.ndarray]:
+    """Lafon's specificity: the hypergeometric tail probability, as a log10.
+
+    With ``X ~ Hypergeometric(T, F, t)`` (a part of ``t`` tokens drawn
+    without replacement from a corpus of ``T`` tokens holding ``F``
+    occurrences of the term), a count ``f`` at or above its expectation
+    ``t F / T`` scores ``−log10 P(X ≥ f)`` (positive: over-use), a count below
+    it scores ``log10 P(X ≤ f)`` (negative: under-use). This is TXM's
+    convention (R package *textometry*, ``specificities.R``), which rounds
+    to 4 decimals where this function does not.
+
+    Tails come from :data:`scipy.stats.hypergeom` (``sf``/``cdf``); where
+    they underflow double precision (below 1e-300, frequent for common words
+    in large corpora) the log tail is summed in log space (``logsf`` /
+    ``logcdf``), so scores stay finite and exact.
+
+    References: Lafon, P. (1980). Sur la variabilité de la fréquence des
+    formes dans un corpus. *Mots* 1, 127-165. Lebart, L. & Salem, A. (1994).
+    *Statistique textuelle*, Dunod, ch. 6.
+
+    Returns
+    -------
+    (score, p_value)
+        The signed specificity and the tail probability it is the log of.
+    """
+    f, t, F, T = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (f, t, F, T)))
+    upper = f * T >= t * F  # f >= t F / T, in exact integer arithmetic
+    with np.errstate(divide="ignore"):
+        prob = np.where(upper, stats.hypergeom.sf(f - 1, T, F, t), stats.hypergeom.cdf(f, T, F, t))
+        log10p = np.log10(prob)
+    tiny = prob < 1e-300
+    if tiny.any():
+        idx = np.flatnonzero(tiny)
+        for i in idx:  # rare: extreme tails only
+            ln_p = (stats.hypergeom.logsf(f.flat[i] - 1, T.flat[i], F.flat[i], t.flat[i]) if upper.flat[i]
+                    else stats.hypergeom.logcdf(f.flat[i], T.flat[i], F.flat[i], t.flat[i]))
+            log10p.flat[i] = ln_p / np.log(10)
+    log10p = np.minimum(log10p, 0.0)
+    return np.where(upper, -log10p, log10p) + 0.0, prob
+
+
+# --- corpus-level functions ---------------------------------------------------------------
+
+
+def keyness(
+    corpus: pd.DataFrame,
+    *,
+    target: str | Sequence[str] | pd.Series | np.ndarray,
+    reference: str | Sequence[str] | pd.Series | np.ndarray = "rest",
+    measure: str = "g2",
+    min_count: int = 2,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = False,
+    ngram_range: tuple[int, int] = (1, 1),
+) -> pd.DataFrame:
+    """Terms over- and under-used in a target part of the corpus.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame (:func:`analysis.load_corpus`).
+    target
+        The documents of the target: a list of ``doc_id``, one ``doc_id``, a
+        boolean mask over the rows, or a ``"column=value"`` string
+        (``"source=Xinhua"``, ``"year=2024"``, ``"lang=fr"`` for every
+        French article).
+    reference
+        ``"rest"`` (every document not in the target), another selection of
+        the same kinds (it must not share a document with the target), or
+        ``"french"``: general French word frequencies (see Notes).
+    measure
+        ``"g2"`` (:func:`log_likelihood`), ``"chi2"`` (:func:`chi_squared`,
+        Yates-corrected), ``"lafon"`` (:func:`lafon_specificity`) or
+        ``"log_ratio"`` (:func:`log_ratio`; its ``p_value`` is G²'s, as Hardie
+        recommends pairing the effect size with a significance filter).
+    min_count
+        Keep terms counted at least this many times in target and reference
+        together (in the target alone against ``"french"``).
+    lemmatize, stopwords, ngram_range
+        As in :func:`analysis.term_frequencies`, but ``stopwords`` defaults to
+        ``False``: textometry tools show every word. Stop words, when hidden,
+        are only hidden: sizes always count every token, so the scores of the
+        other terms do not change.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``score`` (the measure, signed: positive for over-use in the
+        target), ``p_value``, ``effect`` (Log Ratio), ``count_target``,
+        ``count_reference``; sorted by ``score`` descending, then ``term``.
+
+    Notes
+    -----
+    Against ``"french"``, the reference is the word frequency list of the
+    ``wordfreq`` package (Speer 2022, a blend of Wikipedia, subtitles, news,
+    books, web text and social media up to 2021; shipped with the package, no
+    download). Each frequency is turned into a count in a nominal reference of
+    :data:`FRENCH_REFERENCE_SIZE` (10⁹) tokens, ``b = round(freq × 10⁹)``; with
+    a reference that large the scores barely depend on its exact size. Caveats:
+    wordfreq splits elisions (``l'`` is looked up as ``l``) and rounds rare
+    frequencies; names and words it does not know count 0 (so they come out
+    as strongly over-used); it lists forms, so ``lemmatize`` must be False and
+    terms single words.
+    """
+    _check_corpus(corpus)
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES} (got {measure!r})")
+    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
+        raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
+    in_target = select_documents(corpus, target, name="target")
+    french = isinstance(reference, str) and reference == "french"
+    if french and (lemmatize or ngram_range != (1, 1)):
+        raise ValueError(
+            "reference='french' needs lemmatize=False and ngram_range=(1, 1): wordfreq lists word forms"
+        )
+    if french:
+        in_reference = None
+    elif isinstance(reference, str) and reference == "rest":
+        in_reference = ~in_target
+        if not in_reference.any():
+            raise ValueError("reference: the target holds every document, so 'rest' is empty; "
+                             "give another selection or reference='french'")
+    else:
+        in_reference = select_documents(corpus, reference, name="reference")
+        if (in_target & in_reference).any():
+            raise ValueError("reference shares documents with target; the two selections must not overlap")
+
+    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    a = np.asarray(matrix.counts[in_target].sum(axis=0)).ravel()
+    n1 = int(matrix.tokens[in_target].sum())
+    if french:
+        b = _french_counts(matrix.terms)
+        n2 = FRENCH_REFERENCE_SIZE
+        keep = a >= min_count
+    else:
+        b = np.asarray(matrix.counts[in_reference].sum(axis=0)).ravel()
+        n2 = int(matrix.tokens[in_reference].sum())
+        keep = a + b >= min_count
+    if n1 == 0 or n2 == 0:
+        side = "target" if n1 == 0 else "reference"
+        raise ValueError(f"{side} has no token; keyness needs text on both sides")
+    a, b, terms = a[keep], b[keep], matrix.terms[keep]
+
+    effect = log_ratio(a, b, n1, n2)
+    if measure == "g2":
+        score, p_value = log_likelihood(a, b, n1, n2)
+    elif measure == "chi2":
+        score, p_value = chi_squared(a, b, n1, n2)
+    elif measure == "lafon":
+        score, p_value = lafon_specificity(a, n1, a + b, n1 + n2)
+    else:
+        score, p_value = effect, log_likelihood(a, b, n1, n2)[1]
+    frame = pd.DataFrame({
+        "term": terms.astype(object), "score": score, "p_value": p_value, "effect": effect,
+        "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
+    })
+    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def specificities(
+    corpus: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "doc_id",
+    min_count: int = 2,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = False,
+) -> pd.DataFrame:
+    """Lafon's specificity of every term in every part (the textometric table).
+
+    The table TXM, Lexico, Hyperbase or Iramuteq show: each part (a document,
+    or the documents sharing a value of ``by``) against the whole corpus, with
+    :func:`lafon_specificity` (positive: over-use in the part; beyond ±2,
+    less than one chance in 100 under random distribution of the tokens).
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame.
+    by
+        The column(s) defining the parts (``"year"`` is derived from ``date``).
+    min_count
+        Keep the terms whose corpus total ``F`` is at least this (TXM's Fmin).
+    lemmatize, stopwords
+        As in :func:`keyness` (sizes count every token in any case).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` column(s), ``term``, ``count`` (f, in the part, 0 included),
+        ``part_size`` (t), ``term_total`` (F), ``corpus_size`` (T),
+        ``specificity``; every term in every part, sorted by part, then
+        ``specificity`` descending, then ``term``.
+    """
+    _check_corpus(corpus)
+    if by is None:
+        raise ValueError("by must name the column(s) defining the parts (e.g. 'doc_id', 'source', 'year')")
+    if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
+        raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
+    keys = _group_keys(corpus, by)
+    groups, indicator = _indicator(keys, len(corpus))
+    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords)
+    counts = (indicator @ matrix.counts).toarray()
+    part_size = indicator @ matrix.tokens
+    total = counts.sum(axis=0)
+    keep = total >= min_count
+    counts, total, terms = counts[:, keep], total[keep], matrix.terms[keep]
+    n_parts, n_terms = counts.shape
+    corpus_size = int(matrix.tokens.sum())
+    f = counts.ravel()
+    t = np.repeat(part_size, n_terms)
+    F = np.tile(total, n_parts)
+    score, _ = lafon_specificity(f, t, F, corpus_size)
+    frame = groups.iloc[np.repeat(np.arange(n_parts), n_terms)].reset_index(drop=True)
+    frame["term"] = np.tile(terms, n_parts)
+    frame["count"] = f.astype(np.int64)
+    frame["part_size"] = t.astype(np.int64)
+    frame["term_total"] = F.astype(np.int64)
+    frame["corpus_size"] = np.int64(corpus_size)
+    frame["specificity"] = score
+    group_cols = list(groups.columns)
+    frame = frame.sort_values([*group_cols, "specificity", "term"],
+                              ascending=[*([True] * len(group_cols)), False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def tfidf_keywords(
+    corpus: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "doc_id",
+    top_n: int = 15,
+    lemmatize: bool = True,
+    stopwords: bool | Iterable[str] = True,
+    ngram_range: tuple[int, int] = (1, 2),
+    **vectorizer_options,
+) -> pd.DataFrame:
+    """The terms with the highest TF-IDF weight in each document or group.
+
+    The weighting is scikit-learn's ``TfidfVectorizer`` (a ``CountVectorizer``
+    followed by a ``TfidfTransformer``) with its defaults, applied to the
+    counts of :func:`analysis.term_frequencies` summed per group::
+
+        tfidf(t, d) = tf(t, d) × idf(t),   idf(t) = ln((1 + n) / (1 + df(t))) + 1
+
+    where ``tf`` is the raw count, ``n`` the number of groups and ``df`` the
+    number of groups containing the term (``smooth_idf=True``), then each
+    group's vector is divided by its Euclidean length (``norm="l2"``).
+
+    Why these defaults: the smoothed idf never divides by zero and, with the
+    ``+ 1``, keeps terms found in every group (idf = 1) instead of zeroing
+    them, which matters with few groups; raw counts (``sublinear_tf=False``)
+    because short news articles count most terms once or twice and a log
+    would turn the ranking into ties; l2 normalisation so that long and short
+    groups get comparable weights. Pass ``norm``, ``use_idf``, ``smooth_idf``
+    or ``sublinear_tf`` to change them.
+
+    With two groups, a term in both has idf 1 and a term in one has idf
+    ``ln(3/2) + 1 ≈ 1.405``: TF-IDF only separates the words present in one
+    of them, and otherwise ranks by frequency.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame.
+    by
+        Column(s) defining the groups (``"doc_id"``: one per article).
+    top_n
+        Number of terms kept per group.
+    lemmatize, stopwords, ngram_range
+        As in :func:`analysis.term_frequencies` (defaults: lemmas, no stop
+        words, words and bigrams).
+    **vectorizer_options
+        ``norm``, ``use_idf``, ``smooth_idf``, ``sublinear_tf`` (see
+        ``sklearn.feature_extraction.text.TfidfVectorizer``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` column(s), ``term``, ``tfidf``, ``count`` (in the group),
+        ``rank`` (1 = highest weight; ties broken by term); sorted by group,
+        then rank.
+    """
+    _check_corpus(corpus)
+    if by is None:
+        raise ValueError("by must name the column(s) defining the groups (e.g. 'doc_id')")
+    if not isinstance(top_n, (int, np.integer)) or isinstance(top_n, bool) or top_n < 1:
+        raise ValueError(f"top_n must be an integer of at least 1 (got {top_n!r})")
+    unknown = sorted(set(vectorizer_options) - set(TFIDF_OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown vectorizer option(s) {unknown}; allowed: {list(TFIDF_OPTIONS)}")
+    keys = _group_keys(corpus, by)
+    groups, indicator = _indicator(keys, len(corpus))
+    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    counts = (indicator @ matrix.counts).tocsr()
+    weights = TfidfTransformer(**vectorizer_options).fit_transform(counts).tocoo()
+    rows, cols = weights.row, weights.col
+    frame = pd.DataFrame({
+        "_group": rows, "term": matrix.terms[cols] if len(cols) else np.array([], dtype=object),
+        "tfidf": weights.data, "count": _cells(counts, rows, cols),
+    })
+    frame = frame[frame["tfidf"] > 0]
+    frame = frame.sort_values(["_group", "tfidf", "term"], ascending=[True, False, True], kind="stable")
+    frame = frame.groupby("_group", sort=False).head(top_n)
+    frame["rank"] = frame.groupby("_group", sort=False).cumcount().astype(np.int64) + 1
+    result = groups.iloc[frame["_group"].to_numpy()].reset_index(drop=True)
+    for column in ("term", "tfidf", "count", "rank"):
+        result[column] = frame[column].to_numpy()
+    return result
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def select_documents(corpus: pd.DataFrame, selection, *, name: str = "selection") -> np.ndarray:
+    """Turn a selection of documents into a boolean mask over ``corpus`` rows.
+
+    ``selection`` is one ``doc_id``, a list (or set, array, Index) of
+    ``doc_id``, a boolean mask of the corpus' length, or a ``"column=value"``
+    string (``"year"`` derived from ``date``; dates compared as YYYY-MM-DD).
+    Raises ValueError naming ``name`` when the selection is empty or unknown.
+    """
+    n = len(corpus)
+    if isinstance(selection, str) and "=" in selection:
+        column, value = (part.strip() for part in selection.split("=", 1))
+        try:
+            keys = _group_keys(corpus, column)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        values = keys[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        mask = (values.astype(str) == value).to_numpy()
+        if not mask.any():
+            raise ValueError(f"{name}: no document has {column} = {value!r}")
+        return mask
+    if "doc_id" not in corpus.columns and not _is_mask(selection):
+        raise ValueError(f"{name}: the corpus has no doc_id column; select with a boolean mask")
+    if isinstance(selection, str):
+        selection = [selection]
+    if _is_mask(selection):
+        mask = np.asarray(selection, dtype=bool)
+        if mask.shape != (n,):
+            raise ValueError(f"{name}: a boolean mask must have one value per document ({n}), "
+                             f"not {mask.shape}")
+    elif isinstance(selection, (list, tuple, set, frozenset, np.ndarray, pd.Index, pd.Series)):
+        wanted = {str(x) for x in selection}
+        ids = corpus["doc_id"].astype(str)
+        unknown = sorted(wanted - set(ids))
+        if unknown:
+            raise ValueError(f"{name}: unknown doc_id(s) {unknown[:5]}")
+        mask = ids.isin(wanted).to_numpy()
+    else:
+        raise ValueError(f"{name} must be a doc_id, a list of doc_id, a boolean mask or 'column=value' "
+                         f"(got {type(selection).__name__})")
+    if not mask.any():
+        raise ValueError(f"{name} selects no document")
+    return mask
+
+
+def _is_mask(selection) -> bool:
+    if isinstance(selection, (pd.Series, np.ndarray)):
+        return selection.dtype == bool
+    return isinstance(selection, list) and len(selection) > 0 and all(isinstance(x, (bool, np.bool_))
+                                                                       for x in selection)
+
+
+def _french_counts(terms: np.ndarray) -> np.ndarray:
+    """Counts of ``terms`` in the nominal general-French reference (wordfreq)."""
+    return np.array([_french_count(str(t)) for t in terms], dtype=np.int64)
+
+
+@lru_cache(maxsize=200_000)
+def _french_count(term: str) -> int:
+    import wordfreq
+
+    # wordfreq splits elisions: the clitic "l'" is its word "l".
+    word = term[:-1] if term.endswith("'") else term
+    return int(round(wordfreq.word_frequency(word, "fr") * FRENCH_REFERENCE_SIZE))

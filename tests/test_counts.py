@@ -1,0 +1,129 @@
+"""Tests of analysis.counts: term frequencies on tiny French fixtures with exact counts."""
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus, term_frequencies, term_matrix, tokenize
+
+# d1: 6 tokens (l' amitié sino-bélarusse et l' amitié), both apostrophes;
+# d2: 3 tokens; d3: empty.
+D1 = "L’amitié sino-bélarusse et l'amitié."
+D2 = "Coopération gagnant-gagnant, coopération !"
+
+
+@pytest.fixture
+def corpus():
+    return pd.DataFrame({
+        "doc_id": ["d1", "d2", "d3"],
+        "text": [D1, D2, ""],
+        "date": pd.to_datetime(["2024-07-08", "2025-08-31", "2025-09-01"]),
+        "source": ["A", "A", "B"],
+    })
+
+
+def rows(frame, columns):
+    return [tuple(r) for r in frame[columns].itertuples(index=False, name=None)]
+
+
+def test_whole_corpus_counts_rates_and_order(corpus):
+    result = term_frequencies(corpus)
+    assert list(result.columns) == ["term", "count", "rate", "doc_freq"]
+    assert rows(result, ["term", "count", "doc_freq"]) == [
+        ("amitié", 2, 1), ("coopération", 2, 1), ("gagnant-gagnant", 1, 1), ("sino-bélarusse", 1, 1),
+    ]
+    # the denominator is every token (9), stop words included
+    assert result["rate"].tolist() == pytest.approx([2 / 9 * 1e4, 2 / 9 * 1e4, 1 / 9 * 1e4, 1 / 9 * 1e4])
+
+
+def test_by_document_and_empty_document(corpus):
+    result = term_frequencies(corpus, by="doc_id")
+    assert rows(result, ["doc_id", "term", "count"]) == [
+        ("d1", "amitié", 2), ("d1", "sino-bélarusse", 1),
+        ("d2", "coopération", 2), ("d2", "gagnant-gagnant", 1),
+    ]
+    assert result["rate"].tolist() == pytest.approx([2 / 6 * 1e4, 1 / 6 * 1e4, 2 / 3 * 1e4, 1 / 3 * 1e4])
+
+
+def test_both_apostrophes_and_clitics_without_stopwords(corpus):
+    result = term_frequencies(corpus, by="doc_id", stopwords=False)
+    d1 = result[result["doc_id"] == "d1"]
+    assert rows(d1, ["term", "count"]) == [("amitié", 2), ("l'", 2), ("et", 1), ("sino-bélarusse", 1)]
+
+
+def test_group_by_metadata_column_and_year(corpus):
+    by_source = term_frequencies(corpus, by="source")
+    assert by_source["source"].unique().tolist() == ["A"]
+    assert by_source["doc_freq"].tolist() == [1, 1, 1, 1]
+    by_year = term_frequencies(corpus, by="year")
+    assert rows(by_year, ["year", "term", "count"]) == [
+        (2024, "amitié", 2), (2024, "sino-bélarusse", 1),
+        (2025, "coopération", 2), (2025, "gagnant-gagnant", 1),
+    ]
+    both = term_frequencies(corpus, by=["source", "year"])
+    assert list(both.columns[:2]) == ["source", "year"]
+
+
+def test_ngrams_drop_only_those_starting_or_ending_with_a_stop_word(corpus):
+    result = term_frequencies(corpus, ngram_range=(2, 3))
+    assert set(result["term"]) == {
+        "amitié sino-bélarusse", "coopération gagnant-gagnant", "gagnant-gagnant coopération",
+        "coopération gagnant-gagnant coopération",
+    }
+    # rates still use the token count of the group
+    assert result.loc[result["term"] == "amitié sino-bélarusse", "rate"].item() == pytest.approx(1 / 9 * 1e4)
+
+
+def test_inner_stop_words_kept_in_ngrams():
+    frame = pd.DataFrame({"doc_id": ["x"], "text": ["l'initiative la Ceinture et la Route"]})
+    result = term_frequencies(frame, ngram_range=(4, 4))
+    assert result["term"].tolist() == ["ceinture et la route"]
+
+
+def test_min_count(corpus):
+    assert term_frequencies(corpus, min_count=2)["term"].tolist() == ["amitié", "coopération"]
+
+
+def test_no_token_at_all():
+    frame = pd.DataFrame({"doc_id": ["x", "y"], "text": ["", " … ! "]})
+    result = term_frequencies(frame, by="doc_id")
+    assert result.empty and list(result.columns) == ["doc_id", "term", "count", "rate", "doc_freq"]
+
+
+@pytest.mark.parametrize("lemmatize", [False, True])
+@pytest.mark.parametrize("stopwords", [False, True])
+def test_counts_equal_the_tokenizer_on_the_shipped_corpus(lemmatize, stopwords):
+    corpus = load_corpus()
+    result = term_frequencies(corpus, lemmatize=lemmatize, stopwords=stopwords)
+    expected = Counter(t for text in corpus["text"]
+                       for t in tokenize(text, lemmatize=lemmatize, stopwords=stopwords))
+    assert dict(zip(result["term"], result["count"], strict=True)) == dict(expected)
+
+
+def test_token_totals_come_from_the_matrix(corpus):
+    matrix = term_matrix(corpus["text"], stopwords=True, ngram_range=(2, 2))
+    assert matrix.tokens.tolist() == [6, 3, 0]
+    assert matrix.counts.shape[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"by": "nope"}, "by: unknown column 'nope'"),
+        ({"by": ["doc_id", "doc_id"]}, "by must be"),
+        ({"ngram_range": (2, 1)}, "ngram_range"),
+        ({"ngram_range": [1, 2]}, "ngram_range"),
+        ({"min_count": 0}, "min_count"),
+        ({"lemmatize": "yes"}, "lemmatize"),
+        ({"stopwords": "le"}, "stopwords"),
+    ],
+)
+def test_bad_arguments(corpus, options, message):
+    with pytest.raises(ValueError, match=message):
+        term_frequencies(corpus, **options)
+
+
+def test_corpus_without_text():
+    with pytest.raises(ValueError, match="'text' column"):
+        term_frequencies(pd.DataFrame({"doc_id": ["x"]}))
