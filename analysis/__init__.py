@@ -32,6 +32,10 @@ from .statistics import (
 # --- end counts and statistics ---
 
 # --- formulas, segments, concordances, speech (issue 4) ---
+from .concordance import kwic
+from .segments import formulaicity, repeated_segments, shared_passages
+from .formulas import compile_phrase, find_formulas, formula_counts, formula_pattern, load_lexicon
+from .speech import actor_counts, find_actors, load_actors, speech
 # --- end formulas ---
 
 __all__ = sorted(

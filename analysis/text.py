@@ -81,8 +81,6 @@ INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles
 # French elides only before a vowel or a mute h: ``M'Bappé``, ``N'Djamena`` are names.
 _ELISION_NEXT = "aeiouyhàâäéèêëîïôöùûüÿœæ"
 
-# One-to-one replacements, so offsets in the unified text are offsets in the original.
-_TRANSLATION = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}]"
 # A word may hold inner apostrophes and hyphens; elisions and inversions are

@@ -1,0 +1,268 @@
+"""Step 5 of the pipeline: concordances (keyword in context, KWIC).
+
+A concordance lists every occurrence of a pattern with its left and right
+context taken from the article itself, never from the article before or after.
+Patterns are matched on tokens (:func:`analysis.tokenize`), so case and the
+apostrophe used (' or ’) do not matter: ``l'initiative`` finds
+``l’Initiative``. A hyphenated compound is one token: ``gagnant`` does not
+find ``gagnant-gagnant`` (search ``gagnant-gagnant``, or use a regex).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .segments import check_corpus
+from .text import lemma, tokenize
+
+COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
+KWIC_BY = ("words", "chars")
+KWIC_SORT = ("position", "left", "right")
+FAMILY_PREFIX = "family:"
+#: What may stand between two words of a phrase: spaces and line breaks, and quotation marks.
+_PHRASE_GAP_RE = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")
+_WORD_CHAR_RE = re.compile(r"[\w\u0300-\u036f]")
+_SPACE_RE = re.compile(r"[\n\r\t\f\v]")
+
+
+def kwic(
+    corpus: pd.DataFrame,
+    pattern: str,
+    *,
+    window: int = 8,
+    by: str = "words",
+    regex: bool = False,
+    lemma: bool = False,
+    sort: str = "position",
+    lexicon: Mapping[str, dict] | str | Path | None = None,
+) -> pd.DataFrame:
+    """List the occurrences of a word, phrase, regex, lemma or formula family with their context.
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text`` (:func:`analysis.load_corpus`).
+    pattern
+        What to find:
+
+        - a word or a phrase (``"véritable multilatéralisme"``): a run of
+          consecutive tokens equal to the pattern's tokens. Between two of its
+          words the text may hold only spaces, line breaks and quotation marks
+          (« » " “ ” ‘ ’), so ``initiative la ceinture et la route`` finds
+          ``l’Initiative « La Ceinture et la Route »`` but ``paix sécurité``
+          does not find ``paix, sécurité``;
+        - with ``regex=True``, a Python regular expression, matched
+          case-insensitively on the text with every apostrophe written ``'``
+          and every hyphen ``-`` (so offsets are unchanged); empty matches are
+          skipped;
+        - with ``lemma=True``, a word or phrase matched on lemmas
+          (:func:`analysis.lemma`): ``apporter`` finds ``apporté``,
+          ``apportant``;
+        - ``"family:<id>"``, the formulas of one family of the lexicon,
+          exactly the matches :func:`analysis.find_formulas` counts.
+    window
+        Context size on each side: a number of tokens (``by="words"``) or of
+        characters (``by="chars"``).
+    by
+        ``"words"`` or ``"chars"``. In words, the left context runs from the
+        start of the ``window``-th token before the match (or from the start of
+        the text), the right context to the end of the ``window``-th token
+        after it (or to the end of the text), punctuation included.
+    regex, lemma
+        Pattern kinds, see ``pattern`` (not both).
+    sort
+        ``"position"`` (doc_id, then start), ``"left"`` (by the first word to
+        the left, then the second ..., like AntConc's 1L, 2L), or ``"right"``
+        (1R, 2R ...); words compared in normal form, ties by position.
+    lexicon
+        For ``family:`` patterns: ``None`` (the shipped lexicon), a path to a
+        YAML lexicon (extending the shipped one) or a lexicon from
+        :func:`analysis.load_lexicon`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``left``, ``match``, ``right`` (text as written, with line
+        breaks and tabs shown as spaces), ``start``, ``end`` (offsets of the
+        match in the article's ``text``). No match gives an empty frame with
+        these columns.
+    """
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise ValueError(f"pattern must be a non-empty string (got {pattern!r})")
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
+        raise ValueError(f"window must be an integer >= 0 (got {window!r})")
+    if by not in KWIC_BY:
+        raise ValueError(f"by must be one of {KWIC_BY} (got {by!r})")
+    if sort not in KWIC_SORT:
+        raise ValueError(f"sort must be one of {KWIC_SORT} (got {sort!r})")
+    for name, value in (("regex", regex), ("lemma", lemma)):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be True or False (got {value!r})")
+    if regex and lemma:
+        raise ValueError("regex and lemma cannot both be True")
+    family = pattern.startswith(FAMILY_PREFIX)
+    if family and (regex or lemma):
+        raise ValueError(f"a {FAMILY_PREFIX}<id> pattern takes neither regex=True nor lemma=True")
+    corpus = check_corpus(corpus)
+
+    if family:
+        finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
+    elif regex:
+        try:
+            finder = _regex_finder(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+    else:
+        finder = _phrase_finder(pattern, lemmas=lemma)
+
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
+        for start, end in finder(text):
+            left, right = _context(text, start, end, window, by)
+            rows.append((doc_id, left, _SPACE_RE.sub(" ", text[start:end]), right, start, end))
+    frame = pd.DataFrame(rows, columns=COLUMNS).astype(
+        {"doc_id": object, "left": object, "match": object, "right": object, "start": "int64", "end": "int64"}
+    )
+    frame = frame.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    if sort != "position" and len(frame):
+        keys = [
+            _context_key(text, sort == "left")
+            for text in (frame["left"] if sort == "left" else frame["right"])
+        ]
+        order = sorted(range(len(frame)), key=keys.__getitem__)  # stable: ties keep position order
+        frame = frame.iloc[order].reset_index(drop=True)
+    return frame
+
+
+def _phrase_finder(pattern: str, *, lemmas: bool):
+    words = tokenize(pattern)
+    if not words:
+        raise ValueError(f"pattern {pattern!r} holds no word (tokens are letters, digits, ' and -)")
+    if lemmas:
+        words = [lemma(w).lower() for w in words]
+    words = tuple(words)
+    k = len(words)
+    phrase_re = re.compile(_PHRASE_GAP_RE.pattern.join(re.escape(w) for w in words))
+    first = words[0]
+
+    def on_tokens(text: str, spans: list[tuple[str, int, int]], lo: int) -> list[tuple[int, int]]:
+        forms = tuple(lemma(t).lower() for t, _, _ in spans) if lemmas else tuple(t for t, _, _ in spans)
+        found = []
+        i = -1
+        while True:
+            try:
+                i = forms.index(words[0], i + 1)
+            except ValueError:
+                return found
+            if forms[i : i + k] == words and all(
+                _PHRASE_GAP_RE.fullmatch(text, lo + spans[j][2], lo + spans[j + 1][1])
+                for j in range(i, i + k - 1)
+            ):
+                found.append((lo + spans[i][1], lo + spans[i + k - 1][2]))
+
+    def find(text: str) -> list[tuple[int, int]]:
+        # Candidates: the pattern's words with only spaces or quotes between them, in the
+        # lower-cased text; each is checked on the tokens of the passage around it.
+        low = _unify(text).lower()
+        if lemmas or len(low) != len(text) or not unicodedata.is_normalized("NFC", low):
+            return on_tokens(text, tokenize(text, offsets=True), 0)
+        found = []
+        pos = low.find(first)
+        while pos >= 0:
+            candidate = phrase_re.match(low, pos)
+            if candidate and not (pos and _WORD_CHAR_RE.match(low, pos - 1)):
+                start, end = candidate.span()
+                lo, hi = _space_before(text, start), _space_after(text, end)
+                spans = tokenize(text[lo:hi], offsets=True)
+                found += [m for m in on_tokens(text, spans, lo) if m[0] == start]
+            pos = low.find(first, pos + 1)
+        return found
+
+    return find
+
+
+def _regex_finder(compiled: re.Pattern):
+    def find(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in compiled.finditer(_unify(text)) if m.end() > m.start()]
+
+    return find
+
+
+def _family_finder(family_id: str, lexicon: Mapping[str, dict] | str | Path | None):
+    # The matches of find_formulas itself (overlapping variants resolved the same way).
+    from .formulas import family_matches, load_lexicon
+
+    families = lexicon if isinstance(lexicon, Mapping) else load_lexicon(lexicon)
+    if family_id not in families:
+        raise ValueError(f"pattern family:<id> must name a family of the lexicon, one of "
+                         f"{sorted(families)} (got {family_id!r})")
+    family = families[family_id]
+
+    def find(text: str) -> list[tuple[int, int]]:
+        return [(start, end) for start, end, _ in family_matches(text, family)]
+
+    return find
+
+
+def _unify(text: str) -> str:
+    """Apostrophes and hyphens as the tokenizer writes them, one character for one (offsets unchanged)."""
+    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2010", "-").replace("\u2011", "-")
+
+
+def _space_before(text: str, pos: int) -> int:
+    """Just after the last space or line break before ``pos`` (0 if none): no token straddles it."""
+    return max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+
+
+def _space_after(text: str, pos: int) -> int:
+    """The first space or line break at or after ``pos`` (the text's length if none)."""
+    found = [i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0]
+    return min(found) if found else len(text)
+
+
+def _passage_tokens(text: str, lo: int, hi: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """Widen ``[lo, hi)`` to spaces; return its bounds and its tokens' offsets into ``text``."""
+    a, b = _space_before(text, max(lo, 0)), _space_after(text, hi)
+    return a, b, [(a + s, a + e) for _, s, e in tokenize(text[a:b], offsets=True)]
+
+
+def _context(text: str, start: int, end: int, window: int, by: str) -> tuple[str, str]:
+    """Left and right context; in words, from the tokens of the passage around the match only.
+
+    Tokens never straddle a space, so the tokens of a passage cut at spaces
+    are those of the whole text: no need to tokenize the whole article.
+    """
+    if by == "chars":
+        left, right = text[max(0, start - window) : start], text[end : end + window]
+    elif window == 0:
+        left, right = "", ""
+    else:
+        margin = 16 * (window + 1)
+        while True:  # left context: from the window-th token ending at or before start
+            lo, _, spans = _passage_tokens(text, start - margin, start)
+            before = [s for s, e in spans if e <= start]
+            if len(before) >= window or lo == 0:
+                left_from = before[-window] if len(before) >= window else 0
+                break
+            margin *= 4
+        margin = 16 * (window + 1)
+        while True:  # right context: to the window-th token starting at or after end
+            _, hi, spans = _passage_tokens(text, end, end + margin)
+            after = [e for s, e in spans if s >= end]
+            if len(after) >= window or hi == len(text):
+                right_to = after[window - 1] if len(after) >= window else len(text)
+                break
+            margin *= 4
+        left, right = text[left_from:start], text[end:right_to]
+    return _SPACE_RE.sub(" ", left), _SPACE_RE.sub(" ", right)
+
+
+def _context_key(context: str, left: bool) -> tuple[str, ...]:
+    words = tokenize(context)
+    return tuple(reversed(words)) if left else tuple(words)

@@ -1,0 +1,503 @@
+"""Step 5 of the pipeline: repeated segments, shared passages, formulaicity.
+
+Word forms
+    The tokens of :func:`analysis.tokenize` (lower case, both apostrophes
+    written ``'``, elided clitics as tokens of their own). Stop words are kept:
+    a segment is a sequence of consecutive word forms, whatever they are.
+
+Strong punctuation
+    A repeated segment never crosses a *strong delimiter* (:data:`STRONG_DELIMITERS`):
+    ``.`` ``!`` ``?`` ``;`` ``:`` ``…`` or a blank line (a paragraph break, as
+    in :func:`analysis.sentences`). A full stop after an abbreviation of
+    :data:`analysis.text.ABBREVIATIONS` (``M.``, ``Mme``), after a single
+    capital (``J.``) or inside a decimal number (``3.5``) is not a delimiter.
+    Commas, quotation marks (« » " “ ” ‘ ’), brackets, dashes and single line
+    breaks are *not* delimiters: a formula is the same segment whether it is
+    quoted or not. This follows the configurable
+    sequence delimiters of Lexico 3 (Salem), here fixed and documented.
+
+Display
+    A segment is shown as its word forms joined by a space, except after an
+    elided clitic, which is joined without one: ``l'humanité``, ``qu'aux``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .text import ABBREVIATIONS, tokenize
+
+#: Characters (and the blank line) that end a sequence for :func:`repeated_segments`.
+STRONG_DELIMITERS = (".", "!", "?", ";", ":", "…", "\n\n")
+_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
+_WORD_CHAR = r"[\w\u0300-\u036f]"
+# A decimal number, one token for the tokenizer (analysis.text).
+_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
+_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
+
+
+# --------------------------------------------------------------------------- corpus as integer arrays
+
+
+@dataclass
+class _Tokens:
+    """The corpus as flat integer arrays, one entry per token, documents in doc_id order."""
+
+    doc_ids: list[str]
+    texts: list[str]
+    vocab: list[str]  # word form of each id
+    ids: np.ndarray  # form id of each token
+    doc: np.ndarray  # index into doc_ids of each token
+    starts: np.ndarray  # offsets into the token's document text
+    ends: np.ndarray
+    breaks: np.ndarray  # True where a strong delimiter precedes the token (or a new document starts)
+    doc_first: np.ndarray  # index of each document's first token (length n_docs + 1)
+
+    def run_lengths(self, *, sentences: bool) -> np.ndarray:
+        """Tokens from each token to the end of its unit (its sequence, or its document)."""
+        n = len(self.ids)
+        if sentences:
+            unit_start = np.flatnonzero(self.breaks)
+        else:
+            unit_start = self.doc_first[:-1][np.diff(self.doc_first) > 0]
+        unit_end = np.append(unit_start[1:], n)
+        unit = np.cumsum(self.breaks if sentences else _marks(unit_start, n)) - 1
+        return unit_end[unit] - np.arange(n)
+
+    def form(self, pos: int, length: int) -> str:
+        return join_tokens(self.vocab[i] for i in self.ids[pos : pos + length])
+
+
+def _marks(positions: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[positions] = True
+    return out
+
+
+def check_corpus(corpus: pd.DataFrame, name: str = "corpus") -> pd.DataFrame:
+    """Check a corpus frame (``doc_id`` and ``text`` columns, unique ids); return it sorted by doc_id."""
+    if not isinstance(corpus, pd.DataFrame):
+        raise ValueError(f"{name} must be a pandas DataFrame with doc_id and text columns "
+                         f"(got {type(corpus).__name__}); see analysis.load_corpus")
+    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    if missing:
+        raise ValueError(f"{name} has no column(s) {missing}; it needs doc_id and text")
+    if corpus["doc_id"].duplicated().any():
+        dup = sorted(corpus.loc[corpus["doc_id"].duplicated(), "doc_id"].astype(str))[:3]
+        raise ValueError(f"{name} has duplicate doc_id values: {dup}")
+    bad = [d for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) if not isinstance(t, str)]
+    if bad:
+        raise ValueError(f"{name}: text must be a string in every row (not for doc_id {bad[:3]})")
+    return corpus.assign(doc_id=corpus["doc_id"].astype(str)).sort_values("doc_id", kind="stable")
+
+
+def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
+    """Tokenize a corpus into integer arrays; ``offsets=False`` skips offsets (empty arrays), faster."""
+    corpus = check_corpus(corpus)
+    forms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    breaks: list[int] = []  # global indices of the tokens that start a sequence
+    sizes = []
+    texts = corpus["text"].tolist()
+    for text in texts:
+        first = len(forms)
+        marks = _delimiters(text)
+        if offsets:
+            spans = tokenize(text, offsets=True)
+            if spans:
+                doc_forms, doc_starts, doc_ends = zip(*spans, strict=True)
+                # A mark is never inside a token: the token after it is the first starting after it.
+                found = {bisect_right(doc_starts, pos) for pos in marks}
+                breaks.extend(first + k for k in sorted(found | {0}) if k < len(spans))
+                forms.extend(doc_forms)
+                starts.extend(doc_starts)
+                ends.extend(doc_ends)
+        else:
+            # Tokens never straddle a strong delimiter, so the sequences can be tokenized apart
+            # (by the fast path of the tokenizer, without offsets).
+            prev = 0
+            for pos in [*marks, len(text)]:
+                chunk = tokenize(text[prev:pos])
+                if chunk:
+                    breaks.append(len(forms))
+                    forms.extend(chunk)
+                prev = pos
+        sizes.append(len(forms) - first)
+    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    is_break = np.zeros(len(forms), dtype=bool)
+    is_break[np.asarray(breaks, dtype=np.int64)] = True
+    return _Tokens(
+        doc_ids=corpus["doc_id"].tolist(),
+        texts=texts,
+        vocab=list(vocab),
+        ids=ids.astype(np.int64),
+        doc=np.repeat(np.arange(len(sizes)), sizes),
+        starts=np.asarray(starts, dtype=np.int64),
+        ends=np.asarray(ends, dtype=np.int64),
+        breaks=is_break,
+        doc_first=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+    )
+
+
+def _delimiters(text: str) -> list[int]:
+    """Positions of the strong delimiters of a text (module docstring), in text order.
+
+    A full stop inside a decimal number (``3.5``, one token) or after an
+    abbreviation or an initial is not a delimiter.
+    """
+    marks = []
+    decimals = None
+    for match in _STRONG_RE.finditer(text):
+        pos = match.start()
+        if match.group() == ".":
+            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
+                if decimals is None:
+                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
+                if any(a < pos < b for a, b in decimals):
+                    continue
+            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+            word = word.group() if word else ""
+            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        marks.append(pos)
+    return marks
+
+
+def join_tokens(tokens) -> str:
+    """Join word forms for display: a space between forms, none after an elided clitic (``l'``)."""
+    out = []
+    for tok in tokens:
+        if out and not out[-1].endswith("'"):
+            out.append(" ")
+        out.append(tok)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- frequent n-grams, level by level
+
+
+@dataclass
+class _Level:
+    """The repeated n-grams of one length ``n``."""
+
+    n: int
+    rank: np.ndarray  # gram index of each token position, -1 where no repeated n-gram starts
+    first: np.ndarray  # first position of each gram
+    freq: np.ndarray
+    n_docs: np.ndarray
+    pair_gram: np.ndarray  # (gram, doc) pairs, sorted: the documents of each gram
+    pair_doc: np.ndarray
+
+
+def _levels(tok: _Tokens, run: np.ndarray, *, min_freq: int, min_docs: int, max_len: int | None):
+    """Yield the n-grams of frequency >= min_freq in >= min_docs documents, n = 1, 2, ...
+
+    Apriori pruning: an n-gram is counted only where its (n-1)-prefix and its
+    (n-1)-suffix are both repeated, so each level costs the number of
+    positions still in play, and the whole is near-linear in corpus size.
+    """
+    n_tok = len(tok.ids)
+    n_vocab = max(len(tok.vocab), 1)
+    n_docs_total = max(len(tok.doc_ids), 1)
+    positions = np.arange(n_tok)
+    keys = tok.ids
+    prev = None
+    n = 1
+    while len(positions) and (max_len is None or n <= max_len):
+        inverse, uniq = pd.factorize(keys, sort=False)
+        freq = np.bincount(inverse, minlength=len(uniq))
+        pairs = np.sort(pd.unique(inverse * n_docs_total + tok.doc[positions]))
+        pair_gram, pair_doc = pairs // n_docs_total, pairs % n_docs_total
+        n_docs = np.bincount(pair_gram, minlength=len(uniq))
+        keep = (freq >= min_freq) & (n_docs >= min_docs)
+        new_index = np.cumsum(keep) - 1
+        kept_pos = keep[inverse]
+        positions = positions[kept_pos]
+        gram = new_index[inverse[kept_pos]]
+        rank = np.full(n_tok, -1, dtype=np.int64)
+        rank[positions] = gram
+        first = np.full(int(keep.sum()), n_tok, dtype=np.int64)
+        np.minimum.at(first, gram, positions)
+        in_pairs = keep[pair_gram]
+        level = _Level(n, rank, first, freq[keep], n_docs[keep],
+                       new_index[pair_gram[in_pairs]], pair_doc[in_pairs])
+        yield prev, level
+        prev = level
+        n += 1
+        # Candidates of length n: the (n-1)-gram at p and at p + 1 are both repeated.
+        positions = positions[run[positions] >= n]
+        positions = positions[rank[positions + 1] >= 0]
+        keys = rank[positions] * n_vocab + tok.ids[positions + n - 1]
+    yield prev, None
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+def repeated_segments(
+    corpus: pd.DataFrame,
+    *,
+    min_len: int = 2,
+    max_len: int | None = None,
+    min_freq: int = 2,
+    min_docs: int = 1,
+    maximal: bool = True,
+) -> pd.DataFrame:
+    """Find the repeated segments of a corpus (Lafon and Salem 1983; Salem 1987).
+
+    A *repeated segment* is a sequence of consecutive word forms, not crossing
+    a strong delimiter, that occurs at least ``min_freq`` times in the corpus
+    (Salem 1987: "toute suite de formes non séparées par un délimiteur de
+    séquence dont la fréquence est supérieure ou égale à 2"). Occurrences are
+    counted at every position, overlapping ones included. Word forms, strong
+    delimiters and the display of a segment are defined in the module
+    docstring.
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text`` (:func:`analysis.load_corpus`).
+    min_len, max_len
+        Shortest and longest segment length, in word forms (``max_len=None``:
+        no limit).
+    min_freq
+        Minimum number of occurrences (2 or more).
+    min_docs
+        Minimum number of distinct documents the segment occurs in.
+    maximal
+        Keep only maximal segments: drop a segment contained in a segment one
+        word longer (hence in any longer one) of the same frequency, e.g.
+        ``coopération gagnant`` when every occurrence is inside ``coopération
+        gagnant-gagnant dans``. Segments of length ``max_len`` count as
+        maximal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment`` (str), ``length`` (word forms), ``frequency``, ``n_docs``,
+        ``doc_ids`` (the documents, sorted, joined by ``"|"``); sorted by
+        length (longest first), frequency (highest first), then segment.
+
+    References
+    ----------
+    Lafon, P. and Salem, A. (1983). L'inventaire des segments répétés d'un
+    texte. *Mots* 6, 161-177. Salem, A. (1987). *Pratique des segments
+    répétés. Essai de statistique textuelle*. Paris: Klincksieck.
+    """
+    _check_int("min_len", min_len, 1)
+    _check_int("min_freq", min_freq, 2)
+    _check_int("min_docs", min_docs, 1)
+    if max_len is not None:
+        _check_int("max_len", max_len, 1)
+        if max_len < min_len:
+            raise ValueError(f"max_len must be None or >= min_len (got max_len={max_len}, min_len={min_len})")
+    if not isinstance(maximal, bool):
+        raise ValueError(f"maximal must be True or False (got {maximal!r})")
+    tok = _corpus_tokens(corpus, offsets=False)
+    run = tok.run_lengths(sentences=True)
+    rows = []
+    for level, longer in _levels(tok, run, min_freq=min_freq, min_docs=min_docs, max_len=max_len):
+        if level is None or level.n < min_len:
+            continue
+        keep = np.ones(len(level.freq), dtype=bool)
+        if maximal and longer is not None and len(longer.freq):
+            prefix = level.rank[longer.first]
+            suffix = level.rank[longer.first + 1]
+            keep[prefix[longer.freq == level.freq[prefix]]] = False
+            keep[suffix[longer.freq == level.freq[suffix]]] = False
+        bounds = np.searchsorted(level.pair_gram, np.arange(len(keep) + 1))
+        for g in np.flatnonzero(keep):
+            docs = level.pair_doc[bounds[g] : bounds[g + 1]]
+            rows.append((tok.form(level.first[g], level.n), level.n, int(level.freq[g]),
+                         int(level.n_docs[g]), "|".join(tok.doc_ids[d] for d in docs)))
+    frame = pd.DataFrame(rows, columns=["segment", "length", "frequency", "n_docs", "doc_ids"])
+    frame = frame.astype({"segment": object, "length": "int64", "frequency": "int64",
+                          "n_docs": "int64", "doc_ids": object})
+    return frame.sort_values(["length", "frequency", "segment"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame:
+    """Find the passages of at least ``min_words`` word forms that two articles share word for word.
+
+    Two passages are shared when their token sequences (:func:`analysis.tokenize`:
+    lower case, both apostrophes alike, punctuation and spacing ignored) are
+    equal. Every pair of documents is compared; a passage is maximal: it is
+    the longest run of shared ``min_words``-grams (shingles) at the same
+    relative position in both texts. A passage found twice in one article
+    gives two rows. Passages may cross sentence boundaries; repetitions
+    inside one article are not reported. The result grows with the number of
+    document pairs that share text: on a corpus of many reprints of one
+    communiqué it is quadratic in the number of articles.
+
+    This is the shingling approach of text-reuse detection (Broder 1997, *On
+    the resemblance and containment of documents*; Clough et al. 2002,
+    METER corpus), with exact word n-grams instead of hashes.
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text``.
+    min_words
+        Shortest passage, in word forms (at least 2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id_a``, ``start_a``, ``end_a``, ``doc_id_b``, ``start_b``,
+        ``end_b`` (``doc_id_a < doc_id_b``; offsets into each ``text``, from
+        the start of the first word to the end of the last), ``n_words``,
+        ``text_a`` and ``text_b`` (the passages as each article writes them);
+        sorted by n_words (longest first), then doc_id_a, start_a, doc_id_b,
+        start_b.
+    """
+    _check_int("min_words", min_words, 2)
+    tok = _corpus_tokens(corpus)
+    run = tok.run_lengths(sentences=False)
+    shingles = None
+    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_words):
+        if level is not None and level.n == min_words:
+            shingles = level
+    columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "n_words", "text_a", "text_b"]
+    if shingles is None:
+        return _empty(columns, ["object", "int64", "int64", "object", "int64", "int64", "int64", "object",
+                                "object"])
+    positions = np.flatnonzero(shingles.rank >= 0)
+    order = np.lexsort((positions, shingles.rank[positions]))
+    positions = positions[order]
+    grams = shingles.rank[positions]
+    bounds = np.flatnonzero(np.diff(grams)) + 1
+    pa, pb = [], []
+    for group in np.split(positions, bounds):
+        a, b = np.triu_indices(len(group), k=1)
+        a, b = group[a], group[b]
+        other_doc = tok.doc[a] != tok.doc[b]
+        pa.append(a[other_doc])
+        pb.append(b[other_doc])
+    pa, pb = np.concatenate(pa), np.concatenate(pb)
+    # Runs: consecutive shingle matches on one diagonal of one document pair.
+    order = np.lexsort((pa, pb - pa, tok.doc[pb], tok.doc[pa]))
+    pa, pb = pa[order], pb[order]
+    new_run = np.ones(len(pa), dtype=bool)
+    da_all, db_all = tok.doc[pa], tok.doc[pb]
+    new_run[1:] = ((np.diff(pa) != 1) | (np.diff(pb) != 1)
+                   | (da_all[1:] != da_all[:-1]) | (db_all[1:] != db_all[:-1]))
+    run_start = np.flatnonzero(new_run)
+    run_end = np.append(run_start[1:], len(pa)) - 1
+    rows = []
+    for s, e in zip(run_start, run_end, strict=True):
+        a0, b0 = pa[s], pb[s]
+        a1, b1 = pa[e] + min_words - 1, pb[e] + min_words - 1
+        da, db = tok.doc[a0], tok.doc[b0]
+        sa, ea, sb, eb = (int(x) for x in (tok.starts[a0], tok.ends[a1], tok.starts[b0], tok.ends[b1]))
+        rows.append((tok.doc_ids[da], sa, ea, tok.doc_ids[db], sb, eb, int(a1 - a0 + 1),
+                     tok.texts[da][sa:ea], tok.texts[db][sb:eb]))
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["n_words", "doc_id_a", "start_a", "doc_id_b", "start_b"],
+                             ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
+
+
+def formulaicity(
+    corpus: pd.DataFrame,
+    *,
+    lexicon: Mapping[str, dict] | str | Path | None = None,
+    min_len: int = 2,
+) -> pd.DataFrame:
+    """Measure how much of each article is made of formulas and of shared segments.
+
+    For each article, with the tokens of :func:`analysis.tokenize`:
+
+    - ``formula_share = formula_tokens / n_tokens``, where ``formula_tokens``
+      counts the tokens that overlap a match of :func:`analysis.find_formulas`
+      (each token once, however many matches cover it);
+    - ``segment_share = segment_tokens / n_tokens``, where ``segment_tokens``
+      counts the tokens inside an occurrence of a repeated segment
+      (:func:`repeated_segments`) of at least ``min_len`` word forms that
+      occurs in at least two documents of the corpus. Equivalently: the tokens
+      covered by a ``min_len``-gram, not crossing a strong delimiter, found in
+      another article too (any longer shared segment is made of such
+      ``min_len``-grams).
+
+    Shares are in [0, 1]; an article without tokens gets 0. The segment share
+    depends on the corpus: the same article shares more in a corpus of
+    reprints of one communiqué than alone with unrelated texts. It is a
+    descriptive proportion in the spirit of the "formulaic sequences"
+    coverage measures (Wray 2002, *Formulaic Language and the Lexicon*;
+    Salem 1987 for repeated segments), not a test statistic.
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text``.
+    lexicon
+        Passed to :func:`analysis.find_formulas`: ``None`` (the shipped
+        lexicon), a path to a YAML lexicon or a lexicon from
+        :func:`analysis.load_lexicon`.
+    min_len
+        Shortest shared segment counted, in word forms (at least 2 by default;
+        1 would count every word also used elsewhere).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, sorted by doc_id: ``doc_id``, ``n_tokens``,
+        ``formula_tokens``, ``formula_share``, ``segment_tokens``,
+        ``segment_share``.
+    """
+    from .formulas import find_formulas
+
+    _check_int("min_len", min_len, 1)
+    tok = _corpus_tokens(corpus)
+    n_docs = len(tok.doc_ids)
+    n_tokens = np.diff(tok.doc_first)
+
+    formula_cover = np.zeros(len(tok.ids), dtype=bool)
+    matches = find_formulas(corpus, lexicon=lexicon)
+    doc_index = {d: i for i, d in enumerate(tok.doc_ids)}
+    for doc_id, group in matches.groupby("doc_id", sort=False):
+        i = doc_index[str(doc_id)]
+        lo, hi = tok.doc_first[i], tok.doc_first[i + 1]
+        starts, ends = tok.starts[lo:hi], tok.ends[lo:hi]
+        for m_start, m_end in zip(group["start"], group["end"], strict=True):
+            # tokens overlapping [m_start, m_end): start < m_end and end > m_start
+            a = np.searchsorted(ends, m_start, side="right")
+            b = np.searchsorted(starts, m_end, side="left")
+            formula_cover[lo + a : lo + b] = True
+
+    segment_cover = np.zeros(len(tok.ids) + 1, dtype=np.int64)
+    run = tok.run_lengths(sentences=True)
+    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_len):
+        if level is not None and level.n == min_len:
+            pos = np.flatnonzero(level.rank >= 0)
+            np.add.at(segment_cover, pos, 1)
+            np.add.at(segment_cover, pos + min_len, -1)
+    segment_cover = np.cumsum(segment_cover[:-1]) > 0
+
+    formula_tokens = np.bincount(tok.doc[formula_cover], minlength=n_docs)
+    segment_tokens = np.bincount(tok.doc[segment_cover], minlength=n_docs)
+    safe = np.maximum(n_tokens, 1)
+    return pd.DataFrame({
+        "doc_id": pd.Series(tok.doc_ids, dtype=object),
+        "n_tokens": n_tokens.astype("int64"),
+        "formula_tokens": formula_tokens.astype("int64"),
+        "formula_share": formula_tokens / safe,
+        "segment_tokens": segment_tokens.astype("int64"),
+        "segment_share": segment_tokens / safe,
+    })
+
+
+def _check_int(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+
+
+def _empty(columns: list[str], dtypes: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, dtypes, strict=True)})

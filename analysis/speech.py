@@ -1,0 +1,492 @@
+"""Step 5 of the pipeline: actors, and who says what (reported speech).
+
+The actor table
+    ``analysis/data/actors.yaml`` (format in ``docs/lexicon.md``) lists
+    canonical actors (countries, leaders, ministers, officials,
+    organisations) with the names they go by, written in the variant syntax
+    of :mod:`analysis.formulas` (``Bélarus``, ``Biélorussie``,
+    ``bélarusse(s)``; ``M. Xi``, ``président chinois``). Overlapping names
+    count once, the longest: ``le président chinois`` is Xi Jinping, not
+    China.
+
+Who says what
+    Rule-based attribution, not a parser. The text is cut into
+    :func:`analysis.sentences`, a sentence whose quotation (``« »``, ``“ ”``,
+    ``" "``) runs on being joined to the next ones. A passage is attributed
+    when it holds a *cue* whose speaker can be named, by the first rule that
+    applies to its first such cue:
+
+    ``subject``
+        A verb of saying in the passé composé (``a déclaré``, ``a souligné``,
+        ``a affirmé``, ``a indiqué``, ``a dit``, ``a salué``, ``a rappelé``,
+        ``a ajouté`` ... adverbs such as ``lui``, ``de son côté`` or a day name
+        may come between) right after an actor (or after an actor and an
+        apposition between commas) that is not governed by a preposition:
+        ``M. Loukachenko a salué``, ``Wang Yi a lui rappelé``.
+    ``pronoun``
+        The same verb after ``Il``, ``Elle``, ``Ce dernier``, ``Cette
+        dernière``, ``Celui-ci``, ``le ministre``, ``le président``, or an
+        inverted pronoun (``a-t-il ajouté``, ``estime-t-elle``): the speaker
+        is the last speaker named in the article, or, before any, the first
+        person (an actor of :data:`PERSON_KINDS`) of the latest passage
+        naming one.
+    ``inversion``
+        The verb followed by its subject, with at most adverbs, a day and
+        one place between them (``..., a déclaré dimanche le président
+        chinois, Xi Jinping``; ``a indiqué Wang Yi``; ``a déclaré à Pékin
+        le ministre chinois des Affaires étrangères``).
+    ``selon``
+        ``selon X`` or ``d'après X``.
+    ``quote-continued``
+        A passage with a quotation and no cue, right after an attributed
+        passage, continues that speaker's words (``La Biélorussie « est
+        disposée ... »`` after ``Maksim Ryzhenkov a déclaré ...``).
+
+    Limits: the first cue of a passage names the speaker of all of it (a
+    passage quoting two people gets the first); a subject more than one
+    apposition away from its verb, speech verbs in the present or future
+    tense without inversion, participles (``affirmant``), plural speakers
+    and speech spread over paragraphs without a cue or quotation are missed;
+    ``Il a …`` is trusted to point back to the last speaker.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from bisect import bisect_left
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import LexiconError
+from .formulas import (
+    anchor,
+    batch_matches,
+    cached_parse,
+    check_corpus,
+    check_entry,
+    compile_phrase,
+    fast_patterns,
+    grouped_counts,
+    longest_matches,
+    read_yaml_list,
+    text_view,
+)
+from .paths import DATA_DIR
+from .text import sentences
+
+ACTORS_FILE: Path = DATA_DIR / "actors.yaml"
+#: Keys an actor may have (``id``, ``label``, ``kind`` and ``names`` are required).
+ACTOR_KEYS = ("id", "label", "kind", "country", "note", "names")
+#: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
+PERSON_KINDS = frozenset({"leader", "minister", "official", "person"})
+SPEECH_COLUMNS = ("doc_id", "speaker", "start", "end", "text", "cue", "rule")
+
+_ADVERBS = (
+    r"(?:lui|elle|pour\s+sa\s+part|de\s+son\s+côté|quant\s+à\s+(?:lui|elle)|également|aussi|encore"
+    r"|ensuite|enfin|notamment|par\s+ailleurs|en\s+outre|toutefois|cependant|néanmoins|déjà|bien"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui)"
+)
+_VERBS = (
+    r"(?:déclaré|souligné|affirmé|réaffirmé|indiqué|dit|salué|rappelé|ajouté|estimé|noté|expliqué"
+    r"|précisé|assuré|insisté|réitéré|annoncé|appelé|exhorté|plaidé|prôné|martelé|relevé|signalé"
+    r"|averti|exprimé|confié|répondu|conclu|observé|jugé|reconnu|proposé|félicité|espéré"
+    r"|fait\s+savoir|fait\s+valoir|fait\s+remarquer|fait\s+(?:ces|ses|cette)\s+remarques?)"
+)
+_PRESENT = (
+    r"(?:déclare|souligne|affirme|indique|dit|ajoute|estime|note|explique|précise|assure|insiste"
+    r"|poursuit|rappelle|conclut|observe|juge|martèle)"
+)
+_HYPHEN = r"[-‐‑]"
+_CUE_SOURCES = (
+    ("finite", rf"a(?:[\s,]+{_ADVERBS})*[\s,]+{_VERBS}(?!\w)"),
+    ("inverted", rf"(?:a{_HYPHEN}t{_HYPHEN}(?:il|elle)(?:\s+{_ADVERBS})*\s+{_VERBS}"
+                 rf"|{_PRESENT}{_HYPHEN}(?:t{_HYPHEN})?(?:il|elle))(?!\w)"),
+    ("selon", r"(?:selon|d['’ʼ]après)(?!\w)"),
+)
+# Case-insensitive cues for any text; case-sensitive ones for lower-cased text,
+# whose word boundary before the match fast_finditer checks (much faster).
+_CUES = tuple((kind, re.compile(rf"(?<!\w){source}", re.IGNORECASE)) for kind, source in _CUE_SOURCES)
+_FAST_CUES = tuple((kind, re.compile(source)) for kind, source in _CUE_SOURCES)
+# As matchers of batch_matches. Every inverted cue holds a hyphenated pronoun
+# ("-il", "-elle"): texts without one are spared that slow regex.
+_CUE_MATCHERS = {
+    kind: [(kind, general, [fast], None)]
+    for (kind, general), (_, fast) in zip(_CUES, _FAST_CUES, strict=True)
+}
+_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
+_PRONOUN_BEFORE_RE = re.compile(
+    r"(?:^|[\s,;:«\"“])(?:il|elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci"
+    r"|l[ea]\s+(?:ministre|président|présidente|diplomate|porte-parole))\s*$",
+    re.IGNORECASE,
+)
+_SUBJECT_GAP_RE = re.compile(r"^\s*(?:,[^,.;:«»\"“”]{1,80},)?\s*$")
+_WORD = r"[^\s,.;:«»\"]+"
+_PLACE = rf"(?:à|au|aux|en|dans|devant|depuis|lors\s+d['’ʼ]|lors\s+de)\s*{_WORD}(?:\s+{_WORD}){{0,3}}"
+_AFTER_GAP_RE = re.compile(
+    rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*(?:(?:le|la|les)\s+|l['’ʼ]\s*)?$",
+    re.IGNORECASE,
+)
+_PREPOSITION_RE = re.compile(
+    r"(?:(?<!\w)(?:à|au|aux|de|du|des|en|dans|avec|pour|par|sur|sous|vers|chez|contre|entre|envers"
+    r"|depuis|sans)\s+(?:(?:le|la|les)\s+|l['’ʼ]\s*)?|(?<!\w)d['’ʼ]\s*)$",
+    re.IGNORECASE,
+)
+_QUOTE_CHARS = ("«", "“", '"')
+
+
+# --------------------------------------------------------------------------- actor table
+
+
+def _parse_actors(path: Path) -> dict[str, dict]:
+    actors: dict[str, dict] = {}
+    problems: list[str] = []
+    for index, entry in enumerate(read_yaml_list(path, "actors"), start=1):
+        ident, found = check_entry(
+            entry, path=path, what="actor", index=index, keys=ACTOR_KEYS,
+            required=("id", "label", "kind", "names"),
+        )
+        problems += found
+        if ident in actors:
+            problems.append(f"{path}: actor {ident!r}: duplicate id (actor #{index})")
+            continue
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(names, list) or not names:
+            if isinstance(entry, dict) and "names" in entry:
+                problems.append(f"{path}: actor {ident!r}: 'names' must be a non-empty list of phrases")
+            continue
+        patterns, anchors, fast = [], [], []
+        for name in names:
+            try:
+                patterns.append(compile_phrase(name))
+                anchors.append(anchor(patterns[-1]))
+                fast.append(fast_patterns(name))
+            except ValueError as exc:
+                problems.append(f"{path}: actor {ident!r}, name {name!r}: {exc}")
+        actors[ident] = {
+            "id": ident,
+            "label": entry.get("label", ""),
+            "kind": entry.get("kind", ""),
+            "country": entry.get("country", ""),
+            "note": entry.get("note", ""),
+            "names": list(names),
+            "patterns": patterns,
+            "anchors": anchors,
+            "fast": fast,
+            "file": str(path),
+        }
+    if problems:
+        raise LexiconError("\n".join(problems))
+    return actors
+
+
+def load_actors(path: str | Path | None = None, *, extend: bool = True) -> dict[str, dict]:
+    """Load the actor table: the shipped one, or a user file added to or replacing it.
+
+    Parameters
+    ----------
+    path
+        A YAML actor table (format in ``docs/lexicon.md``); ``None`` loads
+        the shipped ``analysis/data/actors.yaml``.
+    extend
+        With a ``path``: ``True`` adds its actors to the shipped ones (an
+        actor whose ``id`` is shipped is replaced as a whole), ``False`` uses
+        the user's actors alone.
+
+    Returns
+    -------
+    dict
+        ``{actor id: actor}`` in file order. An actor is a dict with ``id``,
+        ``label``, ``kind`` (``country``, ``leader``, ``minister``,
+        ``official``, ``organisation`` or the user's own), ``country``,
+        ``note``, ``names`` (the phrases), ``patterns`` (compiled) and
+        ``file``. A fresh copy on every call.
+
+    Raises
+    ------
+    LexiconError
+        Naming the file, the actor and the problem (broken YAML, unknown or
+        missing key, id not a slug, duplicate id, empty or invalid name).
+    """
+    if not isinstance(extend, bool):
+        raise ValueError(f"extend must be True or False (got {extend!r})")
+    shipped = cached_parse(ACTORS_FILE, _parse_actors)
+    if path is None:
+        return copy.deepcopy(shipped)
+    user = cached_parse(Path(path).expanduser().resolve(), _parse_actors)
+    return copy.deepcopy({**shipped, **user} if extend else dict(user))
+
+
+def _resolve_actors(actors: Mapping[str, dict] | str | Path | None) -> Mapping[str, dict]:
+    if actors is None:
+        return cached_parse(ACTORS_FILE, _parse_actors)
+    if isinstance(actors, (str, Path)):
+        return load_actors(actors)
+    if isinstance(actors, Mapping):
+        return actors
+    raise ValueError(
+        f"actors must be None, a path or a table from load_actors() (got {type(actors).__name__})"
+    )
+
+
+def actor_mentions(
+    text: str, actors: Mapping[str, dict], *, view: tuple[str | None, str] | None = None
+) -> list[tuple[int, int, str]]:
+    """Actor mentions in one text, ``(start, end, actor id)``; overlaps count once, the longest.
+
+    ``view`` is :func:`analysis.formulas.text_view` of ``text`` if the caller has it.
+    """
+    return longest_matches(text, _actor_matchers(actors), view=view)
+
+
+def _actor_matchers(actors: Mapping[str, dict]) -> list[tuple]:
+    matchers = []
+    for actor_id, actor in actors.items():
+        n = len(actor["patterns"])
+        fast = actor.get("fast") or [None] * n
+        anchors = actor.get("anchors") or [None] * n
+        matchers += [(actor_id, *m) for m in zip(actor["patterns"], fast, anchors, strict=True)]
+    return matchers
+
+
+def find_actors(
+    corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None
+) -> pd.DataFrame:
+    """Find every mention of an actor of the table in every article.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention: ``doc_id``, ``actor`` (id), ``kind``, ``matched``
+        (as written), ``start``, ``end`` (offsets into ``text``). Of
+        overlapping names the longest is kept. Sorted by ``doc_id``,
+        ``start``.
+    """
+    check_corpus(corpus)
+    table = _resolve_actors(actors)
+    texts = list(corpus["text"])
+    rows = [
+        {"doc_id": doc_id, "actor": actor_id, "kind": table[actor_id]["kind"], "matched": text[start:end],
+         "start": start, "end": end}
+        for doc_id, text, mentions in zip(
+            corpus["doc_id"], texts, batch_matches(texts, _actor_matchers(table)), strict=True
+        )
+        for start, end, actor_id in mentions
+    ]
+    frame = pd.DataFrame(rows, columns=["doc_id", "actor", "kind", "matched", "start", "end"])
+    frame = frame.astype({"start": "int64", "end": "int64"})
+    return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def actor_counts(
+    corpus: pd.DataFrame,
+    *,
+    by: str = "doc_id",
+    per: float = 1000,
+    actors: Mapping[str, dict] | str | Path | None = None,
+) -> pd.DataFrame:
+    """Count actor mentions per actor and group, all names of an actor together.
+
+    ``rate = count / n_tokens × per``, tokens counted by
+    :func:`analysis.tokenize` (all tokens); the normalised frequency of
+    Biber, Conrad & Reppen (1998, *Corpus Linguistics*, p. 263).
+
+    Parameters
+    ----------
+    by
+        ``"doc_id"``, ``"source"``, ``"year"`` (of ``date``) or any column.
+    per
+        The rate's unit, a positive number of tokens.
+    actors
+        ``None`` (shipped table), a path, or a table from :func:`load_actors`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<by>``, ``actor``, ``kind``, ``count``, ``n_tokens``,
+        ``rate``: one row per group and actor of the table, zeros included.
+        Sorted by group, rate (descending), actor.
+    """
+    check_corpus(corpus)
+    table = _resolve_actors(actors)
+    mentions = iter(batch_matches(list(corpus["text"]), _actor_matchers(table)))
+    frame = grouped_counts(
+        corpus, by=by, per=per, keys=list(table), key_column="actor",
+        count=lambda _: [actor_id for _, _, actor_id in next(mentions)],
+    )
+    frame.insert(2, "kind", frame["actor"].map({a: table[a]["kind"] for a in table}))
+    return frame
+
+
+# --------------------------------------------------------------------------- who says what
+
+
+def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None) -> pd.DataFrame:
+    """Attribute reported speech to its speaker (rules in the module docstring).
+
+    Parameters
+    ----------
+    corpus
+        A frame with ``doc_id`` and ``text``.
+    actors
+        ``None`` (shipped actor table), a path, or a table from
+        :func:`load_actors`; speakers are named by its ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per attributed passage (a sentence, or sentences joined by a
+        running quotation): ``doc_id``, ``speaker`` (actor id), ``start``,
+        ``end`` (offsets into ``text``), ``text`` (the passage), ``cue`` (the
+        words that name it speech, as written, or ``« »`` for a continued
+        quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
+        ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
+    """
+    check_corpus(corpus)
+    table = _resolve_actors(actors)
+    texts = list(corpus["text"])
+    rows = [
+        {"doc_id": doc_id, "speaker": speaker, "start": start, "end": end, "text": text[start:end],
+         "cue": cue, "rule": rule}
+        for doc_id, text, passages in zip(corpus["doc_id"], texts, speech_passages(texts, table), strict=True)
+        for speaker, start, end, cue, rule in passages
+    ]
+    frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))
+    frame = frame.astype({"start": "int64", "end": "int64"})
+    return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def speech_passages(
+    texts: list[str],
+    actors: Mapping[str, dict],
+    *,
+    views: list[tuple[str | None, str]] | None = None,
+    sents: list[list[tuple[str, int, int]]] | None = None,
+) -> list[list[tuple[str, int, int, str, str]]]:
+    """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
+
+    ``views`` (:func:`analysis.formulas.text_view`) and ``sents``
+    (:func:`analysis.sentences`) of the texts may be passed when the caller
+    has them. Cues and actor names are searched in all texts at once
+    (:func:`analysis.formulas.batch_matches`).
+    """
+    views = views if views is not None else [text_view(text) for text in texts]
+    cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
+    cues = batch_matches(texts, cue_matchers, views=views)
+    inverted = [i for i, text in enumerate(texts) if _HYPHEN_PRONOUN_RE.search(text)]
+    found = batch_matches(
+        [texts[i] for i in inverted], _CUE_MATCHERS["inverted"], views=[views[i] for i in inverted]
+    )
+    for i, more in zip(inverted, found, strict=True):
+        cues[i] = sorted(cues[i] + more)
+    # Every rule, even a continued quotation, starts from a cue.
+    with_cues = [i for i, found in enumerate(cues) if found]
+    mentions = batch_matches([texts[i] for i in with_cues], _actor_matchers(actors),
+                             views=[views[i] for i in with_cues])
+    result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
+    for i, doc_mentions in zip(with_cues, mentions, strict=True):
+        doc_sents = sents[i] if sents is not None else sentences(texts[i])
+        result[i] = _doc_speech(texts[i], actors, doc_sents, cues[i], doc_mentions)
+    return result
+
+
+def _doc_speech(
+    text: str,
+    actors: Mapping[str, dict],
+    sents: list[tuple[str, int, int]],
+    cues: list[tuple[int, int, str]],
+    mentions: list[tuple[int, int, str]],
+) -> list[tuple[str, int, int, str, str]]:
+    mention_starts = [m[0] for m in mentions]
+    cue_starts = [c[0] for c in cues]
+    result = []
+    last_speaker = last_person = ""
+    previous_attributed = False
+    for start, end in _passages(text, sents):
+        inside = [
+            m for m in mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
+            if m[1] <= end
+        ]
+        own_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
+        found = _attribute(text, start, own_cues, inside, last_speaker or last_person)
+        persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
+        last_person = persons[0] if persons else last_person
+        if found is None and previous_attributed and _has_quote(text[start:end]):
+            found = (last_speaker, "« »", "quote-continued")
+        if found is None:
+            previous_attributed = False
+            continue
+        speaker, cue, rule = found
+        result.append((speaker, start, end, cue, rule))
+        last_speaker = speaker
+        previous_attributed = True
+    return result
+
+
+def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Sentences, joined while a quotation opened in them is still open."""
+    result = []
+    opened_at = None
+    for _, start, end in sents:
+        if opened_at is None:
+            opened_at = start
+        if not _quote_open(text[opened_at:end]):
+            result.append((opened_at, end))
+            opened_at = None
+    if opened_at is not None:
+        result.append((opened_at, len(text.rstrip())))
+    return result
+
+
+def _quote_open(chunk: str) -> bool:
+    guillemets = chunk.count("«") > chunk.count("»")
+    return guillemets or chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
+
+
+def _has_quote(chunk: str) -> bool:
+    return any(q in chunk for q in _QUOTE_CHARS)
+
+
+def _attribute(
+    text: str, start: int, cues: list[tuple[int, int, str]], mentions: list[tuple[int, int, str]],
+    last_speaker: str,
+) -> tuple[str, str, str] | None:
+    """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker."""
+    for cue_start, cue_end, kind in cues:
+        cue = text[cue_start:cue_end]
+        if kind == "inverted":
+            if last_speaker:
+                return last_speaker, cue, "pronoun"
+            continue
+        if kind == "finite":
+            subject = _subject_before(text, start, cue_start, mentions)
+            if subject:
+                return subject, cue, "subject"
+            if last_speaker and _PRONOUN_BEFORE_RE.search(text[start:cue_start]):
+                return last_speaker, cue, "pronoun"
+        after = _actor_after(text, cue_end, mentions)
+        if after:
+            return after, cue, "inversion" if kind == "finite" else "selon"
+    return None
+
+
+def _subject_before(text: str, start: int, cue_start: int, mentions: list[tuple[int, int, str]]) -> str:
+    before = [m for m in mentions if m[1] <= cue_start]
+    if not before:
+        return ""
+    m_start, m_end, actor_id = before[-1]
+    if not _SUBJECT_GAP_RE.match(text[m_end:cue_start]):
+        return ""
+    if _PREPOSITION_RE.search(text[max(start, m_start - 30) : m_start]):
+        return ""
+    return actor_id
+
+
+def _actor_after(text: str, cue_end: int, mentions: list[tuple[int, int, str]]) -> str:
+    for m_start, _, actor_id in (m for m in mentions if m[0] >= cue_end):
+        if _PREPOSITION_RE.search(text[max(cue_end, m_start - 30) : m_start]):
+            continue  # a complement (à Pékin), not the subject
+        return actor_id if _AFTER_GAP_RE.match(text[cue_end:m_start]) else ""
+    return ""

@@ -1,0 +1,247 @@
+"""Tests of analysis.concordance: keyword in context."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.concordance import kwic
+
+COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
+
+
+def corpus(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(1, len(texts) + 1)], "text": list(texts)})
+
+
+def rows(frame: pd.DataFrame) -> list[tuple]:
+    return [tuple(r) for r in frame.itertuples(index=False)]
+
+
+BRI = "Une coopération dans le cadre de l’Initiative « La Ceinture et la Route », a-t-il dit."
+
+
+def test_word_with_either_apostrophe_finds_both():
+    texts = corpus("Soutenir l’Initiative.", "L'initiative chinoise")
+    for pattern in ("l'initiative", "L’INITIATIVE"):
+        assert rows(kwic(texts, pattern, window=2)) == [
+            ("d1", "Soutenir ", "l’Initiative", ".", 9, 21),
+            ("d2", "", "L'initiative", " chinoise", 0, 12),
+        ]
+
+
+def test_phrase_with_guillemets_inside():
+    result = kwic(corpus(BRI), "initiative la ceinture et la route", window=3)
+    assert rows(result) == [
+        ("d1", "cadre de l’", "Initiative « La Ceinture et la Route", " », a-t-il dit", 35, 71),
+    ]
+    assert BRI[35:71] == "Initiative « La Ceinture et la Route"
+
+
+def test_phrase_split_across_a_line_break():
+    text = "pratiquer un véritable\nmultilatéralisme au service de tous"
+    result = kwic(corpus(text), "véritable multilatéralisme", window=2)
+    assert rows(result) == [("d1", "pratiquer un ", "véritable multilatéralisme", " au service", 13, 39)]
+    assert text[13:39] == "véritable\nmultilatéralisme"
+
+
+def test_phrase_does_not_cross_other_punctuation():
+    texts = corpus("la paix, sécurité", "la paix. Sécurité", "la paix – sécurité", "la paix (sécurité)")
+    assert kwic(texts, "paix sécurité").empty
+
+
+def test_matches_at_the_start_and_the_end_of_a_text():
+    text = "Multilatéralisme, et encore multilatéralisme"
+    assert rows(kwic(corpus(text), "multilatéralisme", window=5)) == [
+        ("d1", "", "Multilatéralisme", ", et encore multilatéralisme", 0, 16),
+        ("d1", "Multilatéralisme, et encore ", "multilatéralisme", "", 28, 44),
+    ]
+
+
+def test_word_window_counts_tokens_and_keeps_punctuation():
+    assert rows(kwic(corpus(BRI), "cadre", window=2)) == [
+        ("d1", "dans le ", "cadre", " de l’", 24, 29),
+    ]
+    assert rows(kwic(corpus(BRI), "cadre", window=0)) == [("d1", "", "cadre", "", 24, 29)]
+
+
+def test_character_window():
+    assert rows(kwic(corpus(BRI), "cadre", window=6, by="chars")) == [
+        ("d1", "ns le ", "cadre", " de l’", 24, 29),
+    ]
+    assert rows(kwic(corpus("la paix"), "la", window=20, by="chars")) == [("d1", "", "la", " paix", 0, 2)]
+
+
+def test_context_never_crosses_into_another_article():
+    texts = corpus("Pour la paix", "La paix et la sécurité")
+    assert rows(kwic(texts, "paix", window=3)) == [
+        ("d1", "Pour la ", "paix", "", 8, 12),
+        ("d2", "La ", "paix", " et la sécurité", 3, 7),
+    ]
+
+
+def test_line_breaks_in_the_context_are_shown_as_spaces():
+    assert rows(kwic(corpus("la paix\net la\nsécurité"), "et", window=2)) == [
+        ("d1", "la paix ", "et", " la sécurité", 8, 10),
+    ]
+
+
+def test_hyphenated_compound_is_one_word():
+    texts = corpus("une coopération gagnant-gagnant, un gagnant")
+    assert kwic(texts, "gagnant").start.tolist() == [36]
+    assert kwic(texts, "coopération gagnant-gagnant").start.tolist() == [4]
+
+
+def test_regex_is_case_insensitive_and_sees_straight_apostrophes():
+    texts = corpus("Coopérations et coopération avec l’OCS")
+    assert rows(kwic(texts, r"coopérations?\b", regex=True, window=1)) == [
+        ("d1", "", "Coopérations", " et", 0, 12),
+        ("d1", "et ", "coopération", " avec", 16, 27),
+    ]
+    assert rows(kwic(texts, r"l'ocs", regex=True, by="chars", window=5)) == [
+        ("d1", "avec ", "l’OCS", "", 33, 38),
+    ]
+
+
+def test_regex_skips_empty_matches():
+    assert kwic(corpus("la paix"), r"z*", regex=True).empty
+
+
+def test_lemma_matches_inflected_forms():
+    texts = corpus("La Chine a apporté une contribution, apportant son soutien.")
+    result = kwic(texts, "apporter", lemma=True, window=1)
+    assert rows(result) == [
+        ("d1", "a ", "apporté", " une", 11, 18),
+        ("d1", "contribution, ", "apportant", " son", 37, 46),
+    ]
+    assert kwic(texts, "apporter").empty
+
+
+def test_sort_by_left_and_right_context_like_antconc():
+    texts = corpus("b la paix z. a la paix y. c le paix x.")
+    by_position = kwic(texts, "paix", window=2)
+    assert by_position.start.tolist() == [5, 18, 31]
+    # 1L: la, la, le; then 2L: a before b
+    assert kwic(texts, "paix", window=2, sort="left").start.tolist() == [18, 5, 31]
+    assert kwic(texts, "paix", window=2, sort="right").start.tolist() == [31, 18, 5]  # 1R: x, y, z
+
+
+@pytest.mark.parametrize("texts", [(), ("",), ("la paix",), ("",  "la guerre")])
+def test_no_match_gives_an_empty_frame_with_the_columns(texts):
+    for sort in ("position", "left", "right"):
+        result = kwic(corpus(*texts), "sécurité", sort=sort)
+        assert result.empty
+        assert list(result.columns) == COLUMNS
+
+
+def test_shipped_corpus_quoted_name_of_the_belt_and_road():
+    from analysis import load_corpus
+
+    result = kwic(load_corpus(), "l'initiative ceinture et route", window=1)
+    assert rows(result) == [
+        ("000_1c95603a728987f6", "de ", "l'initiative \"Ceinture et Route", "\" et", 1201, 1232),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"pattern": ""}, "pattern"),
+        ({"pattern": "« »"}, "pattern"),
+        ({"pattern": 3}, "pattern"),
+        ({"pattern": "paix", "window": -1}, "window"),
+        ({"pattern": "paix", "window": True}, "window"),
+        ({"pattern": "paix", "by": "sentences"}, "by"),
+        ({"pattern": "paix", "sort": "1L"}, "sort"),
+        ({"pattern": "paix", "regex": True, "lemma": True}, "regex and lemma"),
+        ({"pattern": "paix(", "regex": True}, "regular expression"),
+        ({"pattern": "paix", "regex": "yes"}, "regex"),
+        ({"pattern": "family:gagnant-gagnant", "lemma": True}, "family"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        kwic(corpus("la paix"), **kwargs)
+
+
+# --- lexicon families ----------------------------------------------------------------------------
+
+LEXICON_YAML = """
+families:
+  - id: gagnant-gagnant
+    label: coopération gagnant-gagnant
+    variants:
+      - id: cooperation-gagnant-gagnant
+        phrase: coopération gagnant-gagnant
+      - id: gagnant-gagnant
+        phrase: gagnant-gagnant
+"""
+
+
+@pytest.fixture
+def lexicon(tmp_path):
+    from analysis import load_lexicon
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(LEXICON_YAML, encoding="utf-8")
+    return load_lexicon(path, extend=False)
+
+
+def test_family_pattern_gives_the_matches_of_find_formulas(lexicon):
+    from analysis import find_formulas
+
+    texts = corpus("Une coopération gagnant-gagnant, enfin du gagnant–gagnant", "Rien.")
+    result = kwic(texts, "family:gagnant-gagnant", window=2, lexicon=lexicon)
+    # The longer variant wins where two overlap, as in find_formulas.
+    assert rows(result) == [
+        ("d1", "Une ", "coopération gagnant-gagnant", ", enfin du", 4, 31),
+        ("d1", "enfin du ", "gagnant–gagnant", "", 42, 57),
+    ]
+    found = find_formulas(texts, lexicon=lexicon)
+    assert list(zip(found.start, found.end, strict=True)) == [(4, 31), (42, 57)]
+
+
+def test_unknown_family_is_refused(lexicon):
+    with pytest.raises(ValueError, match="family"):
+        kwic(corpus("la paix"), "family:paix", lexicon=lexicon)
+
+
+# --- property: the fast path (regex candidates, tokens of the passage only) equals the definition --
+
+LONG_WORD = "multilatéralisme-gagnant-gagnant-anticonstitutionnellement"  # makes the passage grow
+WORDS = st.sampled_from(["la", "Paix", "l’Initiative", "L'initiative", "gagnant-gagnant", "aujourd'hui",
+                         "a-t-il", LONG_WORD])
+SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", " « ", " » ", "", "’"])
+PATTERNS = st.sampled_from(["la", "paix", "la paix", "l'initiative", "initiative la", "paix la paix", "il"])
+
+
+def _reference(text, pattern, window):
+    from analysis import tokenize
+
+    words = tokenize(pattern)
+    spans = tokenize(text, offsets=True)
+    forms = [t for t, _, _ in spans]
+    gap = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")
+    out = []
+    for i in range(len(spans) - len(words) + 1):
+        j = i + len(words) - 1
+        if forms[i : j + 1] == words and all(gap.fullmatch(text[spans[m][2] : spans[m + 1][1]])
+                                             for m in range(i, j)):
+            left_from = spans[i - window][1] if i >= window else 0
+            right_to = spans[j + window][2] if j + window < len(spans) else len(text)
+            left = text[left_from : spans[i][1]] if window else ""
+            right = text[spans[j][2] : right_to] if window else ""
+            out.append(("d1", left.replace("\n", " "), text[spans[i][1] : spans[j][2]].replace("\n", " "),
+                        right.replace("\n", " "), spans[i][1], spans[j][2]))
+    return out
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(WORDS, SEPARATORS), max_size=60), PATTERNS, st.integers(0, 4))
+def test_kwic_agrees_with_its_definition(parts, pattern, window):
+    text = "".join(w + s for w, s in parts)
+    assert rows(kwic(corpus(text), pattern, window=window)) == _reference(text, pattern, window)

@@ -1,0 +1,320 @@
+"""Tests of analysis.segments: repeated segments, shared passages, formulaicity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.segments import formulaicity, join_tokens, repeated_segments, shared_passages
+
+SEGMENT_COLUMNS = ["segment", "length", "frequency", "n_docs", "doc_ids"]
+
+
+def corpus(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(1, len(texts) + 1)], "text": list(texts)})
+
+
+def rows(frame: pd.DataFrame) -> list[tuple]:
+    return [tuple(r) for r in frame.itertuples(index=False)]
+
+
+# --- repeated segments ---------------------------------------------------------------------------
+
+WINWIN = corpus(
+    "La coopération gagnant-gagnant. La coopération gagnant-gagnant profite à tous.",
+    "Une coopération gagnant-gagnant !",
+)
+
+
+def test_maximal_repeated_segments_of_a_tiny_corpus():
+    result = repeated_segments(WINWIN)
+    assert list(result.columns) == SEGMENT_COLUMNS
+    assert rows(result) == [
+        ("la coopération gagnant-gagnant", 3, 2, 1, "d1"),
+        ("coopération gagnant-gagnant", 2, 3, 2, "d1|d2"),
+    ]
+
+
+def test_non_maximal_segments_are_kept_on_request():
+    # "la coopération" (2) lies inside "la coopération gagnant-gagnant" (2): not maximal.
+    assert rows(repeated_segments(WINWIN, maximal=False)) == [
+        ("la coopération gagnant-gagnant", 3, 2, 1, "d1"),
+        ("coopération gagnant-gagnant", 2, 3, 2, "d1|d2"),
+        ("la coopération", 2, 2, 1, "d1"),
+    ]
+
+
+def test_length_frequency_and_document_thresholds():
+    assert rows(repeated_segments(WINWIN, min_docs=2)) == [("coopération gagnant-gagnant", 2, 3, 2, "d1|d2")]
+    assert rows(repeated_segments(WINWIN, min_freq=3)) == [("coopération gagnant-gagnant", 2, 3, 2, "d1|d2")]
+    assert rows(repeated_segments(WINWIN, min_len=3)) == [("la coopération gagnant-gagnant", 3, 2, 1, "d1")]
+    # Segments of length max_len count as maximal: nothing longer was looked at.
+    assert rows(repeated_segments(WINWIN, max_len=2)) == [
+        ("coopération gagnant-gagnant", 2, 3, 2, "d1|d2"),
+        ("la coopération", 2, 2, 1, "d1"),
+    ]
+    assert rows(repeated_segments(WINWIN, min_len=1, min_freq=3)) == [
+        ("coopération gagnant-gagnant", 2, 3, 2, "d1|d2"),
+    ]
+    assert rows(repeated_segments(WINWIN, min_len=1, min_freq=3, maximal=False)) == [
+        ("coopération gagnant-gagnant", 2, 3, 2, "d1|d2"),
+        ("coopération", 1, 3, 2, "d1|d2"),
+        ("gagnant-gagnant", 1, 3, 2, "d1|d2"),
+    ]
+
+
+@pytest.mark.parametrize("mark", [".", "!", "?", ";", ":", "…", "\n\n"])
+def test_strong_delimiters_end_a_segment(mark):
+    result = repeated_segments(corpus(f"la paix{mark} mondiale et la paix mondiale"))
+    assert rows(result) == [("la paix", 2, 2, 1, "d1")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un véritable multilatéralisme et le « véritable multilatéralisme »",
+        'un véritable multilatéralisme et le "véritable multilatéralisme"',
+        "un véritable multilatéralisme, le véritable, multilatéralisme",
+        "un véritable multilatéralisme et le véritable\nmultilatéralisme",
+        "un véritable multilatéralisme et le véritable (multilatéralisme)",
+    ],
+)
+def test_commas_quotes_brackets_and_line_breaks_do_not_end_a_segment(text):
+    assert rows(repeated_segments(corpus(text))) == [("véritable multilatéralisme", 2, 2, 1, "d1")]
+
+
+def test_full_stop_after_an_abbreviation_or_initial_does_not_end_a_segment():
+    result = repeated_segments(corpus("M. Xi a dit. M. Xi a dit. J. K. Rowling, J. K. Rowling"))
+    assert rows(result) == [("m xi a dit", 4, 2, 1, "d1"), ("j k rowling", 3, 2, 1, "d1")]
+
+
+def test_both_apostrophes_give_one_segment_shown_without_space_after_the_clitic():
+    result = repeated_segments(corpus("pour l’humanité", "Pour l'Humanité !"))
+    assert rows(result) == [("pour l'humanité", 3, 2, 2, "d1|d2")]
+
+
+def test_overlapping_occurrences_are_counted():
+    assert rows(repeated_segments(corpus("très très très"))) == [("très très", 2, 2, 1, "d1")]
+
+
+def test_doc_ids_are_sorted_whatever_the_row_order():
+    frame = pd.DataFrame({"doc_id": ["b", "a"], "text": ["la paix", "la paix"]})
+    assert rows(repeated_segments(frame)) == [("la paix", 2, 2, 2, "a|b")]
+
+
+def test_segments_never_cross_documents():
+    result = repeated_segments(corpus("la paix", "mondiale", "la paix", "mondiale"))
+    assert result.segment.tolist() == ["la paix"]
+
+
+@pytest.mark.parametrize("texts", [(), ("",), ("", "... !"), ("la paix", "la guerre")])
+def test_no_repeated_segment_gives_an_empty_frame_with_the_columns(texts):
+    result = repeated_segments(corpus(*texts))
+    assert result.empty
+    assert list(result.columns) == SEGMENT_COLUMNS
+
+
+def test_sorted_by_length_then_frequency_then_segment():
+    result = repeated_segments(corpus("b a. b a. a b. a b. a b. c d e. c d e."))
+    assert result.segment.tolist() == ["c d e", "a b", "b a"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_len": 0}, "min_len"),
+        ({"min_freq": 1}, "min_freq"),
+        ({"min_docs": 0}, "min_docs"),
+        ({"max_len": 1, "min_len": 2}, "max_len"),
+        ({"maximal": "yes"}, "maximal"),
+        ({"min_len": 2.0}, "min_len"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        repeated_segments(WINWIN, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [["la paix"], pd.DataFrame({"text": ["a"]}), pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}),
+     pd.DataFrame({"doc_id": ["a"], "text": [None]})],
+)
+def test_bad_corpus_is_refused(bad):
+    with pytest.raises(ValueError, match="corpus"):
+        repeated_segments(bad)
+
+
+def test_join_tokens():
+    assert join_tokens(["dans", "l'", "esprit", "de", "shanghai"]) == "dans l'esprit de shanghai"
+    assert join_tokens([]) == ""
+
+
+# Property: the fast (apriori) counting agrees with a brute-force count of every n-gram.
+WORDS = st.sampled_from(["la", "paix", "l'ocs", "et", "gagnant-gagnant"])
+SEPARATORS = st.sampled_from([" ", " ", " ", ", ", ". ", " « ", "\n"])
+
+
+def _brute_force(texts, min_len, max_len, min_freq):
+    freq, docs = Counter(), {}
+    for d, text in enumerate(texts):
+        for sequence in re.split(r"[.]", text):
+            words = sequence.replace("l'ocs", "l' ocs").replace(",", " ").replace("«", " ").split()
+            for n in range(min_len, max_len + 1):
+                for i in range(len(words) - n + 1):
+                    seg = join_tokens(words[i : i + n])
+                    freq[seg] += 1
+                    docs.setdefault(seg, set()).add(f"d{d + 1}")
+    return sorted(
+        (seg, len(seg.replace("l'", "l' ").split()), f, len(docs[seg]), "|".join(sorted(docs[seg])))
+        for seg, f in freq.items() if f >= min_freq
+    )
+
+
+@settings(max_examples=150)
+@given(st.lists(st.lists(st.tuples(WORDS, SEPARATORS), max_size=25), min_size=1, max_size=3),
+       st.integers(1, 3), st.integers(2, 3))
+def test_counts_agree_with_brute_force(docs, min_len, min_freq):
+    texts = ["".join(w + s for w, s in doc) for doc in docs]
+    max_len = 5
+    result = repeated_segments(corpus(*texts), min_len=min_len, max_len=max_len, min_freq=min_freq,
+                               maximal=False)
+    assert sorted(rows(result)) == _brute_force(texts, min_len, max_len, min_freq)
+
+
+# --- shared passages -----------------------------------------------------------------------------
+
+COMMUNIQUE = "Selon le communiqué, la Chine est disposée à travailler avec l’OCS pour la paix. Fin."
+ARTICLE = "Pékin a indiqué que « la Chine est disposée à travailler avec l'OCS » pour la paix mondiale."
+PASSAGE_A = "la Chine est disposée à travailler avec l’OCS pour la paix"
+PASSAGE_B = "la Chine est disposée à travailler avec l'OCS » pour la paix"
+
+
+def test_shared_passage_with_offsets_in_both_articles():
+    result = shared_passages(corpus(COMMUNIQUE, ARTICLE), min_words=8)
+    a, b = COMMUNIQUE.index(PASSAGE_A), ARTICLE.index(PASSAGE_B)
+    assert rows(result) == [
+        ("d1", a, a + len(PASSAGE_A), "d2", b, b + len(PASSAGE_B), 12, PASSAGE_A, PASSAGE_B),
+    ]
+    assert (a, b) == (21, 22)
+
+
+def test_passages_shorter_than_min_words_are_not_reported():
+    assert shared_passages(corpus(COMMUNIQUE, ARTICLE), min_words=13).empty
+    assert len(shared_passages(corpus(COMMUNIQUE, ARTICLE), min_words=12)) == 1
+
+
+def test_every_pair_and_every_copy_is_reported():
+    copy_twice = f"{PASSAGE_A}. Et encore : {PASSAGE_B}."
+    result = shared_passages(corpus(COMMUNIQUE, "Rien à voir.", copy_twice), min_words=8)
+    assert result[["doc_id_a", "start_a", "doc_id_b", "start_b", "n_words"]].values.tolist() == [
+        ["d1", 21, "d3", 0, 12],
+        ["d1", 21, "d3", 72, 12],
+    ]
+
+
+def test_a_passage_repeated_inside_one_article_is_not_a_shared_passage():
+    assert shared_passages(corpus(f"{PASSAGE_A}. {PASSAGE_A}."), min_words=8).empty
+
+
+def test_two_separate_passages_of_one_pair():
+    a = "un deux trois quatre cinq six sept huit neuf dix"
+    b = "alpha bêta gamma delta epsilon zêta êta thêta iota kappa"
+    result = shared_passages(corpus(f"{a} xxx {b}", f"{b} yyy {a}"), min_words=5)
+    assert result[["start_a", "start_b", "n_words", "text_a"]].values.tolist() == [
+        [0, 61, 10, a],
+        [53, 0, 10, b],
+    ]
+
+
+@pytest.mark.parametrize("texts", [(), ("",), ("", ""), (COMMUNIQUE,), (COMMUNIQUE, "Sans rapport.")])
+def test_no_shared_passage_gives_an_empty_frame_with_the_columns(texts):
+    result = shared_passages(corpus(*texts), min_words=8)
+    assert result.empty
+    assert list(result.columns) == ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b",
+                                    "n_words", "text_a", "text_b"]
+
+
+@pytest.mark.parametrize("bad", [1, 0, 8.0, True])
+def test_min_words_is_checked(bad):
+    with pytest.raises(ValueError, match="min_words"):
+        shared_passages(corpus(COMMUNIQUE), min_words=bad)
+
+
+# --- formulaicity --------------------------------------------------------------------------------
+
+LEXICON_YAML = """
+families:
+  - id: gagnant-gagnant
+    label: coopération gagnant-gagnant
+    variants:
+      - id: cooperation-gagnant-gagnant
+        phrase: coopération gagnant-gagnant
+"""
+
+
+@pytest.fixture
+def lexicon(tmp_path):
+    from analysis import load_lexicon
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(LEXICON_YAML, encoding="utf-8")
+    return load_lexicon(path, extend=False)
+
+
+FORMULAIC = corpus(
+    "Une coopération gagnant-gagnant pour l’humanité.",
+    "Pour l'humanité, une coopération\ngagnant-gagnant. Rien d’autre.",
+    "",
+)
+
+
+def test_formulaicity_counts_formula_and_shared_segment_tokens(lexicon):
+    result = formulaicity(FORMULAIC, lexicon=lexicon)
+    assert list(result.columns) == ["doc_id", "n_tokens", "formula_tokens", "formula_share",
+                                    "segment_tokens", "segment_share"]
+    # d1: une coopération gagnant-gagnant | pour l' humanité -- both shared with d2
+    # d2: pour l' humanité | une coopération gagnant-gagnant | rien d' autre (not shared)
+    assert rows(result) == [
+        ("d1", 6, 2, 2 / 6, 6, 1.0),
+        ("d2", 9, 2, 2 / 9, 6, 6 / 9),
+        ("d3", 0, 0, 0.0, 0, 0.0),
+    ]
+
+
+def test_formulaicity_min_len(lexicon):
+    assert formulaicity(FORMULAIC, lexicon=lexicon, min_len=3).segment_tokens.tolist() == [6, 6, 0]
+    # No shared segment of 4 words: "une coopération gagnant-gagnant pour" is in d1 only.
+    assert formulaicity(FORMULAIC, lexicon=lexicon, min_len=4).segment_tokens.tolist() == [0, 0, 0]
+
+
+def test_segment_repeated_inside_one_article_only_is_not_shared(lexicon):
+    result = formulaicity(corpus("la paix et la paix", "autre chose"), lexicon=lexicon)
+    assert result.segment_tokens.tolist() == [0, 0]
+
+
+def test_formulaicity_checks_min_len(lexicon):
+    with pytest.raises(ValueError, match="min_len"):
+        formulaicity(FORMULAIC, lexicon=lexicon, min_len=0)
+
+
+# Property: the fast tokenization by sequences gives the tokens and sequences of the whole text.
+PIECES = st.sampled_from(["la", "Paix", "l’OCS", "M.", "J.", "3.5", "v2.0", "12", "a-t-il", "etc.", "…", ".",
+                          ";", ":", "!", "?", "«", "»", ",", "\n\n", "\n", " ", " ", "aujourd'hui", "l'"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(PIECES, max_size=30), max_size=3))
+def test_sequences_without_offsets_equal_sequences_with_offsets(docs):
+    from analysis.segments import _corpus_tokens
+
+    texts = corpus(*("".join(doc) for doc in docs))
+    fast, slow = _corpus_tokens(texts, offsets=False), _corpus_tokens(texts, offsets=True)
+    assert [fast.vocab[i] for i in fast.ids] == [slow.vocab[i] for i in slow.ids]
+    assert fast.breaks.tolist() == slow.breaks.tolist()
+    assert fast.doc.tolist() == slow.doc.tolist()
