@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .segments import check_corpus
-from .text import lemma, tokenize
+from .corpus import check_corpus
+from .text import lemma, tokenize, unify_marks
 
 COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
 KWIC_BY = ("words", "chars")
@@ -109,7 +109,7 @@ def kwic(
     family = pattern.startswith(FAMILY_PREFIX)
     if family and (regex or lemma):
         raise ValueError(f"a {FAMILY_PREFIX}<id> pattern takes neither regex=True nor lemma=True")
-    corpus = check_corpus(corpus)
+    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
 
     if family:
         finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
@@ -169,7 +169,7 @@ def _phrase_finder(pattern: str, *, lemmas: bool):
     def find(text: str) -> list[tuple[int, int]]:
         # Candidates: the pattern's words with only spaces or quotes between them, in the
         # lower-cased text; each is checked on the tokens of the passage around it.
-        low = _unify(text).lower()
+        low = unify_marks(text).lower()
         if lemmas or len(low) != len(text) or not unicodedata.is_normalized("NFC", low):
             return on_tokens(text, tokenize(text, offsets=True), 0)
         found = []
@@ -189,7 +189,7 @@ def _phrase_finder(pattern: str, *, lemmas: bool):
 
 def _regex_finder(compiled: re.Pattern):
     def find(text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in compiled.finditer(_unify(text)) if m.end() > m.start()]
+        return [m.span() for m in compiled.finditer(unify_marks(text)) if m.end() > m.start()]
 
     return find
 
@@ -210,9 +210,6 @@ def _family_finder(family_id: str, lexicon: Mapping[str, dict] | str | Path | No
     return find
 
 
-def _unify(text: str) -> str:
-    """Apostrophes and hyphens as the tokenizer writes them, one character for one (offsets unchanged)."""
-    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2010", "-").replace("\u2011", "-")
 
 
 def _space_before(text: str, pos: int) -> int:

@@ -111,6 +111,35 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
+def check_corpus(corpus: pd.DataFrame, *, name: str = "corpus") -> pd.DataFrame:
+    """Check a corpus frame passed to an analysis function; return it with ``doc_id`` as text.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and what is wrong: not a DataFrame, no ``doc_id`` or
+        ``text`` column, duplicate ``doc_id`` values, or a ``text`` that is
+        not a string.
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise ValueError(
+            f"{name} must be a pandas DataFrame with doc_id and text columns "
+            f"(got {type(corpus).__name__}); see analysis.load_corpus"
+        )
+    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    if missing:
+        raise ValueError(f"{name} has no column(s) {missing}; it needs doc_id and text (see load_corpus)")
+    if corpus["doc_id"].duplicated().any():
+        dup = sorted(corpus.loc[corpus["doc_id"].duplicated(), "doc_id"].astype(str))[:3]
+        raise ValueError(f"{name} has duplicate doc_id values: {dup}")
+    bad = [d for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) if not isinstance(t, str)]
+    if bad:
+        raise ValueError(f"{name}: text must be a string in every row (not for doc_id {bad[:3]})")
+    if corpus["doc_id"].map(type).eq(str).all():
+        return corpus
+    return corpus.assign(doc_id=corpus["doc_id"].astype(str))
+
+
 def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
     """Read the metadata table as text, with the line number of every row."""
     try:

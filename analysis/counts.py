@@ -38,7 +38,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-from .text import lemma, normalize, stopword_list, tokenizer
+from .corpus import check_corpus
+from .text import _stop_set, lemma, tokenizer
 
 #: Rates are given per this many tokens.
 RATE_BASE = 10_000
@@ -163,7 +164,7 @@ def term_frequencies(
         of documents of the group containing the term). Sorted by the group
         column(s), then ``count`` descending, then ``term``.
     """
-    _check_corpus(corpus)
+    corpus = check_corpus(corpus)
     keys = _group_keys(corpus, by)
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
@@ -240,15 +241,6 @@ def _factorize(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return codes, uniques
 
 
-def _check_corpus(corpus: pd.DataFrame) -> None:
-    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        raise ValueError("corpus must be a DataFrame with a 'text' column (see analysis.load_corpus)")
-    bad = [i for i, t in enumerate(corpus["text"]) if not isinstance(t, str)]
-    if bad:
-        kind = type(corpus["text"].iloc[bad[0]]).__name__
-        raise ValueError(f"corpus: 'text' must hold strings (row {bad[0]} holds {kind})")
-
-
 def _check_options(*, lemmatize: bool, stopwords: object, ngram_range: object) -> None:
     if not isinstance(lemmatize, bool):
         raise ValueError(f"lemmatize must be True or False (got {lemmatize!r})")
@@ -263,11 +255,3 @@ def _check_options(*, lemmatize: bool, stopwords: object, ngram_range: object) -
         raise ValueError(
             f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n (got {ngram_range!r})"
         )
-
-
-def _stop_set(stopwords: bool | Iterable[str]) -> frozenset[str]:
-    if stopwords is False or stopwords is None:
-        return frozenset()
-    if stopwords is True:
-        return stopword_list()
-    return frozenset(normalize(w) for w in stopwords)

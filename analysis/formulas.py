@@ -63,6 +63,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .corpus import check_corpus
 from .errors import LexiconError
 from .paths import DATA_DIR
 from .text import sentences, tokenize
@@ -509,19 +510,6 @@ def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path 
 
 
 # --------------------------------------------------------------------------- matching
-
-
-def check_corpus(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Check that ``corpus`` is a frame with text columns ``doc_id`` and ``text``."""
-    if not isinstance(corpus, pd.DataFrame):
-        raise ValueError(f"corpus must be a DataFrame from load_corpus() (got {type(corpus).__name__})")
-    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
-    if missing:
-        raise ValueError(f"corpus must have columns 'doc_id' and 'text' (missing {missing})")
-    bad = [d for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) if not isinstance(t, str)]
-    if bad:
-        raise ValueError(f"corpus 'text' must be str in every row (not in doc_id {bad[:3]})")
-    return corpus
 
 
 def family_matches(

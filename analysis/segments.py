@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .corpus import check_corpus
 from .text import ABBREVIATIONS, tokenize
 
 #: Characters (and the blank line) that end a sequence for :func:`repeated_segments`.
@@ -81,26 +82,9 @@ def _marks(positions: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def check_corpus(corpus: pd.DataFrame, name: str = "corpus") -> pd.DataFrame:
-    """Check a corpus frame (``doc_id`` and ``text`` columns, unique ids); return it sorted by doc_id."""
-    if not isinstance(corpus, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame with doc_id and text columns "
-                         f"(got {type(corpus).__name__}); see analysis.load_corpus")
-    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
-    if missing:
-        raise ValueError(f"{name} has no column(s) {missing}; it needs doc_id and text")
-    if corpus["doc_id"].duplicated().any():
-        dup = sorted(corpus.loc[corpus["doc_id"].duplicated(), "doc_id"].astype(str))[:3]
-        raise ValueError(f"{name} has duplicate doc_id values: {dup}")
-    bad = [d for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) if not isinstance(t, str)]
-    if bad:
-        raise ValueError(f"{name}: text must be a string in every row (not for doc_id {bad[:3]})")
-    return corpus.assign(doc_id=corpus["doc_id"].astype(str)).sort_values("doc_id", kind="stable")
-
-
 def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
     """Tokenize a corpus into integer arrays; ``offsets=False`` skips offsets (empty arrays), faster."""
-    corpus = check_corpus(corpus)
+    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
     forms: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -60,12 +60,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .corpus import check_corpus
 from .errors import LexiconError
 from .formulas import (
     anchor,
     batch_matches,
     cached_parse,
-    check_corpus,
     check_entry,
     compile_phrase,
     fast_patterns,

@@ -25,7 +25,8 @@ import pandas as pd
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .counts import _cells, _check_corpus, _group_keys, _indicator, term_matrix
+from .corpus import check_corpus
+from .counts import _cells, _group_keys, _indicator, term_matrix
 
 #: Measures accepted by :func:`keyness`.
 MEASURES = ("g2", "chi2", "lafon", "log_ratio")
@@ -229,7 +230,7 @@ def keyness(
     as strongly over-used); it lists forms, so ``lemmatize`` must be False and
     terms single words.
     """
-    _check_corpus(corpus)
+    corpus = check_corpus(corpus)
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES} (got {measure!r})")
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
@@ -319,7 +320,7 @@ def specificities(
         ``specificity``; every term in every part, sorted by part, then
         ``specificity`` descending, then ``term``.
     """
-    _check_corpus(corpus)
+    corpus = check_corpus(corpus)
     if by is None:
         raise ValueError("by must name the column(s) defining the parts (e.g. 'doc_id', 'source', 'year')")
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
@@ -407,7 +408,7 @@ def tfidf_keywords(
         ``rank`` (1 = highest weight; ties broken by term); sorted by group,
         then rank.
     """
-    _check_corpus(corpus)
+    corpus = check_corpus(corpus)
     if by is None:
         raise ValueError("by must name the column(s) defining the groups (e.g. 'doc_id')")
     if not isinstance(top_n, (int, np.integer)) or isinstance(top_n, bool) or top_n < 1:

@@ -49,6 +49,7 @@ from functools import lru_cache, partial
 
 import pandas as pd
 
+from .corpus import check_corpus
 from .paths import DATA_DIR
 
 #: Elided words split from the word that follows them.
@@ -110,7 +111,7 @@ def normalize(text: str, *, lowercase: bool = True) -> str:
     NFC composition, apostrophes (’ ʼ) as ``'``, hyphens (‐ ‑) as ``-``, and
     lower case unless ``lowercase=False``.
     """
-    text = _unify_marks(text)
+    text = unify_marks(text)
     return unicodedata.normalize("NFC", text.lower() if lowercase else text)
 
 
@@ -165,8 +166,11 @@ def tokenize(
     return [tok for tok, _, _ in spans]
 
 
-def _unify_marks(text: str) -> str:
-    """Write every apostrophe as ``'`` and every hyphen as ``-`` (one character for one)."""
+def unify_marks(text: str) -> str:
+    """Write every apostrophe (’ ʼ) as ``'`` and every hyphen (‐ ‑) as ``-``.
+
+    One character for one, so offsets into the result are offsets into ``text``.
+    """
     return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2010", "-").replace("\u2011", "-")
 
 
@@ -177,7 +181,7 @@ def _prepare(text: str, lowercase: bool) -> tuple[str, bool, bool]:
     exact unless a character changes length (İ) or its case depends on context
     (Σ), in which case tokens are lower-cased one by one (``lower_each``).
     """
-    norm = _unify_marks(text)
+    norm = unify_marks(text)
     lower_each = False
     if lowercase:
         lowered = norm.lower()
@@ -418,8 +422,7 @@ def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFra
         ``hapax_ratio``
             V1 / V, the share of the vocabulary used once.
     """
-    if not {"doc_id", "text"} <= set(getattr(corpus, "columns", ())):
-        raise ValueError("corpus must be a DataFrame with columns 'doc_id' and 'text' (see load_corpus)")
+    corpus = check_corpus(corpus)
     rows = []
     total_forms: Counter = Counter()
     total_lemmas: set[str] = set()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import CORPUS_DIR, CorpusError, load_corpus
+from analysis import CORPUS_DIR, CorpusError, check_corpus, load_corpus
 
 SEED_DIR = CORPUS_DIR.parent.parent / "shared" / "seed-corpus"
 HEADER = "doc_id,file,title,date,source,url,lang,note\n"
@@ -200,3 +200,27 @@ def test_path_may_be_relative_string(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_corpus("c")["text"].tolist() == ["Le Bélarus."]
     assert os.getcwd() == str(tmp_path)
+
+
+# --- check_corpus: the check every analysis function makes on its corpus argument ---------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("texte", r"corpus must be a pandas DataFrame with doc_id and text columns \(got str\)"),
+        (pd.DataFrame({"text": ["a"]}), r"corpus has no column\(s\) \['doc_id'\]"),
+        (pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"]}), r"duplicate doc_id values: \['a'\]"),
+        (pd.DataFrame({"doc_id": ["a"], "text": [None]}), r"text must be a string in every row"),
+    ],
+)
+def test_check_corpus_names_the_problem(value, message):
+    with pytest.raises(ValueError, match=message):
+        check_corpus(value)
+
+
+def test_check_corpus_returns_doc_ids_as_text():
+    checked = check_corpus(pd.DataFrame({"doc_id": [2, 1], "text": ["b", "a"]}))
+    assert checked["doc_id"].tolist() == ["2", "1"]
+    corpus = load_corpus()
+    assert check_corpus(corpus) is corpus

@@ -125,5 +125,5 @@ def test_bad_arguments(corpus, options, message):
 
 
 def test_corpus_without_text():
-    with pytest.raises(ValueError, match="'text' column"):
+    with pytest.raises(ValueError, match=r"corpus has no column\(s\) \['text'\]"):
         term_frequencies(pd.DataFrame({"doc_id": ["x"]}))

@@ -315,9 +315,9 @@ def test_seed_corpus_formulas_and_speakers():
 
 
 def test_find_formulas_rejects_bad_input():
-    with pytest.raises(ValueError, match="corpus must be a DataFrame"):
+    with pytest.raises(ValueError, match="corpus must be a pandas DataFrame"):
         find_formulas("un texte")
-    with pytest.raises(ValueError, match="'doc_id' and 'text'"):
+    with pytest.raises(ValueError, match=r"corpus has no column\(s\) \['doc_id'\]"):
         find_formulas(pd.DataFrame({"text": ["x"]}))
     with pytest.raises(ValueError, match="lexicon must be"):
         find_formulas(corpus("x"), lexicon=3)
