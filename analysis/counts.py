@@ -26,11 +26,21 @@ Lemmas
     then summed into lemma columns (:func:`analysis.text.lemma` is the same
     function the tokenizer applies token by token, so the counts are the
     tokenizer's; lemmatizing each distinct form once is just faster).
+
+Actors
+    With ``actors=True`` (the shipped actor table, ``analysis/data/actors.yaml``)
+    or an actor table from :func:`analysis.load_actors`, every term that is
+    one of an actor's names *in full* is counted under the actor's label, so
+    ``bélarus``, ``biélorussie``, ``bélarusse`` and ``biélorusse`` add up to one
+    row ``Bélarus``. A multi-word name (``xi jinping``) merges only when
+    ``ngram_range`` produces it, and its words still count as unigrams. Names
+    are matched against the term as tokens form it, without punctuation, so
+    the name ``M. Xi`` does not match the bigram ``m xi``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +82,7 @@ def term_matrix(
     lemmatize: bool = False,
     stopwords: bool | Iterable[str] = True,
     ngram_range: tuple[int, int] = (1, 1),
+    actors: bool | Mapping[str, Mapping] | None = None,
 ) -> TermMatrix:
     """Count the terms of each text (the building block of every count table).
 
@@ -79,7 +90,7 @@ def term_matrix(
     ----------
     texts
         The documents.
-    lemmatize, stopwords, ngram_range
+    lemmatize, stopwords, ngram_range, actors
         As in :func:`term_frequencies`.
 
     Returns
@@ -115,14 +126,44 @@ def term_matrix(
     counts, terms, words = counts[:, keep], terms[keep], [w for w, k in zip(words, keep, strict=True) if k]
 
     if lemmatize:
-        lemma_terms = np.array([" ".join(lemma(w) for w in ws) for ws in words], dtype=object)
-        terms, column = np.unique(lemma_terms, return_inverse=True)
-        merge = sp.csr_matrix(
-            (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
-            shape=(len(column), len(terms)),
-        )
-        counts = counts @ merge
+        counts, terms = _merge_columns(counts, [" ".join(lemma(w) for w in ws) for ws in words])
+    table = _actor_table(actors)
+    if table:
+        counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
     return TermMatrix(sp.csr_matrix(counts), np.asarray(terms, dtype=object), tokens)
+
+
+def _merge_columns(counts: sp.spmatrix, names: Sequence[str]) -> tuple[sp.spmatrix, np.ndarray]:
+    """Sum the columns that get the same name; return the counts and the sorted names."""
+    terms, column = np.unique(np.asarray(names, dtype=object), return_inverse=True)
+    merge = sp.csr_matrix(
+        (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
+        shape=(len(column), len(terms)),
+    )
+    return counts @ merge, terms
+
+
+def _actor_table(actors: bool | Mapping[str, Mapping] | None) -> Mapping[str, Mapping]:
+    if actors is None or actors is False:
+        return {}
+    if actors is True:
+        # The actor table belongs to the phrasing step; loading it here keeps
+        # the import one-way (phrasing imports counts, never the reverse).
+        from .speech import load_actors
+
+        return load_actors()
+    if isinstance(actors, Mapping) and all(
+        isinstance(a, Mapping) and {"label", "patterns"} <= set(a) for a in actors.values()
+    ):
+        return actors
+    raise ValueError("actors must be None, True (the shipped table) or a table from analysis.load_actors()")
+
+
+def _actor_label(term: str, table: Mapping[str, Mapping]) -> str:
+    for actor in table.values():
+        if any(pattern.fullmatch(term) for pattern in actor["patterns"]):
+            return actor["label"]
+    return term
 
 
 def term_frequencies(
@@ -133,6 +174,7 @@ def term_frequencies(
     stopwords: bool | Iterable[str] = True,
     ngram_range: tuple[int, int] = (1, 1),
     min_count: int = 1,
+    actors: bool | Mapping[str, Mapping] | None = None,
 ) -> pd.DataFrame:
     """Count every term of the corpus, in the whole corpus or per group.
 
@@ -154,6 +196,11 @@ def term_frequencies(
         ``(min_n, max_n)``: the lengths of the terms, in tokens.
     min_count
         Keep the rows whose ``count`` is at least this.
+    actors
+        ``True`` counts every name of an actor of the shipped actor table
+        under the actor's label (``Bélarus`` for *Biélorussie*, *bélarusse*
+        ...); a table from :func:`analysis.load_actors` uses that table;
+        ``None`` (default) counts names as written.
 
     Returns
     -------
@@ -168,7 +215,9 @@ def term_frequencies(
     keys = _group_keys(corpus, by)
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
-    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    matrix = term_matrix(
+        corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range, actors=actors
+    )
     groups, indicator = _indicator(keys, len(corpus))
     counts = (indicator @ matrix.counts).tocoo()
     doc_freq = (indicator @ (matrix.counts > 0).astype(np.int64)).tocsr()

@@ -127,3 +127,34 @@ def test_bad_arguments(corpus, options, message):
 def test_corpus_without_text():
     with pytest.raises(ValueError, match=r"corpus has no column\(s\) \['text'\]"):
         term_frequencies(pd.DataFrame({"doc_id": ["x"]}))
+
+
+def test_actor_names_count_as_one_actor_when_asked():
+    texts = pd.DataFrame({
+        "doc_id": ["a", "b"],
+        "text": ["Le Bélarus et la Biélorussie.", "La partie biélorusse, l’OCS et Loukachenko."],
+    })
+    merged = term_frequencies(texts, by="doc_id", actors=True)
+    assert rows(merged, ["doc_id", "term", "count", "rate"]) == [
+        ("a", "Bélarus", 2, 2 / 5 * 10_000),
+        ("b", "Alexandre Loukachenko", 1, 1 / 7 * 10_000),
+        ("b", "Bélarus", 1, 1 / 7 * 10_000),
+        ("b", "Organisation de coopération de Shanghai", 1, 1 / 7 * 10_000),
+        ("b", "partie", 1, 1 / 7 * 10_000),
+    ]
+    plain = term_frequencies(texts, by="doc_id")
+    assert set(plain["term"]) == {"bélarus", "biélorussie", "biélorusse", "partie", "ocs", "loukachenko"}
+
+
+def test_actor_merging_takes_a_user_table_and_whole_names_only():
+    from analysis import load_actors
+
+    table = {k: v for k, v in load_actors().items() if k == "xi-jinping"}
+    texts = pd.DataFrame({"doc_id": ["a"], "text": ["Xi Jinping et M. Xi ; Xi Jinping."]})
+    bigrams = term_frequencies(texts, actors=table, ngram_range=(2, 2), stopwords=False)
+    # "M. Xi" is the bigram "m xi" once tokenized: the name "M. Xi" (with its full stop) does not match it
+    assert rows(bigrams, ["term", "count"]) == [
+        ("Xi Jinping", 2), ("et m", 1), ("jinping et", 1), ("m xi", 1), ("xi xi", 1)
+    ]
+    with pytest.raises(ValueError, match="actors must be None, True"):
+        term_frequencies(texts, actors={"x": {"label": "X"}})
