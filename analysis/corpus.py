@@ -8,6 +8,7 @@ reads both, checks them, and never writes to the folder.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ METADATA_FILE = "metadata.csv"
 #: Columns the metadata table must have, in the order the corpus frame keeps.
 METADATA_COLUMNS = ("doc_id", "file", "title", "date", "source", "url", "lang", "note")
 DATE_FORMAT = "%Y-%m-%d"
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -72,7 +74,7 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     seen: dict[str, int] = {}
     listed: set[Path] = set()
     for line_no, row in rows:
-        where = f"{table_path.name}, line {line_no}"
+        where = f"{table_path}, line {line_no}"
         doc_id = row["doc_id"].strip()
         if not doc_id:
             problems.append(f"{where}: empty doc_id")
@@ -142,18 +144,25 @@ def check_corpus(corpus: pd.DataFrame, *, name: str = "corpus") -> pd.DataFrame:
 
 def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
     """Read the metadata table as text, with the line number of every row."""
+    data = table_path.read_bytes()
     try:
-        raw = table_path.read_bytes().decode("utf-8-sig")
+        raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{table_path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise CorpusError(
+            f"{table_path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"it looks like {_guess_encoding(data)}; save it as CSV UTF-8"
+        ) from None
     reader = csv.DictReader(raw.splitlines(), strict=True)
     try:
         header = reader.fieldnames or []
         missing = [c for c in METADATA_COLUMNS if c not in header]
         if missing:
+            hint = ""
+            if len(header) == 1 and ";" in header[0]:
+                hint = " (the header is separated by ';': save the table as comma-separated CSV UTF-8)"
             raise CorpusError(
                 f"{table_path}: missing column(s) {', '.join(missing)}; "
-                f"required: {', '.join(METADATA_COLUMNS)}"
+                f"required: {', '.join(METADATA_COLUMNS)}{hint}"
             )
         rows = []
         for row in reader:
@@ -186,6 +195,8 @@ def _parse_date(value: str, where: str) -> tuple[str | None, str | None]:
     if not value:
         return None, None
     try:
+        if not _ISO_DATE_RE.match(value):
+            raise ValueError(value)
         pd.to_datetime(value, format=DATE_FORMAT)
     except (ValueError, OverflowError):
         return None, f"{where}: unparsable date {value!r} (expected YYYY-MM-DD, or leave it empty)"

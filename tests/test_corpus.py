@@ -121,6 +121,7 @@ def test_empty_date_is_missing_not_invented_and_extra_columns_kept(tmp_path):
          "metadata.csv, line 2: unparsable date '31/08/2025' (expected YYYY-MM-DD"),
         ([row("a", "a.txt", date="2025-02-30")], {"a.txt": b"ok"},
          "unparsable date '2025-02-30'"),
+        ([row("a", "a.txt", date="2025-6-1")], {"a.txt": b"ok"}, "unparsable date '2025-6-1'"),
         ([row("", "a.txt")], {"a.txt": b"ok"}, "metadata.csv, line 2: empty doc_id"),
         ([row("a", "a.txt")], {"a.txt": "L\u2019OCS".encode("cp1252")},
          "a.txt: not valid UTF-8 (byte 0x92 at offset 1); it looks like Windows-1252 (cp1252)"),
@@ -150,6 +151,26 @@ def test_absolute_path_outside_is_refused(tmp_path):
     folder = make_corpus(tmp_path / "c", [row("a", str(outside))], {})
     with pytest.raises(CorpusError, match="points outside the corpus folder"):
         load_corpus(folder)
+
+
+def test_table_problems_say_what_to_do(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "metadata.csv").write_text(HEADER.replace(",", ";"), encoding="utf-8")
+    with pytest.raises(CorpusError, match="the header is separated by ';'"):
+        load_corpus(folder)
+    (folder / "metadata.csv").write_bytes((HEADER + "a,a.txt,Rencontre à Pékin,,,,fr,\n").encode("cp1252"))
+    with pytest.raises(CorpusError, match=r"metadata.csv: not valid UTF-8 \(byte 0xe0 at offset \d+\); "
+                                          r"it looks like ISO-8859-1 / Latin-1"):
+        load_corpus(folder)
+
+
+def test_row_problems_name_the_table_by_its_full_path(tmp_path):
+    folder = make_corpus(tmp_path / "c", [row("a", "missing.txt")], {})
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    table = folder / "metadata.csv"
+    assert info.value.problems == [f"{table}, line 2: file 'missing.txt' not found in {folder}"]
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
