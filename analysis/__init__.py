@@ -20,7 +20,7 @@ from .text import (
 )
 
 # --- counts and statistics (issue 3) ---
-from .counts import term_frequencies, term_matrix
+from .counts import as_written, term_frequencies, term_matrix
 from .statistics import (
     chi_squared,
     keyness,

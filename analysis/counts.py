@@ -40,6 +40,7 @@ Actors
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .corpus import check_corpus
-from .text import _stop_set, lemma, tokenizer
+from .text import _stop_set, lemma, tokenize, tokenizer
 
 #: Rates are given per this many tokens.
 RATE_BASE = 10_000
@@ -239,6 +240,32 @@ def term_frequencies(
         [*group_cols, "count", "term"], ascending=[*([True] * len(group_cols)), False, True], kind="stable"
     )
     return frame.reset_index(drop=True)
+
+
+def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
+    """Write lower-cased terms as the articles write them, for tables and charts.
+
+    Each word of a term takes the spelling it has most often in the corpus
+    (ties: the spelling met first), so ``chine`` is shown ``Chine`` and
+    ``ocs`` ``OCS``, while ``coopération`` stays in lower case. A word the
+    corpus never writes (a lemma such as ``déclarer``) is left as it is.
+
+    Parameters
+    ----------
+    corpus
+        The corpus the terms were counted in.
+    terms
+        Terms as :func:`term_frequencies` returns them (words joined by one space).
+    """
+    corpus = check_corpus(corpus)
+    if isinstance(terms, str):
+        raise ValueError("terms must be an iterable of terms, not a single string")
+    spellings: dict[str, Counter] = {}
+    for text in corpus["text"]:
+        for token in tokenize(text, lowercase=False):
+            spellings.setdefault(token.lower(), Counter())[token] += 1
+    best = {low: counts.most_common(1)[0][0] for low, counts in spellings.items()}
+    return [" ".join(best.get(word, word) for word in term.split(" ")) for term in terms]
 
 
 def _cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

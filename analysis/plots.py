@@ -154,8 +154,16 @@ def signed_bar_chart(
     title: str,
     xlabel: str,
     ax: plt.Axes | None = None,
+    threshold: float | None = None,
+    threshold_label: str = "p < 0.05",
 ) -> plt.Figure:
-    """Horizontal bars around zero: over-use in blue (right), under-use in orange (left)."""
+    """Horizontal bars around zero: over-use in blue (right), under-use in orange (left).
+
+    ``threshold`` draws dashed lines at ± that score (for example 3.84, the
+    G² or χ² of p = 0.05 with 1 degree of freedom, or 2 for a Lafon
+    specificity), labelled ``threshold_label``, so a reader sees which bars
+    pass it.
+    """
     _require(frame, [label, value])
     fig, ax = _axes(ax, (6.5, 0.28 * max(len(frame), 4) + 1.2))
     labels = frame[label].astype(str).tolist()[::-1]
@@ -164,6 +172,14 @@ def signed_bar_chart(
     bars = ax.barh(labels, values, color=colors)
     ax.bar_label(bars, fmt=_value_format(values), padding=2, fontsize=8)
     ax.axvline(0, color=NEUTRAL_COLOR, linewidth=0.8)
+    if threshold is not None:
+        if not threshold > 0:
+            raise ValueError(f"threshold must be a positive score (got {threshold!r})")
+        for x in (threshold, -threshold):
+            ax.axvline(x, color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--")
+        ax.plot([], [], color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--",
+                label=f"±{threshold:g}: {threshold_label}")
+        ax.legend(loc="lower right", frameon=False)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.margins(x=0.15)
@@ -218,7 +234,7 @@ def timeline(
         middle = dated[date].min() + (dated[date].max() - dated[date].min()) / 2
         for y, (when, text) in enumerate(zip(dated[date], dated[label], strict=True)):
             right = len(dated) > 1 and when > middle  # labels point inwards, so they stay inside the axes
-            ax.annotate(f"{text} ({when:%d/%m/%Y})", (when, y), xytext=(-7 if right else 7, 0),
+            ax.annotate(f"{text} ({when:%Y-%m-%d})", (when, y), xytext=(-7 if right else 7, 0),
                         textcoords="offset points", va="center", ha="right" if right else "left", fontsize=8)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)

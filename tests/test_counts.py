@@ -5,7 +5,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis import load_corpus, term_frequencies, term_matrix, tokenize
+from analysis import as_written, load_corpus, term_frequencies, term_matrix, tokenize
 
 # d1: 6 tokens (l' amitié sino-bélarusse et l' amitié), both apostrophes;
 # d2: 3 tokens; d3: empty.
@@ -158,3 +158,15 @@ def test_actor_merging_takes_a_user_table_and_whole_names_only():
     ]
     with pytest.raises(ValueError, match="actors must be None, True"):
         term_frequencies(texts, actors={"x": {"label": "X"}})
+
+
+def test_as_written_gives_the_most_frequent_spelling():
+    texts = pd.DataFrame({"doc_id": ["a", "b"], "text": [
+        "La Chine et l’OCS. La coopération avec la Chine.",
+        "Coopération : la chine et la Russie, Initiative initiative.",
+    ]})
+    assert as_written(texts, ["chine", "ocs", "coopération", "l' ocs", "la", "initiative", "déclarer"]) == [
+        "Chine", "OCS", "coopération", "l' OCS", "la", "Initiative", "déclarer"
+    ]
+    with pytest.raises(ValueError, match="terms must be an iterable of terms"):
+        as_written(texts, "chine")

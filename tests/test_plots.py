@@ -77,6 +77,16 @@ def test_signed_bar_chart_colours_by_sign():
     assert colors[0] == colors[2] != colors[1]  # 0.0 and 4.2 over-use colour, -1.5 under-use
 
 
+def test_signed_bar_chart_marks_a_significance_threshold():
+    fig = signed_bar_chart(TERMS, title="Mots-clés", xlabel="G²", threshold=3.84)
+    ax = fig.axes[0]
+    assert sorted(line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--" and
+                  len(line.get_xdata())) == [-3.84, 3.84]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["±3.84: p < 0.05"]
+    with pytest.raises(ValueError, match="threshold must be a positive score"):
+        signed_bar_chart(TERMS, title="t", xlabel="x", threshold=0)
+
+
 def test_heatmap_labels_and_annotates_every_cell():
     matrix = pd.DataFrame([[1, 0], [2, 3]], index=["ocs", "sud-global"], columns=["000", "004"])
     fig = heatmap(matrix, title="Formules", colorbar_label="Occurrences")
@@ -91,7 +101,7 @@ def test_timeline_skips_undated_rows():
     frame = pd.DataFrame({"doc_id": ["a", "b", "c"],
                           "date": pd.to_datetime(["2024-07-08", None, "2025-08-31"])})
     fig = timeline(frame, title="Dates")
-    assert [t.get_text() for t in fig.axes[0].texts] == ["a (08/07/2024)", "c (31/08/2025)"]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["a (2024-07-08)", "c (2025-08-31)"]
 
 
 def test_charts_name_missing_columns():
