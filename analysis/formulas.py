@@ -48,6 +48,15 @@ Matching
     listed first) being kept, so ``véritable multilatéralisme`` is one match
     of variant ``veritable-multilateralisme``, not also one of
     ``multilateralisme``. Matches of different families may overlap.
+
+    A phrase is only tried where it can match: one scan of the texts
+    (:func:`word_positions`) finds where the words phrases need occur, and a
+    phrase's pattern is then tried at the words every match of it starts
+    with (``coopération`` for ``coopération(s) gagnant-gagnant``), or, when
+    those are too short to be rare (``à toute épreuve``), only in the texts
+    holding one of its :func:`key_words` (``épreuve``). The result is the
+    same as scanning everything; ``regex:`` variants, and texts that are not
+    lower-cased by :func:`lowered_text`, are always scanned whole.
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,24 +121,17 @@ def fast_patterns(phrase: str) -> list[re.Pattern]:
     substring search (tens of times faster than a case-insensitive pattern).
     The word boundary before a match is checked by :func:`fast_finditer`.
     """
-    return [
-        re.compile(rf"{_sequence(variant, fast=True)}(?!\w)")
-        for variant in _expand_leading(_prepare_phrase(phrase))
-    ]
+    variants = _expand_leading(_prepare_phrase(phrase))
+    patterns = [re.compile(rf"{_sequence(variant, fast=True)}(?!\w)") for variant in variants]
+    key = key_words(required_words(phrase))
+    for variant, pattern in zip(variants, patterns, strict=True):
+        _PREFILTERS[pattern.pattern] = (_start_words(variant), key)
+    return patterns
 
 
 def fast_finditer(pattern: re.Pattern, lowered: str):
     """``(start, end)`` of the matches of a fast pattern that start a word."""
-    pos = 0
-    while (match := pattern.search(lowered, pos)) is not None:
-        start, end = match.span()
-        before = lowered[start - 1] if start else ""
-        if before and (before.isalnum() or before == "_"):
-            pos = start + 1
-            continue
-        if end > start:
-            yield start, end
-        pos = end if end > start else start + 1
+    return _fast_spans(pattern, lowered, 0, len(lowered))
 
 
 def lowered_text(text: str) -> str | None:
@@ -137,6 +140,122 @@ def lowered_text(text: str) -> str | None:
     if len(lowered) != len(text) or _COMBINING_RE.search(text):
         return None
     return lowered
+
+
+#: By regex source, the words that start every match of a fast pattern made
+#: by :func:`fast_patterns` and its :func:`key_words` (either may be ``None``).
+_PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
+# A word of the prefilter: letters and digits; ʼ (a letter to ``re``) is an apostrophe here.
+_WORD_RUN = r"[^\W\u02bc]"
+_RUN_OR_WILDCARD_RE = re.compile(rf"(?:{_WORD_RUN}|\*)+")
+#: Spellings of one word alternative beyond which no prefilter word is derived.
+_MAX_SPELLINGS = 256
+
+
+def required_words(phrase: str) -> list[frozenset[str]]:
+    """Words a match of the phrase holds: one any-of set per required word of the phrase.
+
+    Each match of the phrase's fast patterns (:func:`fast_patterns`) holds,
+    for each set, one of its words as a whole word of the lower-cased text (a
+    maximal run of letters and digits, ``ʼ`` counting as an apostrophe): for
+    each spelling of each alternative (``partenariat(s)``: ``partenariat``,
+    ``partenariats``; ``œ`` or ``oe``), its longest part between apostrophes,
+    hyphens and punctuation. Optional words give no set, nor does a word
+    whose spellings have no such part (``*`` alone).
+
+    Examples
+    --------
+    >>> required_words("intérêt(s) vital|vitaux")
+    [frozenset({'intérêt', 'intérêts'}), frozenset({'vital', 'vitaux'})]
+    """
+    sets = []
+    for item in _split_top(_prepare_phrase(phrase), " "):
+        if _is_group(item):
+            continue
+        words: set[str] = set()
+        for alternative in _split_top(item, "|"):
+            found = _alternative_words(alternative)
+            if found is None:
+                break
+            words |= found
+        else:
+            sets.append(frozenset(words))
+    return sets
+
+
+def key_words(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set of :func:`required_words` a prefilter looks for: longest shortest word, then fewest words.
+
+    Long words are rare words; ``None`` when there is no set.
+    """
+    if not sets:
+        return None
+    return max(sets, key=lambda words: (min(map(len, words)), -len(words)))
+
+
+def _start_words(text: str) -> frozenset[str] | None:
+    """The whole words a match of a prepared phrase without leading group starts with, if known.
+
+    ``None`` when a spelling of its first word does not start with a letter
+    or digit (``\\(OCS\\)``) or starts with ``*``.
+    """
+    words = set()
+    for alternative in _split_top(_split_top(text, " ")[0], "|"):
+        for spelling in _spellings(alternative) or [""]:
+            runs = _RUN_OR_WILDCARD_RE.findall(spelling)
+            if not runs or not spelling.startswith(runs[0]) or "*" in runs[0]:
+                return None
+            words.add(runs[0])
+    return frozenset(words)
+
+
+def _alternative_words(word: str) -> set[str] | None:
+    """The longest whole word of each spelling of one word alternative; ``None`` if one has none."""
+    found = set()
+    spellings = _spellings(word)
+    if spellings is None:
+        return None
+    for spelling in spellings:
+        runs = [run for run in _RUN_OR_WILDCARD_RE.findall(spelling) if "*" not in run]
+        if not runs:
+            return None
+        found.add(max(runs, key=len))
+    return found
+
+
+def _spellings(word: str) -> list[str] | None:
+    """Every text a word alternative matches in lower-cased text, ``*`` kept, separators as spaces.
+
+    ``None`` beyond :data:`_MAX_SPELLINGS` spellings.
+    """
+    spellings = [""]
+    i = 0
+    while i < len(word):
+        if word[i] == "(":
+            close = word.find(")", i)
+            inner = [""]
+            for char in word[i + 1 : close]:
+                inner = [done + form for done in inner for form in _char_forms(char)]
+            choices = ["", *inner]
+            i = close + 1
+        else:
+            choices = _char_forms(word[i])
+            i += 1
+        spellings = [done + choice for done in spellings for choice in choices]
+        if len(spellings) > _MAX_SPELLINGS:
+            return None
+    return spellings
+
+
+def _char_forms(char: str) -> list[str]:
+    """What one phrase character matches in lower-cased text (as :func:`_char` with ``fast=True``)."""
+    if char in _UNESCAPE or char in "'’ʼ-‐‑‒–—":
+        return [" "]
+    if char == "*":
+        return ["*"]
+    lower = char.lower()
+    char = lower if len(lower) == 1 else char
+    return [char, {"œ": "oe", "æ": "ae"}[char]] if char in ("œ", "æ") else [char]
 
 
 _ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
@@ -571,8 +690,15 @@ def _batch_candidates(
     texts: list[str],
     matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
     views: list[tuple[str | None, str]] | None,
+    positions: list[dict[str, list[int]] | None] | None = None,
 ) -> list[list[tuple]]:
-    """Per text, every match of every matcher: ``(start - end, start, order, end, label)``."""
+    """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
+
+    A fast pattern made by :func:`fast_patterns` is tried only where it can
+    match, from :func:`word_positions` of the texts (given, or found here
+    when there are enough such patterns): at the words every match starts
+    with, else in the texts holding one of its :func:`key_words`.
+    """
     views = views if views is not None else [text_view(text) for text in texts]
     fast_docs = [i for i, (low, _) in enumerate(views) if low is not None and _SEPARATOR not in low]
     slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
@@ -581,19 +707,170 @@ def _batch_candidates(
     for i in fast_docs:
         starts.append(pos)
         pos += len(views[i][0]) + 1
+    plans = {c.pattern: _plan(c) for _, _, fast, _ in matchers for c in fast or ()}
+    vocabulary = frozenset().union(*(words for _, words in plans.values() if words))
+    if positions is None and sum(words is not None for _, words in plans.values()) >= _INDEX_MIN_PATTERNS:
+        positions = word_positions(views, vocabulary)
+    index = _joined_index([positions[i] for i in fast_docs], starts, vocabulary) if positions else None
     candidates: list[list[tuple]] = [[] for _ in texts]
     for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
-        if fast is not None:
-            for compiled in fast:
-                for start, end in fast_finditer(compiled, joined):
-                    k = bisect_right(starts, start) - 1
-                    base = starts[k]
-                    candidates[fast_docs[k]].append((start - end, start - base, order, end - base, label))
+        for compiled in fast or ():
+            for start, end in _plan_spans(compiled, plans[compiled.pattern], index, joined, starts):
+                k = bisect_right(starts, start) - 1
+                base = starts[k]
+                candidates[fast_docs[k]].append((start - end, start - base, order, end - base, label))
         for i in slow_docs if fast is not None else range(len(texts)):
             if anchor_text is None or anchor_text in views[i][1]:
                 spans = [m.span() for m in pattern.finditer(texts[i]) if m.end() > m.start()]
                 candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
     return candidates
+
+
+#: Fast patterns with prefilter words from which :func:`_batch_candidates`
+#: finds the words of the texts itself (one scan costs about 30 patterns' scans).
+_INDEX_MIN_PATTERNS = 20
+#: Shortest words a fast pattern is tried at: shorter ones (``à``, ``une``) are too frequent.
+_MIN_START_WORD = 3
+
+
+def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
+    """How to run a fast pattern: at its ``"start"`` words, in texts with ``"key"`` words, or ``"all"``."""
+    first, key = _PREFILTERS.get(pattern.pattern, (None, None))
+    if first and min(map(len, first)) >= _MIN_START_WORD:
+        return "start", first
+    if key:
+        return "key", key
+    return "all", None
+
+
+def word_positions(
+    views: list[tuple[str | None, str]], vocabulary: frozenset[str]
+) -> list[dict[str, list[int]] | None]:
+    """Per text view (:func:`text_view`), where the words of ``vocabulary`` start in it.
+
+    Whole words as in :func:`required_words`, searched in the lower-cased
+    text: ``{word: offsets}`` for the words it holds, ``None`` for a text
+    without a lower-cased view (no fast pattern runs on it).
+    """
+    finder = _word_finder(vocabulary)
+    first = re.compile(finder.pattern[len(_NOT_AFTER_WORD) :])
+    result: list[dict[str, list[int]] | None] = []
+    for low, _ in views:
+        found: dict[str, list[int]] | None = None
+        if low is not None:
+            found = {}
+            at_start = first.match(low)
+            if at_start is not None:
+                found[at_start.group(1)] = [0]
+            for match in finder.finditer(low):
+                word = match.group(1)
+                if word in found:
+                    found[word].append(match.start(1))
+                else:
+                    found[word] = [match.start(1)]
+        result.append(found)
+    return result
+
+
+# Every whole word but one at the start of a text follows a non-word character:
+# starting with that character class lets ``re`` skip ahead fast.
+_NOT_AFTER_WORD = r"[\W\u02bc]"
+
+
+@lru_cache(maxsize=16)
+def _word_finder(vocabulary: frozenset[str]) -> re.Pattern:
+    """A regex for the character before a word of a vocabulary and (group 1) the word, as a trie."""
+    trie: dict = {}
+    for word in vocabulary:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    body = branch(trie) if trie else "(?!)"
+    return re.compile(rf"{_NOT_AFTER_WORD}({body})(?!{_WORD_RUN})")
+
+
+def _joined_index(
+    positions: list[dict[str, list[int]] | None], starts: list[int], vocabulary: frozenset[str]
+) -> dict[str, list[int]] | None:
+    """``{word: sorted offsets in the joined texts}``; ``None`` if a text's words are unknown."""
+    index: dict[str, list[int]] = {}
+    for base, found in zip(starts, positions, strict=True):
+        if found is None:
+            return None
+        for word, offsets in found.items():
+            if word in vocabulary:
+                index.setdefault(word, []).extend([base + offset for offset in offsets])
+    return index
+
+
+def _plan_spans(
+    pattern: re.Pattern,
+    plan: tuple[str, frozenset[str] | None],
+    index: dict[str, list[int]] | None,
+    joined: str,
+    starts: list[int],
+):
+    """``(start, end)`` of the matches of a fast pattern in the joined texts, as :func:`fast_finditer`."""
+    how, words = plan
+    if index is None or how == "all":
+        yield from _fast_spans(pattern, joined, 0, len(joined))
+    elif how == "start":
+        offsets = sorted(offset for word in words for offset in index.get(word, ()))
+        yield from _anchored_spans(pattern, joined, offsets)
+    else:
+        docs = sorted({bisect_right(starts, offset) - 1 for word in words for offset in index.get(word, ())})
+        for lo, hi in _doc_ranges(docs, starts, len(joined)):
+            yield from _fast_spans(pattern, joined, lo, hi)
+
+
+def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]):
+    """:func:`fast_finditer`, given every offset where a match can start (sorted)."""
+    pos = 0
+    for start in offsets:
+        if start < pos:
+            continue
+        before = lowered[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_"):
+            continue
+        match = pattern.match(lowered, start)
+        if match is not None and match.end() > start:
+            yield start, match.end()
+            pos = match.end()
+
+
+def _doc_ranges(docs: list[int], starts: list[int], size: int) -> list[tuple[int, int]]:
+    """The joined texts ``docs`` (sorted positions) as ``(start, end)`` stretches, neighbours merged."""
+    ranges: list[tuple[int, int]] = []
+    for k in docs:
+        lo = starts[k]
+        hi = starts[k + 1] - 1 if k + 1 < len(starts) else size
+        if ranges and ranges[-1][1] + 1 == lo:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
+    return ranges
+
+
+def _fast_spans(pattern: re.Pattern, lowered: str, pos: int, endpos: int):
+    """:func:`fast_finditer` within ``lowered[pos:endpos]``."""
+    while (match := pattern.search(lowered, pos, endpos)) is not None:
+        start, end = match.span()
+        before = lowered[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_"):
+            pos = start + 1
+            continue
+        if end > start:
+            yield start, end
+        pos = end if end > start else start + 1
 
 
 def _resolve_overlaps(candidates: list[tuple]) -> list[tuple[int, int, str]]:
@@ -616,15 +893,21 @@ def corpus_matches(
     texts: list[str], families: Mapping[str, dict], *, views: list[tuple[str | None, str]] | None = None
 ) -> list[list[tuple[int, str, int, str]]]:
     """Per text, the matches of every family: ``(start, family id, end, variant id)``, sorted."""
-    matchers = [
-        ((family_id, v["id"]), v["pattern"], v.get("fast"), v.get("anchor"))
-        for family_id, family in families.items()
-        for v in family["variants"]
-    ]
+    return _corpus_matches(texts, families, views, None)
+
+
+def _corpus_matches(
+    texts: list[str],
+    families: Mapping[str, dict],
+    views: list[tuple[str | None, str]] | None,
+    positions: list[dict[str, list[int]] | None] | None,
+) -> list[list[tuple[int, str, int, str]]]:
+    """:func:`corpus_matches`, with :func:`word_positions` of the texts if the caller has them."""
     found: list[list[tuple[int, str, int, str]]] = []
-    for text, candidates in zip(texts, _batch_candidates(texts, matchers, views), strict=True):
+    candidates = _batch_candidates(texts, _family_matchers(families), views, positions)
+    for text, doc_candidates in zip(texts, candidates, strict=True):
         by_family: dict[str, list[tuple]] = {}
-        for start_end, start, order, end, (family_id, variant_id) in candidates:
+        for start_end, start, order, end, (family_id, variant_id) in doc_candidates:
             by_family.setdefault(family_id, []).append((start_end, start, order, end, variant_id))
         found.append([
             (start, family_id, _close_quote(text, start, end), variant_id)
@@ -632,6 +915,22 @@ def corpus_matches(
             for start, end, variant_id in _resolve_overlaps(family_candidates)
         ])
     return [sorted(matches) for matches in found]
+
+
+def _family_matchers(families: Mapping[str, dict]) -> list[tuple]:
+    return [
+        ((family_id, v["id"]), v["pattern"], v.get("fast"), v.get("anchor"))
+        for family_id, family in families.items()
+        for v in family["variants"]
+    ]
+
+
+def matchers_vocabulary(
+    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
+) -> frozenset[str]:
+    """The words :func:`word_positions` must find for the fast patterns of ``matchers`` to be prefiltered."""
+    plans = (_plan(compiled) for _, _, fast, _ in matchers for compiled in fast or ())
+    return frozenset().union(*(words for _, words in plans if words))
 
 
 def anchor(pattern: re.Pattern) -> str | None:
@@ -724,16 +1023,20 @@ def find_formulas(
     check_corpus(corpus)
     families = _resolve_lexicon(lexicon)
     # Imported here: speech builds on this module's phrase syntax.
-    from .speech import _resolve_actors, speech_passages
+    from .speech import _actor_matchers, _resolve_actors, _speech_passages
 
+    table = _resolve_actors(actors)
     texts = list(corpus["text"])
     views = [text_view(text) for text in texts]
-    found = corpus_matches(texts, families, views=views)
+    # The words that formulas and actor names start with are found once for both.
+    vocabulary = matchers_vocabulary(_family_matchers(families) + _actor_matchers(table))
+    positions = word_positions(views, vocabulary)
+    found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
     sents = {i: sentences(texts[i]) for i in with_matches}
-    passages = speech_passages(
-        [texts[i] for i in with_matches], _resolve_actors(actors),
-        views=[views[i] for i in with_matches], sents=[sents[i] for i in with_matches],
+    passages = _speech_passages(
+        [texts[i] for i in with_matches], table, [views[i] for i in with_matches],
+        [sents[i] for i in with_matches], [positions[i] for i in with_matches],
     )
     rows = []
     for i, doc_passages in zip(with_matches, passages, strict=True):

@@ -63,6 +63,8 @@ import pandas as pd
 from .corpus import check_corpus
 from .errors import LexiconError
 from .formulas import (
+    _batch_candidates,
+    _resolve_overlaps,
     anchor,
     batch_matches,
     cached_parse,
@@ -372,6 +374,17 @@ def speech_passages(
     has them. Cues and actor names are searched in all texts at once
     (:func:`analysis.formulas.batch_matches`).
     """
+    return _speech_passages(texts, actors, views, sents, None)
+
+
+def _speech_passages(
+    texts: list[str],
+    actors: Mapping[str, dict],
+    views: list[tuple[str | None, str]] | None,
+    sents: list[list[tuple[str, int, int]]] | None,
+    positions: list[dict[str, list[int]] | None] | None,
+) -> list[list[tuple[str, int, int, str, str]]]:
+    """:func:`speech_passages`, with :func:`analysis.formulas.word_positions` of the texts if known."""
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
     cues = batch_matches(texts, cue_matchers, views=views)
@@ -383,8 +396,13 @@ def speech_passages(
         cues[i] = sorted(cues[i] + more)
     # Every rule, even a continued quotation, starts from a cue.
     with_cues = [i for i, found in enumerate(cues) if found]
-    mentions = batch_matches([texts[i] for i in with_cues], _actor_matchers(actors),
-                             views=[views[i] for i in with_cues])
+    mentions = [
+        _resolve_overlaps(found)
+        for found in _batch_candidates(
+            [texts[i] for i in with_cues], _actor_matchers(actors), [views[i] for i in with_cues],
+            [positions[i] for i in with_cues] if positions is not None else None,
+        )
+    ]
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
         doc_sents = sents[i] if sents is not None else sentences(texts[i])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pandas as pd
@@ -15,8 +16,17 @@ from analysis import (
     formula_pattern,
     load_corpus,
     load_lexicon,
+    sentences,
 )
-from analysis.formulas import MATCH_COLUMNS
+from analysis import formulas as formulas_module
+from analysis.formulas import (
+    MATCH_COLUMNS,
+    fast_patterns,
+    key_words,
+    matchers_vocabulary,
+    required_words,
+    word_positions,
+)
 
 
 def corpus(*texts: str, **columns) -> pd.DataFrame:
@@ -508,3 +518,97 @@ def test_formula_counts_bad_arguments():
         formula_counts(TINY, by="auteur")
     with pytest.raises(ValueError, match="per must be a positive number"):
         formula_counts(TINY, per=0)
+
+
+# --- prefilter: phrases are tried only where their words occur -------------------------------------
+
+# General French (with capitals, ligatures, elisions and ʼ) to mix with the seed articles.
+FRENCH_WORDS = (
+    "le la les de des du un une et à en pour par sur avec dans que qui ne pas plus "
+    "coopération Coopération développement Chine chinois pays monde paix sécurité stabilité "
+    "initiative Initiative mondiale partenariat stratégique global intérêts vitaux "
+    "consensus important Organisation Shanghai OCS sud Sud Grand Ceinture Route nouvelles "
+    "routes soie communauté destin humanité avenir partagé non-ingérence affaires intérieures "
+    "cœur sœur œuvre lʼhumanité d'avenir l’initiative « » “ ” gagnant-gagnant gagnant–gagnant "
+    "M. Xi Wang Yi Loukachenko Minsk Pékin a déclaré selon d'après a-t-il ajouté, ; : ! ? … "
+    "multilatéralisme véritable multipolaire multipolarité Sino-africaine Chine-Afrique "
+    "épreuve toute temps tous attiser flammes bénéfique(s) 3,5 2024 x_y"
+).split()
+
+
+def random_corpus(seed: int, n_docs: int = 40) -> pd.DataFrame:
+    """Documents mixing sentences of the seed articles with random French words."""
+    rng = random.Random(seed)
+    seed_sentences = [s for text in load_corpus()["text"] for s, _, _ in sentences(text)]
+    texts = []
+    for _ in range(n_docs):
+        parts = []
+        for _ in range(rng.randint(0, 12)):
+            if rng.random() < 0.4:
+                parts.append(rng.choice(seed_sentences))
+            else:
+                words = rng.choices(FRENCH_WORDS, k=rng.randint(1, 25))
+                parts.append(" ".join(words).capitalize() + rng.choice([".", " ?", "\n\n", ""]))
+        texts.append(rng.choice([" ", "\n", "\u00a0"]).join(parts))
+    return corpus(*texts)
+
+
+def test_required_words_of_phrases():
+    assert required_words("intérêt(s) vital|vitaux") == [
+        frozenset({"intérêt", "intérêts"}), frozenset({"vital", "vitaux"}),
+    ]
+    # Optional words give nothing; hyphens, apostrophes and punctuation split words.
+    assert required_words("initiative (de la|la) Ceinture") == [
+        frozenset({"initiative"}), frozenset({"ceinture"}),
+    ]
+    assert required_words("communauté d'avenir") == [frozenset({"communauté"}), frozenset({"avenir"})]
+    assert required_words("intérêt(s)-clé(s)") == [frozenset({"intérêt", "intérêts"})]
+    assert required_words("Organisation \\(OCS\\)") == [frozenset({"organisation"}), frozenset({"ocs"})]
+    # œ also matches oe; a word next to * is unknown.
+    assert required_words("cœur") == [frozenset({"cœur", "coeur"})]
+    assert required_words("Chine-*|sino-*") == [frozenset({"chine", "sino"})]
+    assert required_words("* Route") == [frozenset({"route"})]
+
+
+def test_key_words_prefer_the_longest_words():
+    assert key_words(required_words("à toute épreuve")) == frozenset({"épreuve"})
+    assert key_words(required_words("paix, (à|de) (la) stabilité")) == frozenset({"stabilité"})
+    assert key_words([]) is None
+
+
+def test_start_words_of_fast_patterns():
+    patterns = fast_patterns("(la) Ceinture et (la) Route")
+    starts = [formulas_module._PREFILTERS[p.pattern][0] for p in patterns]
+    assert starts == [frozenset({"la"}), frozenset({"ceinture"})]
+    (ocs,) = fast_patterns("\\(OCS\\) Shanghai")
+    assert formulas_module._PREFILTERS[ocs.pattern] == (None, frozenset({"shanghai"}))
+
+
+def test_word_positions_find_whole_words_only():
+    text = "Chine, la chine ; machine lʼchine chinese\u00a0chine"
+    views = [formulas_module.text_view(text), (None, "x")]
+    found = word_positions(views, frozenset({"chine", "la"}))
+    assert found == [{"chine": [0, 10, 28, 42], "la": [7]}, None]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
+    frame = random_corpus(seed)
+    filtered = find_formulas(frame)
+    # Unknown word positions make every pattern scan every text.
+    monkeypatch.setattr(formulas_module, "word_positions", lambda views, vocabulary: [None] * len(views))
+    full = find_formulas(frame)
+    pd.testing.assert_frame_equal(filtered, full)
+    assert len(full) > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prefiltered_batch_matches_equal_full_scans(seed):
+    texts = list(random_corpus(100 + seed)["text"])
+    views = [formulas_module.text_view(text) for text in texts]
+    matchers = formulas_module._family_matchers(load_lexicon())
+    positions = word_positions(views, matchers_vocabulary(matchers))
+    filtered = formulas_module._batch_candidates(texts, matchers, views, positions)
+    full = formulas_module._batch_candidates(texts, matchers, views, [None] * len(texts))
+    assert filtered == full
+    assert sum(map(len, full)) > 0

@@ -289,3 +289,34 @@ def test_sentence_properties_hold_on_any_text(text):
         assert text[start:end] == sentence
         assert previous_end <= start
         previous_end = end
+
+
+# --- sentences: the fast sentence-end regex ---------------------------------------------------------
+
+SENTENCE_PIECES = (
+    "La", "Chine", "a", "dit", "M.", "Mme", "etc.", "J.", "K.", "3.5", "Ceinture", "É", "«", "»", "“", "”",
+    '"', "(", ")", "[", "]", "-", "–", "—", ".", "..", "...", "!", "?", "…", "?!", "\n", "\n\n", "\n \n",
+    " ", "\u00a0", "\u202f", "\t", "2024", "ç", "Ωmega", "x.", "X.", "art.", "Dr.", "’", "l'",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40), st.sampled_from(["", " ", "\n"]))
+def test_sentence_break_regex_finds_the_sentence_ends(pieces, joiner):
+    from analysis.text import _OPENERS_RE, _SENTENCE_BREAK_RE, _SENTENCE_END_RE
+
+    text = joiner.join(pieces)
+    fast = list(_SENTENCE_BREAK_RE.finditer(text))
+    assert [m.span() for m in fast] == [m.span() for m in _SENTENCE_END_RE.finditer(text)]
+    for match in fast:
+        pos = _OPENERS_RE.match(text, match.end()).end()
+        assert match.group(1) == text[pos : pos + 1]
+
+
+def test_abbreviation_check_reads_the_word_before_the_dot():
+    from analysis.text import _is_abbreviation
+
+    text = "M. Mme. etc. J. coopération. x. Stratégie. Mlles."
+    dots = [i for i, char in enumerate(text) if char == "."]
+    expected = [True, True, True, True, False, False, False, True]
+    assert [_is_abbreviation(text, dot) for dot in dots] == expected
