@@ -42,6 +42,11 @@ Who says what
         passage, continues that speaker's words (``La Biélorussie « est
         disposée ... »`` after ``Maksim Ryzhenkov a déclaré ...``).
 
+    A passage with a cue whose speaker is not in the actor table (``Selon
+    Mme Fall, ...``) is left unattributed, and so are the pronoun and
+    quotation passages that follow it, rather than handed to the previous
+    speaker.
+
     Limits: the first cue of a passage names the speaker of all of it (a
     passage quoting two people gets the first); a subject more than one
     apposition away from its verb, speech verbs in the present or future
@@ -431,9 +436,11 @@ def _doc_speech(
         found = _attribute(text, start, own_cues, inside, last_speaker or last_person)
         persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
         last_person = persons[0] if persons else last_person
-        if found is None and previous_attributed and _has_quote(text[start:end]):
+        if found is None and previous_attributed and not own_cues and _has_quote(text[start:end]):
             found = (last_speaker, "« »", "quote-continued")
         if found is None:
+            if own_cues:  # someone the actor table does not know speaks: later "Il a dit" is theirs
+                last_speaker = last_person = ""
             previous_attributed = False
             continue
         speaker, cue, rule = found

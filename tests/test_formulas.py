@@ -107,6 +107,12 @@ VARIANT_CASES = [
     ("partenariat-strategique", "a-toute-epreuve", "une amitié à toute épreuve", "à toute épreuve"),
     ("interets-fondamentaux", "interets-fondamentaux", "les intérêts fondamentaux", "intérêts fondamentaux"),
     ("interets-fondamentaux", "interets-cles", "les intérêts-clés", "intérêts-clés"),
+    ("interets-fondamentaux", "interets-cles-et-preoccupations",
+     "les intérêts clés et les préoccupations majeures de chacun",
+     "intérêts clés et les préoccupations majeures"),
+    ("interets-fondamentaux", "interets-fondamentaux-et-preoccupations",
+     "ses intérêts fondamentaux et préoccupations majeures",
+     "intérêts fondamentaux et préoccupations majeures"),
     ("interets-fondamentaux", "interets-vitaux", "ses intérêts vitaux", "intérêts vitaux"),
     ("interets-fondamentaux", "preoccupations-majeures", "les préoccupations majeures",
      "préoccupations majeures"),
@@ -148,6 +154,11 @@ VARIANT_CASES = [
     ("trois-principes", "non-extension-champ-de-bataille", "la non-extension du champ de bataille",
      "non-extension du champ de bataille"),
     ("trois-principes", "non-escalade-combats", "la non-escalade des combats", "non-escalade des combats"),
+    ("trois-principes", "trois-principes-enumeres",
+     "suivre les trois principes de non-extension du champ de bataille, de non-escalade des combats et de "
+     "non-incitation à attiser les flammes par quelque partie que ce soit",
+     "trois principes de non-extension du champ de bataille, de non-escalade des combats et de "
+     "non-incitation à attiser les flammes"),
     ("trois-principes", "non-incitation-attiser-flammes", "la non-incitation à attiser les flammes",
      "non-incitation à attiser les flammes"),
     ("trois-principes", "ne-pas-attiser-les-flammes",
@@ -303,7 +314,7 @@ def test_offsets_point_into_the_seed_corpus():
     seed = load_corpus()
     found = find_formulas(seed)
     texts = dict(zip(seed["doc_id"], seed["text"], strict=True))
-    assert len(found) == 25
+    assert len(found) == 22
     for row in found.itertuples():
         assert texts[row.doc_id][row.start : row.end] == row.matched
 
@@ -315,8 +326,7 @@ def test_seed_corpus_formulas_and_speakers():
         ["multilateralisme", "véritable multilatéralisme", "xi-jinping"],
         ["gagnant-gagnant", "coopération gagnant-gagnant", "xi-jinping"],
         ["ocs", "Organisation de coopération de Shanghai (OCS)", ""],
-        ["interets-fondamentaux", "intérêts clés", "xi-jinping"],
-        ["interets-fondamentaux", "préoccupations majeures", "xi-jinping"],
+        ["interets-fondamentaux", "intérêts clés et les préoccupations majeures", "xi-jinping"],
         ["cooperation-haute-qualite", "coopération de haute qualité", "xi-jinping"],
         ["ceinture-et-route", 'initiative "Ceinture et Route"', "xi-jinping"],
         ["paix-stabilite", "paix et à la stabilité", "loukachenko"],

@@ -217,9 +217,8 @@ def test_seed_corpus_passages_exact():
     [
         (FIRST, "véritable multilatéralisme", "xi-jinping"),
         (FIRST, "partenaire par tous les temps", "loukachenko"),
-        (SECOND, "non-extension du champ de bataille", "wang-yi"),
-        (SECOND, "non-escalade des combats", "wang-yi"),
-        (SECOND, "non-incitation à attiser les flammes", "wang-yi"),
+        (SECOND, "trois principes de non-extension du champ de bataille, de non-escalade des combats et de "
+                 "non-incitation à attiser les flammes", "wang-yi"),
         (SECOND, "consensus en six points", "ryzhenkov"),
         (SECOND, "Sud global", "ryzhenkov"),
         (SECOND, "esprit de Shanghai", "wang-yi"),
@@ -246,3 +245,11 @@ def test_speech_with_word_positions_equals_full_scans():
     assert with_positions == module.speech_passages(texts, actors)
     assert with_positions == module._speech_passages(texts, actors, views, None, [None] * len(texts))
     assert any(with_positions)
+
+
+def test_unknown_speaker_is_not_taken_for_the_previous_one():
+    text = ("Wang Yi a déclaré que « la paix compte ». Selon Mme Fall, le Sénégal « apprécie » le rôle de la "
+            "Chine. Il a ajouté que « tout va bien ». « Merci », a conclu le président.")
+    frame = speech(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    rows = frame[["speaker", "start", "cue", "rule"]].values.tolist()
+    assert rows == [["wang-yi", 0, "a déclaré", "subject"]]
