@@ -113,6 +113,47 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
+def article_labels(corpus: pd.DataFrame, *, title_words: int = 3) -> dict[str, str]:
+    """Short labels for charts and tables, built from the metadata.
+
+    ``"000 (2025, Xi Jinping rencontre…)"``: the first three characters of
+    ``doc_id`` (the whole ``doc_id`` when those clash between articles), the
+    year of ``date`` (``n.d.`` when unknown) and the first ``title_words``
+    words of ``title``.
+
+    Returns
+    -------
+    dict
+        ``doc_id`` → label, in corpus order.
+    """
+    corpus = check_corpus(corpus)
+    if not isinstance(title_words, int) or title_words < 0:
+        raise ValueError(f"title_words must be a non-negative integer (got {title_words!r})")
+    short = corpus["doc_id"].str[:3]
+    if short.duplicated().any():
+        short = corpus["doc_id"]
+    dates = corpus["date"] if "date" in corpus.columns else pd.Series(pd.NaT, index=corpus.index)
+    years = pd.to_datetime(dates).dt.strftime("%Y").fillna("n.d.")
+    titles = corpus["title"] if "title" in corpus.columns else pd.Series("", index=corpus.index)
+    words = titles.fillna("").astype(str).str.split().str[:title_words].str.join(" ")
+    details = [f"{year}, {w}…" if w else year for year, w in zip(years, words, strict=True)]
+    return {doc_id: f"{s} ({d})" for doc_id, s, d in zip(corpus["doc_id"], short, details, strict=True)}
+
+
+def articles_by_date(corpus: pd.DataFrame, *, limit: int | None = None) -> list[str]:
+    """The ``doc_id`` values ordered by date (undated articles last), then by ``doc_id``.
+
+    ``limit`` keeps the first ``limit`` of them (charts with one panel per
+    article show the first articles by date).
+    """
+    corpus = check_corpus(corpus)
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be None or a positive integer (got {limit!r})")
+    keys = ["date", "doc_id"] if "date" in corpus.columns else ["doc_id"]
+    ordered = corpus.sort_values(keys, na_position="last", kind="stable")["doc_id"].tolist()
+    return ordered[:limit]
+
+
 def check_corpus(corpus: pd.DataFrame, *, name: str = "corpus") -> pd.DataFrame:
     """Check a corpus frame passed to an analysis function; return it with ``doc_id`` as text.
 

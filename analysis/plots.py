@@ -119,6 +119,27 @@ def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.Figure
     return fig, ax
 
 
+def panel_grid(
+    n_panels: int, *, max_cols: int = 3, panel_size: tuple[float, float] = (5.5, 4.2)
+) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A figure of ``n_panels`` panels in rows of at most ``max_cols``.
+
+    Returns the figure and its first ``n_panels`` axes, in reading order; the
+    cells of the last row left empty are hidden.
+    """
+    if not isinstance(n_panels, int) or n_panels < 1:
+        raise ValueError(f"n_panels must be a positive integer (got {n_panels!r})")
+    if not isinstance(max_cols, int) or max_cols < 1:
+        raise ValueError(f"max_cols must be a positive integer (got {max_cols!r})")
+    n_cols = min(max_cols, n_panels)
+    n_rows = -(-n_panels // n_cols)
+    width, height = panel_size
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(width * n_cols, height * n_rows), squeeze=False)
+    for ax in axes.flat[n_panels:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n_panels])
+
+
 def bar_chart(
     frame: pd.DataFrame,
     *,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import CORPUS_DIR, CorpusError, check_corpus, load_corpus
+from analysis import CORPUS_DIR, CorpusError, article_labels, articles_by_date, check_corpus, load_corpus
 
 SEED_DIR = CORPUS_DIR.parent.parent / "shared" / "seed-corpus"
 HEADER = "doc_id,file,title,date,source,url,lang,note\n"
@@ -245,3 +245,25 @@ def test_check_corpus_returns_doc_ids_as_text():
     assert checked["doc_id"].tolist() == ["2", "1"]
     corpus = load_corpus()
     assert check_corpus(corpus) is corpus
+
+
+def test_article_labels_and_order_by_date():
+    corpus = pd.DataFrame({
+        "doc_id": ["004_b", "000_a", "010_c"],
+        "text": ["x", "y", "z"],
+        "title": ["Wang Yi s'entretient à Pékin", "Xi Jinping rencontre Loukachenko", ""],
+        "date": pd.to_datetime(["2024-07-08", "2025-08-31", None]),
+    })
+    assert article_labels(corpus) == {
+        "004_b": "004 (2024, Wang Yi s'entretient…)",
+        "000_a": "000 (2025, Xi Jinping rencontre…)",
+        "010_c": "010 (n.d.)",
+    }
+    clash = corpus.assign(doc_id=["abc1", "abc2", "abc3"])
+    assert list(article_labels(clash, title_words=1).values()) == [
+        "abc1 (2024, Wang…)", "abc2 (2025, Xi…)", "abc3 (n.d.)"
+    ]
+    assert articles_by_date(corpus) == ["004_b", "000_a", "010_c"]
+    assert articles_by_date(corpus, limit=1) == ["004_b"]
+    with pytest.raises(ValueError, match="limit must be None or a positive integer"):
+        articles_by_date(corpus, limit=0)

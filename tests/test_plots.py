@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import bar_chart, heatmap, save_figure, signed_bar_chart, timeline
+from analysis import bar_chart, heatmap, panel_grid, save_figure, signed_bar_chart, timeline
 
 TERMS = pd.DataFrame({"term": ["coopération", "l'humanité", "gagnant-gagnant"], "count": [5, 3, 2],
                       "score": [4.2, -1.5, 0.0]})
@@ -109,3 +109,12 @@ def test_charts_name_missing_columns():
         bar_chart(TERMS.drop(columns="score"), value="score", title="t", xlabel="x")
     with pytest.raises(ValueError, match="frame must be a pandas DataFrame"):
         signed_bar_chart([1, 2], title="t", xlabel="x")  # type: ignore[arg-type]
+
+
+def test_panel_grid_hides_unused_cells():
+    fig, axes = panel_grid(4, max_cols=3, panel_size=(2.0, 1.0))
+    assert len(axes) == 4 and len(fig.axes) == 6
+    assert [ax.get_visible() for ax in fig.axes] == [True, True, True, True, False, False]
+    assert tuple(fig.get_size_inches()) == (6.0, 2.0)
+    with pytest.raises(ValueError, match="n_panels must be a positive integer"):
+        panel_grid(0)
