@@ -200,7 +200,7 @@ def signed_bar_chart(
             ax.axvline(x, color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--")
         ax.plot([], [], color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--",
                 label=f"±{threshold:g}: {threshold_label}")
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.margins(x=0.15)
