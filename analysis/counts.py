@@ -247,8 +247,10 @@ def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
 
     Each word of a term takes the spelling it has most often in the corpus
     (ties: the spelling met first), so ``chine`` is shown ``Chine`` and
-    ``ocs`` ``OCS``, while ``coopération`` stays in lower case. A word the
-    corpus never writes (a lemma such as ``déclarer``) is left as it is.
+    ``ocs`` ``OCS``, while ``coopération`` stays in lower case; an elision
+    joined to its word (``l'organisation``, as in repeated segments) is
+    written part by part. A word the corpus never writes (a lemma such as
+    ``déclarer``) is left as it is.
 
     Parameters
     ----------
@@ -265,7 +267,14 @@ def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
         for token in tokenize(text, lowercase=False):
             spellings.setdefault(token.lower(), Counter())[token] += 1
     best = {low: counts.most_common(1)[0][0] for low, counts in spellings.items()}
-    return [" ".join(best.get(word, word) for word in term.split(" ")) for term in terms]
+
+    def written(word: str) -> str:
+        if word in best or "'" not in word[:-1]:
+            return best.get(word, word)
+        clitic, rest = word.split("'", 1)  # a segment joins an elision to its word: "l'organisation"
+        return best.get(clitic + "'", clitic + "'") + written(rest)
+
+    return [" ".join(written(word) for word in term.split(" ")) for term in terms]
 
 
 def _cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

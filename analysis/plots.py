@@ -215,12 +215,19 @@ def heatmap(
     ax: plt.Axes | None = None,
     cmap: str = "Blues",
     fmt: str = "{:g}",
+    figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
-    """A labelled heatmap of a wide frame (rows × columns), each cell annotated."""
+    """A labelled heatmap of a wide frame (rows × columns), each cell annotated.
+
+    The default size grows with the frame, up to 18 × 24 inches; beyond
+    that, pass ``figsize`` or show fewer rows or columns.
+    """
     if not isinstance(matrix, pd.DataFrame) or matrix.empty:
         raise ValueError("matrix must be a non-empty DataFrame")
     n_rows, n_cols = matrix.shape
-    fig, ax = _axes(ax, (1.2 + 1.1 * n_cols + 2.5, 0.9 + 0.32 * n_rows))
+    if figsize is None:
+        figsize = (min(18.0, 3.7 + 1.1 * n_cols), min(24.0, 0.9 + 0.32 * n_rows))
+    fig, ax = _axes(ax, figsize)
     values = matrix.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=cmap, aspect="auto")
     ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns], rotation=30, ha="right")

@@ -165,8 +165,9 @@ def test_as_written_gives_the_most_frequent_spelling():
         "La Chine et l’OCS. La coopération avec la Chine.",
         "Coopération : la chine et la Russie, Initiative initiative.",
     ]})
-    assert as_written(texts, ["chine", "ocs", "coopération", "l' ocs", "la", "initiative", "déclarer"]) == [
-        "Chine", "OCS", "coopération", "l' OCS", "la", "Initiative", "déclarer"
+    assert as_written(texts, ["chine", "ocs", "coopération", "l' ocs", "la", "initiative", "déclarer",
+                              "l'ocs et la chine"]) == [
+        "Chine", "OCS", "coopération", "l' OCS", "la", "Initiative", "déclarer", "l'OCS et la Chine"
     ]
     with pytest.raises(ValueError, match="terms must be an iterable of terms"):
         as_written(texts, "chine")

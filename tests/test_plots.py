@@ -93,6 +93,8 @@ def test_heatmap_labels_and_annotates_every_cell():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["ocs", "sud-global"]
     assert [t.get_text() for t in ax.texts] == ["1", "0", "2", "3"]
+    wide = pd.DataFrame([[1] * 40], index=["ocs"], columns=[f"d{i}" for i in range(40)])
+    assert tuple(heatmap(wide, title="x", colorbar_label="y").get_size_inches()) == (18.0, 1.22)
     with pytest.raises(ValueError, match="matrix must be a non-empty DataFrame"):
         heatmap(pd.DataFrame(), title="x", colorbar_label="y")
 
