@@ -27,21 +27,23 @@ from synthetic import synthetic_corpus, vocabulary_size  # noqa: E402
 import analysis  # noqa: E402
 
 
-def measure(label: str, func, megabytes: float, baseline: float | None, repeat: int = 3) -> float:
-    """Best of ``repeat`` timed calls, then one traced call for peak memory (tracing slows Python)."""
+def best_time(func, repeat: int) -> float:
+    """Best of ``repeat`` timed calls."""
     elapsed = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
         func()
         elapsed = min(elapsed, time.perf_counter() - start)
+    return elapsed
+
+
+def traced_peak(func) -> float:
+    """Peak of Python and NumPy allocations during one call, in MiB (tracing slows Python, so untimed)."""
     tracemalloc.start()
     func()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    ratio = f"{elapsed / baseline:5.2f}×" if baseline else "  1.00× (baseline)"
-    print(f"{label:<44} {elapsed:7.2f} s  {megabytes / elapsed:6.2f} MB/s  "
-          f"peak {peak / 2**20:7.1f} MiB  {ratio}")
-    return elapsed
+    return peak / 2**20
 
 
 def main() -> None:
@@ -56,32 +58,36 @@ def main() -> None:
     print(f"corpus: {len(corpus)} documents, {size:.2f} MB, vocabulary {vocabulary_size(corpus):,} tokens")
     analysis.lemma("chauffer")  # load simplemma's dictionary outside the timings
     target = corpus["doc_id"].iloc[: len(corpus) // 10].tolist()
+    texts = corpus["text"]
 
-    base = measure("baseline CountVectorizer().fit_transform",
-                   lambda: CountVectorizer().fit_transform(corpus["text"]), size, None, args.repeat)
+    # (label, function, label of the baseline it is compared with; None for a baseline)
     runs = [
-        ("term_frequencies by doc_id", lambda: analysis.term_frequencies(corpus, by="doc_id")),
-        ("term_frequencies by source, lemmatize", lambda: analysis.term_frequencies(corpus, by="source",
-                                                                                    lemmatize=True)),
-        ("tfidf_keywords lemmatize=False, 1-grams", lambda: analysis.tfidf_keywords(
-            corpus, lemmatize=False, ngram_range=(1, 1))),
-        ("tfidf_keywords lemmatize=True, 1-grams", lambda: analysis.tfidf_keywords(
-            corpus, lemmatize=True, ngram_range=(1, 1))),
-        ("keyness g2, 10% vs rest", lambda: analysis.keyness(corpus, target=target)),
-        ("keyness g2, lemmatize", lambda: analysis.keyness(corpus, target=target, lemmatize=True)),
+        ("baseline CountVectorizer().fit_transform", lambda: CountVectorizer().fit_transform(texts), None),
+        ("term_frequencies by doc_id", lambda: analysis.term_frequencies(corpus, by="doc_id"), "unigrams"),
+        ("term_frequencies by source, lemmatize",
+         lambda: analysis.term_frequencies(corpus, by="source", lemmatize=True), "unigrams"),
+        ("tfidf_keywords lemmatize=False, 1-grams",
+         lambda: analysis.tfidf_keywords(corpus, lemmatize=False, ngram_range=(1, 1)), "unigrams"),
+        ("tfidf_keywords lemmatize=True, 1-grams",
+         lambda: analysis.tfidf_keywords(corpus, lemmatize=True, ngram_range=(1, 1)), "unigrams"),
+        ("keyness g2, 10% vs rest", lambda: analysis.keyness(corpus, target=target), "unigrams"),
+        ("keyness g2, lemmatize",
+         lambda: analysis.keyness(corpus, target=target, lemmatize=True), "unigrams"),
+        ("baseline CountVectorizer(ngram_range=(1, 2))",
+         lambda: CountVectorizer(ngram_range=(1, 2)).fit_transform(texts), None),
+        # TF-IDF's defaults count bigrams too: compared with scikit-learn counting bigrams as well
+        ("tfidf_keywords defaults (lemmas, 1-2-grams)", lambda: analysis.tfidf_keywords(corpus), "bigrams"),
     ]
-    for label, func in runs:
-        measure(label, func, size, base, args.repeat)
-    # TF-IDF's defaults count bigrams too: compare them with scikit-learn counting bigrams as well.
-    base2 = measure("baseline CountVectorizer(ngram_range=(1, 2))",
-                    lambda: CountVectorizer(ngram_range=(1, 2)).fit_transform(corpus["text"]), size, None,
-                    args.repeat)
-    tfidf = measure("tfidf_keywords defaults (lemmas, 1-2-grams)", lambda: analysis.tfidf_keywords(corpus),
-                    size, base2, args.repeat)
-    print(f"{'   same, against the unigram baseline':<44} {tfidf / base:31.2f}×")
-    # ru_maxrss is in KiB on Linux: the whole process, corpus and Python included
+    times = [best_time(func, args.repeat) for _, func, _ in runs]
+    # ru_maxrss is in KiB on Linux: the whole process (corpus, Python, libraries), before any tracing
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
-    print(f"process peak resident memory: {peak_rss:.0f} MiB")
+    baselines = {"unigrams": times[0], "bigrams": times[7]}
+    for (label, func, against), elapsed in zip(runs, times, strict=True):
+        ratio = f"{elapsed / baselines[against]:5.2f}×" if against else "  1.00× (baseline)"
+        print(f"{label:<44} {elapsed:7.2f} s  {size / elapsed:6.2f} MB/s  "
+              f"peak {traced_peak(func):7.1f} MiB  {ratio}")
+    print(f"{'   same, against the unigram baseline':<44} {times[-1] / times[0]:31.2f}×")
+    print(f"process peak resident memory (timed runs, before tracing): {peak_rss:.0f} MiB")
 
 
 if __name__ == "__main__":
