@@ -120,12 +120,13 @@ def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.Figure
 
 
 def panel_grid(
-    n_panels: int, *, max_cols: int = 3, panel_size: tuple[float, float] = (5.5, 4.2)
+    n_panels: int, *, max_cols: int = 3, panel_size: tuple[float, float] = (5.5, 4.2), sharex: bool = False
 ) -> tuple[plt.Figure, list[plt.Axes]]:
     """A figure of ``n_panels`` panels in rows of at most ``max_cols``.
 
     Returns the figure and its first ``n_panels`` axes, in reading order; the
-    cells of the last row left empty are hidden.
+    cells of the last row left empty are hidden. ``sharex=True`` gives every
+    panel the same x scale, so that bars compare across panels.
     """
     if not isinstance(n_panels, int) or n_panels < 1:
         raise ValueError(f"n_panels must be a positive integer (got {n_panels!r})")
@@ -134,7 +135,8 @@ def panel_grid(
     n_cols = min(max_cols, n_panels)
     n_rows = -(-n_panels // n_cols)
     width, height = panel_size
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(width * n_cols, height * n_rows), squeeze=False)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(width * n_cols, height * n_rows), squeeze=False,
+                             sharex=sharex)
     for ax in axes.flat[n_panels:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n_panels])
@@ -190,14 +192,19 @@ def signed_bar_chart(
     labels = frame[label].astype(str).tolist()[::-1]
     values = frame[value].tolist()[::-1]
     colors = [POSITIVE_COLOR if v >= 0 else NEGATIVE_COLOR for v in values]
+    if threshold is not None and not threshold > 0:
+        raise ValueError(f"threshold must be a positive score (got {threshold!r})")
     bars = ax.barh(labels, values, color=colors)
-    ax.bar_label(bars, fmt=_value_format(values), padding=2, fontsize=8)
+    # a white box keeps each value readable where a threshold line crosses it
+    ax.bar_label(bars, fmt=_value_format(values), padding=2, fontsize=8,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
     ax.axvline(0, color=NEUTRAL_COLOR, linewidth=0.8)
     if threshold is not None:
-        if not threshold > 0:
-            raise ValueError(f"threshold must be a positive score (got {threshold!r})")
-        for x in (threshold, -threshold):
-            ax.axvline(x, color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--")
+        # a line only on the sides that have bars, so the axis does not stretch for nothing
+        sides = [x for x, present in ((threshold, max(values, default=0) > 0),
+                                      (-threshold, min(values, default=0) < 0)) if present]
+        for x in sides:
+            ax.axvline(x, color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--", zorder=1)
         ax.plot([], [], color=NEUTRAL_COLOR, linewidth=0.8, linestyle="--",
                 label=f"±{threshold:g}: {threshold_label}")
         ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
@@ -274,7 +281,10 @@ def timeline(
 
 
 def _value_format(values: Sequence[float]) -> str:
-    return "%d" if all(float(v).is_integer() for v in values) else "%.2f"
+    """Integers as such; otherwise one decimal from 10 up, two below (no spurious precision)."""
+    if all(float(v).is_integer() for v in values):
+        return "%d"
+    return "%.1f" if max((abs(v) for v in values), default=0) >= 10 else "%.2f"
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:

@@ -82,6 +82,9 @@ def test_signed_bar_chart_marks_a_significance_threshold():
     ax = fig.axes[0]
     assert sorted(line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--" and
                   len(line.get_xdata())) == [-3.84, 3.84]
+    over_only = signed_bar_chart(TERMS[TERMS["score"] >= 0], title="t", xlabel="G²", threshold=3.84)
+    assert [line.get_xdata()[0] for line in over_only.axes[0].lines
+            if line.get_linestyle() == "--" and len(line.get_xdata())] == [3.84]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["±3.84: p < 0.05"]
     with pytest.raises(ValueError, match="threshold must be a positive score"):
         signed_bar_chart(TERMS, title="t", xlabel="x", threshold=0)
@@ -120,3 +123,12 @@ def test_panel_grid_hides_unused_cells():
     assert tuple(fig.get_size_inches()) == (6.0, 2.0)
     with pytest.raises(ValueError, match="n_panels must be a positive integer"):
         panel_grid(0)
+    _, shared = panel_grid(2, sharex=True)
+    shared[0].set_xlim(0, 50)
+    assert shared[1].get_xlim() == (0, 50)
+
+
+def test_value_labels_carry_no_spurious_precision():
+    frame = pd.DataFrame({"term": ["a", "b"], "rate": [143.2048, 95.5]})
+    fig = bar_chart(frame, value="rate", title="t", xlabel="x")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["95.5", "143.2"]
