@@ -27,6 +27,7 @@ $(VENV)/.installed: requirements.txt requirements-runtime.txt pyproject.toml
 	touch $@
 
 notebooks: setup ## Execute every notebook into output/notebooks, with an HTML copy in output/html
+	rm -rf $(OUTPUT)/figures $(OUTPUT)/notebooks $(OUTPUT)/html  # no figure left over from an earlier run
 	mkdir -p $(OUTPUT)/notebooks $(OUTPUT)/html
 	$(BIN)/jupyter nbconvert --to notebook --execute --output-dir $(OUTPUT)/notebooks $(NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to html --output-dir $(OUTPUT)/html $(addprefix $(OUTPUT)/notebooks/,$(notdir $(NOTEBOOKS)))
