@@ -268,8 +268,9 @@ def find_actors(
     pandas.DataFrame
         One row per mention: ``doc_id``, ``actor`` (id), ``kind``, ``matched``
         (as written), ``start``, ``end`` (offsets into ``text``). Of
-        overlapping names the longest is kept. Sorted by ``doc_id``,
-        ``start``.
+        overlapping names the longest is kept, and a description followed
+        by the same actor's name in apposition (``le président chinois, Xi
+        Jinping``) is one mention. Sorted by ``doc_id``, ``start``.
     """
     check_corpus(corpus)
     table = _resolve_actors(actors)
@@ -280,11 +281,31 @@ def find_actors(
         for doc_id, text, mentions in zip(
             corpus["doc_id"], texts, batch_matches(texts, _actor_matchers(table)), strict=True
         )
-        for start, end, actor_id in mentions
+        for start, end, actor_id in _merge_appositions(text, mentions)
     ]
     frame = pd.DataFrame(rows, columns=["doc_id", "actor", "kind", "matched", "start", "end"])
     frame = frame.astype({"start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+_APPOSITION_RE = re.compile(r"\s*,\s*")
+
+
+def _merge_appositions(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join a description and the name of the same actor in apposition: one mention, not two.
+
+    The first must be a description (it starts in lower case: ``président
+    chinois``), the second follows it after a comma only (``, Xi Jinping``);
+    a list of names (``Xi Jinping, M. Xi``) stays a list.
+    """
+    merged: list[tuple[int, int, str]] = []
+    for start, end, actor_id in mentions:
+        if (merged and merged[-1][2] == actor_id and text[merged[-1][0]].islower()
+                and _APPOSITION_RE.fullmatch(text[merged[-1][1] : start])):
+            merged[-1] = (merged[-1][0], end, actor_id)
+        else:
+            merged.append((start, end, actor_id))
+    return merged
 
 
 def actor_counts(
@@ -309,6 +330,9 @@ def actor_counts(
     actors
         ``None`` (shipped table), a path, or a table from :func:`load_actors`.
 
+    Mentions are those of :func:`find_actors` (a description and a name in
+    apposition count once).
+
     Returns
     -------
     pandas.DataFrame
@@ -321,7 +345,7 @@ def actor_counts(
     mentions = iter(batch_matches(list(corpus["text"]), _actor_matchers(table)))
     frame = grouped_counts(
         corpus, by=by, per=per, keys=list(table), key_column="actor",
-        count=lambda _: [actor_id for _, _, actor_id in next(mentions)],
+        count=lambda text: [actor_id for _, _, actor_id in _merge_appositions(text, next(mentions))],
     )
     frame.insert(2, "kind", frame["actor"].map({a: table[a]["kind"] for a in table}))
     return frame

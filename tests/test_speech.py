@@ -253,3 +253,23 @@ def test_unknown_speaker_is_not_taken_for_the_previous_one():
     frame = speech(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
     rows = frame[["speaker", "start", "cue", "rule"]].values.tolist()
     assert rows == [["wang-yi", 0, "a déclaré", "subject"]]
+
+
+def test_a_name_in_apposition_is_one_mention():
+    text = "a déclaré le président chinois, Xi Jinping. Xi Jinping, M. Xi, Wang Yi"
+    found = find_actors(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    assert found[["actor", "matched", "start"]].values.tolist() == [
+        ["xi-jinping", "président chinois, Xi Jinping", 13],
+        ["xi-jinping", "Xi Jinping", 44],
+        ["xi-jinping", "M. Xi", 56],
+        ["wang-yi", "Wang Yi", 63],
+    ]
+
+
+def test_actor_counts_agree_with_find_actors():
+    seed = load_corpus()
+    counts = actor_counts(seed)
+    found = find_actors(seed).groupby(["doc_id", "actor"]).size()
+    nonzero = counts[counts["count"] > 0].set_index(["doc_id", "actor"])["count"]
+    assert nonzero.sort_index().to_dict() == found.sort_index().to_dict()
+    assert counts.set_index(["doc_id", "actor"]).loc[("000_1c95603a728987f6", "xi-jinping"), "count"] == 3
