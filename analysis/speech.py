@@ -77,7 +77,6 @@ from .formulas import (
     compile_phrase,
     fast_patterns,
     grouped_counts,
-    longest_matches,
     read_yaml_list,
     text_view,
 )
@@ -238,16 +237,6 @@ def _resolve_actors(actors: Mapping[str, dict] | str | Path | None) -> Mapping[s
     )
 
 
-def actor_mentions(
-    text: str, actors: Mapping[str, dict], *, view: tuple[str | None, str] | None = None
-) -> list[tuple[int, int, str]]:
-    """Actor mentions in one text, ``(start, end, actor id)``; overlaps count once, the longest.
-
-    ``view`` is :func:`analysis.formulas.text_view` of ``text`` if the caller has it.
-    """
-    return longest_matches(text, _actor_matchers(actors), view=view)
-
-
 def _actor_matchers(actors: Mapping[str, dict]) -> list[tuple]:
     matchers = []
     for actor_id, actor in actors.items():
@@ -278,10 +267,8 @@ def find_actors(
     rows = [
         {"doc_id": doc_id, "actor": actor_id, "kind": table[actor_id]["kind"], "matched": text[start:end],
          "start": start, "end": end}
-        for doc_id, text, mentions in zip(
-            corpus["doc_id"], texts, batch_matches(texts, _actor_matchers(table)), strict=True
-        )
-        for start, end, actor_id in _merge_appositions(text, mentions)
+        for doc_id, text, mentions in zip(corpus["doc_id"], texts, _mentions(texts, table), strict=True)
+        for start, end, actor_id in mentions
     ]
     frame = pd.DataFrame(rows, columns=["doc_id", "actor", "kind", "matched", "start", "end"])
     frame = frame.astype({"start": "int64", "end": "int64"})
@@ -289,6 +276,12 @@ def find_actors(
 
 
 _APPOSITION_RE = re.compile(r"\s*,\s*")
+
+
+def _mentions(texts: list[str], table: Mapping[str, dict]) -> list[list[tuple[int, int, str]]]:
+    """Actor mentions of every text, as :func:`find_actors` and :func:`actor_counts` count them."""
+    found = batch_matches(texts, _actor_matchers(table))
+    return [_merge_appositions(text, mentions) for text, mentions in zip(texts, found, strict=True)]
 
 
 def _merge_appositions(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -342,10 +335,10 @@ def actor_counts(
     """
     check_corpus(corpus)
     table = _resolve_actors(actors)
-    mentions = iter(batch_matches(list(corpus["text"]), _actor_matchers(table)))
+    mentions = iter(_mentions(list(corpus["text"]), table))
     frame = grouped_counts(
         corpus, by=by, per=per, keys=list(table), key_column="actor",
-        count=lambda text: [actor_id for _, _, actor_id in _merge_appositions(text, next(mentions))],
+        count=lambda _: [actor_id for _, _, actor_id in next(mentions)],
     )
     frame.insert(2, "kind", frame["actor"].map({a: table[a]["kind"] for a in table}))
     return frame
