@@ -354,7 +354,8 @@ def trend_chart(
                  zorder=0)
         most = max(1, int(rows["n_articles"].max()))
         bars.set_ylim(0, most * 3)  # bars in the lower third, under the rates
-        bars.set_yticks([t for t in MaxNLocator(nbins=3, integer=True).tick_values(0, most) if 0 <= t <= most])
+        ticks = MaxNLocator(nbins=3, integer=True).tick_values(0, most)
+        bars.set_yticks([t for t in ticks if 0 <= t <= most])
         bars.set_ylabel("articles", color="#777777", loc="bottom")
         bars.tick_params(axis="y", colors="#777777", labelsize=8)
         bars.spines["right"].set_visible(True)
@@ -373,7 +374,8 @@ def trend_chart(
         ax.margins(x=0.04)
     handles = [
         plt.Line2D([], [], color=NEUTRAL_COLOR, marker="o", markersize=4, linewidth=1.5, label="rate"),
-        plt.Rectangle((0, 0), 1, 1, color=NEUTRAL_COLOR, alpha=0.18, label=f"{level:.0%} interval (exact Poisson)"),
+        plt.Rectangle((0, 0), 1, 1, color=NEUTRAL_COLOR, alpha=0.18,
+                      label=f"{level:.0%} interval (exact Poisson)"),
         plt.Rectangle((0, 0), 1, 1, color=ARTICLE_BAR_COLOR, alpha=0.45, label="articles in the period"),
     ]
     fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.0))

@@ -565,7 +565,8 @@ def trend_test(table: pd.DataFrame, *, measure: str = "g2") -> pd.DataFrame:
                                         "peak_period", "peak_score", "peak_p_value", "peak_effect",
                                         "peak_p_adjusted"])
     frame = frame.astype({"count": "int64", "periods": "int64", "dof": "int64"})
-    frame = frame.sort_values(["statistic", "term"], ascending=[False, True], kind="stable", na_position="last")
+    frame = frame.sort_values(["statistic", "term"], ascending=[False, True], kind="stable",
+                              na_position="last")
     return frame.reset_index(drop=True)
 
 
@@ -634,7 +635,8 @@ def dispersion(
     })
     frame = frame.astype({"count": "int64", "parts": "int64", "range": "int64", "corpus_size": "int64",
                           "min_part_size": "int64", "max_part_size": "int64"})
-    frame.attrs = {"by": by, "part_sizes": {_plain(p): int(s) for p, s in zip(parts, part_sizes, strict=True)}}
+    sizes_of = {_plain(p): int(s) for p, s in zip(parts, part_sizes, strict=True)}
+    frame.attrs = {"by": by, "part_sizes": sizes_of}
     return frame
 
 
@@ -786,7 +788,8 @@ def _part_keys(corpus: pd.DataFrame, by: str) -> pd.Series:
     if by in corpus.columns and by != "text":
         return corpus[by].reset_index(drop=True)
     if by == "year" and "date" in corpus.columns:
-        return _as_dates(corpus["date"], name="by", column="date").dt.year.astype("Int64").reset_index(drop=True)
+        years = _as_dates(corpus["date"], name="by", column="date").dt.year.astype("Int64")
+        return years.reset_index(drop=True)
     allowed = [c for c in corpus.columns if c != "text"] + (["year"] if "date" in corpus.columns else [])
     raise ValueError(f"by must be one of {allowed} (got {by!r})")
 
