@@ -300,7 +300,10 @@ def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
 
 #: Colour-blind-safe series colours (Okabe & Ito 2008), one per term.
 SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-ARTICLE_BAR_COLOR = "#BBBBBB"
+ARTICLE_BAR_COLOR = "#E6E6E6"
+ARTICLE_EDGE_COLOR = "#9E9E9E"
+#: Up to this many periods, each is labelled on the date axis ("2024", "2024-Q3"); beyond, dates are.
+MAX_LABELLED_PERIODS = 12
 
 
 def trend_chart(
@@ -317,7 +320,9 @@ def trend_chart(
     same real date axis: the rate at the middle of each period, a band and
     a bar for its confidence interval, and grey bars (right axis) for the
     number of articles of each period; a period without any article shows
-    no rate (a gap) and an empty bar.
+    no rate (a gap) and an empty bar. Up to :data:`MAX_LABELLED_PERIODS`
+    periods, each is labelled at its middle (``2024``, ``2024-Q3``);
+    beyond, the axis shows dates.
 
     Parameters
     ----------
@@ -350,8 +355,8 @@ def trend_chart(
         middle = start + (stop - start) / 2
         color = SERIES_COLORS[n % len(SERIES_COLORS)]
         bars = ax.twinx()
-        bars.bar(middle, rows["n_articles"], width=(stop - start) * 0.8, color=ARTICLE_BAR_COLOR, alpha=0.45,
-                 zorder=0)
+        bars.bar(middle, rows["n_articles"], width=(stop - start) * 0.8, color=ARTICLE_BAR_COLOR,
+                 edgecolor=ARTICLE_EDGE_COLOR, linewidth=0.6, zorder=0)
         most = max(1, int(rows["n_articles"].max()))
         bars.set_ylim(0, most * 3)  # bars in the lower third, under the rates
         ticks = MaxNLocator(nbins=3, integer=True).tick_values(0, most)
@@ -368,19 +373,27 @@ def trend_chart(
         ax.set_ylim(bottom=0)
         ax.set_title((term_labels or {}).get(term, term))
         ax.set_ylabel(f"per {per:,.0f} tokens" if per else "rate")
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if len(rows) <= MAX_LABELLED_PERIODS:
+            ax.set_xticks(middle, rows["period"].astype(str), rotation=0 if len(rows) <= 6 else 45,
+                          ha="center" if len(rows) <= 6 else "right")
+        else:
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.margins(x=0.04)
+    n_cols = min(max_cols, len(shown))
+    for i, ax in enumerate(axes):  # dates under the lowest panel of each column
+        ax.tick_params(labelbottom=i + n_cols >= len(shown))
     handles = [
         plt.Line2D([], [], color=NEUTRAL_COLOR, marker="o", markersize=4, linewidth=1.5, label="rate"),
         plt.Rectangle((0, 0), 1, 1, color=NEUTRAL_COLOR, alpha=0.18,
                       label=f"{level:.0%} interval (exact Poisson)"),
-        plt.Rectangle((0, 0), 1, 1, color=ARTICLE_BAR_COLOR, alpha=0.45, label="articles in the period"),
+        plt.Rectangle((0, 0), 1, 1, facecolor=ARTICLE_BAR_COLOR, edgecolor=ARTICLE_EDGE_COLOR, linewidth=0.6,
+                      label="articles in the period (right axis)"),
     ]
     fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.suptitle(title, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))  # half an inch for the legend
     return fig
 
 

@@ -4,6 +4,7 @@ import math
 import warnings
 
 import matplotlib
+import matplotlib.dates
 import numpy as np
 import pandas as pd
 import pytest
@@ -395,7 +396,12 @@ def test_trend_chart_one_panel_per_term_on_a_date_axis(dated):
     panels = [ax for ax in fig.axes if ax.get_title()]
     assert [ax.get_title() for ax in panels] == ["coopération", "gagnant-gagnant"]
     assert panels[0].get_ylabel() == "per 1,000 tokens"
-    assert "Date" in type(panels[0].xaxis.get_major_formatter()).__name__
+    # few periods: each labelled at its middle on the date axis; many: dates
+    assert [t.get_text() for t in panels[1].get_xticklabels()] == ["2023", "2024", "2025"]
+    mid_2023 = matplotlib.dates.date2num(pd.Timestamp("2023-07-02 12:00"))
+    assert panels[1].get_xticks()[0] == pytest.approx(mid_2023)
+    monthly = trend_chart(trends(dated, "coopération", by="month"), title="Months")
+    assert "Date" in type(monthly.axes[0].xaxis.get_major_formatter()).__name__
     with pytest.raises(ValueError, match="unknown"):
         trend_chart(table, title="x", terms=["paix"])
     with pytest.raises(ValueError, match="no column"):
