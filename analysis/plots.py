@@ -498,6 +498,7 @@ def progression_chart(
     ax.set_ylim(0, top * 1.12)
     ax.set_xlabel("position in the corpus (tokens; articles in date order)")
     ax.set_ylabel("cumulative occurrences")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, pad=16)
     ax.legend(loc="upper left", frameon=False)
     return fig
