@@ -474,7 +474,8 @@ def progression_chart(
     A step line per term from the start of the corpus to its end
     (``corpus_position`` and ``cumulative`` of :func:`analysis.progression`);
     a steep stretch is a stretch of the corpus where the term is frequent, a
-    flat one where it is absent. Dotted lines mark where each year starts.
+    flat one where it is absent. Dotted lines mark where each year starts,
+    and where the undated articles (read last) start (``n.d.``).
     ``term_labels`` gives legend labels for some terms.
     """
     _require(frame, ["term", "corpus_position", "cumulative"])
@@ -490,7 +491,10 @@ def progression_chart(
         ax.step(x, y, where="post", color=SERIES_COLORS[n % len(SERIES_COLORS)], linewidth=1.6,
                 label=f"{(term_labels or {}).get(term, term)} ({len(rows)})")
     top = max([*frame.groupby("term")["cumulative"].max().tolist(), 1])
-    for year, start in frame.attrs.get("year_starts", {}).items():
+    marks = dict(frame.attrs.get("year_starts", {}))
+    if frame.attrs.get("undated_start") is not None:
+        marks["n.d."] = frame.attrs["undated_start"]
+    for year, start in marks.items():
         ax.axvline(start, color=NEUTRAL_COLOR, linewidth=0.7, linestyle=":", zorder=1)
         ax.text(start, 1.0, f" {year}", fontsize=8, color=NEUTRAL_COLOR, va="bottom", ha="left",
                 transform=ax.get_xaxis_transform())  # above the plot, clear of the lines and legend

@@ -679,8 +679,9 @@ def progression(
         read in date order) and ``cumulative`` (the term's occurrences up to
         and including this one). Rows follow the terms' order, then the
         reading order. ``attrs`` holds ``corpus_size`` (tokens),
-        ``n_articles`` and ``year_starts`` (the corpus position where each
-        year's first article starts).
+        ``n_articles``, ``year_starts`` (the corpus position where each
+        year's first article starts) and ``undated_start`` (where the
+        undated articles start; ``None`` when every article has a date).
     """
     corpus = check_corpus(corpus)
     _check_options(lemmatize=lemmatize)
@@ -720,8 +721,10 @@ def progression(
     frame["cumulative"] = frame.groupby("term", sort=False).cumcount().astype(np.int64) + 1
     years = pd.Series(pd.to_datetime(doc_dates)).dt.year
     year_starts = {int(y): int(offsets[i]) for i, y in reversed(list(enumerate(years))) if pd.notna(y)}
+    first_undated = next((i for i, y in enumerate(years) if pd.isna(y)), None)
     frame.attrs = {"corpus_size": int(sizes.sum()), "n_articles": len(texts),
-                   "year_starts": dict(sorted(year_starts.items()))}
+                   "year_starts": dict(sorted(year_starts.items())),
+                   "undated_start": None if first_undated is None else int(offsets[first_undated])}
     return frame
 
 

@@ -376,7 +376,8 @@ def test_progression_positions_and_reading_order(corpus):
     # "l’Initiative la Ceinture et la Route" starts at Initiative, token 4 of b (after l')
     columns = ["doc_id", "position", "corpus_position", "cumulative"]
     assert family[columns].values.tolist() == [["b", 4, 10, 1]]
-    assert table.attrs == {"corpus_size": 24, "n_articles": 4, "year_starts": {2023: 0, 2025: 16}}
+    assert table.attrs == {"corpus_size": 24, "n_articles": 4, "year_starts": {2023: 0, 2025: 16},
+                           "undated_start": 23}
 
 
 def test_progression_without_match_or_dates():
@@ -384,7 +385,7 @@ def test_progression_without_match_or_dates():
     table = progression(corpus, ["paix", "guerre"])
     assert table["doc_id"].tolist() == ["x", "x", "y"]  # no date column: read by doc_id
     assert table["term"].unique().tolist() == ["paix"]
-    assert table.attrs["year_starts"] == {}
+    assert table.attrs["year_starts"] == {} and table.attrs["undated_start"] == 0
 
 
 # --- charts (analysis.plots) ----------------------------------------------------------------
@@ -422,6 +423,7 @@ def test_progression_chart_marks_years(corpus):
     table = progression(corpus, ["coopération", "route"])
     fig = progression_chart(table, title="Progression")
     ax = fig.axes[0]
-    assert [t.get_text().strip() for t in ax.texts] == ["2023", "2025"]
+    assert [t.get_text().strip() for t in ax.texts] == ["2023", "2025", "n.d."]
+    assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":"] == [0, 16, 23]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coopération (6)", "route (1)"]
     assert ax.get_xlim() == (0, 24)
