@@ -333,9 +333,24 @@ def _occurrences(
     for j, words in word_terms:
         firsts.setdefault(words[0], []).append((j, words))
 
+    matches: list[list[tuple]] = [[] for _ in texts]
+    if family_terms:
+        from .formulas import corpus_matches
+
+        matches = corpus_matches(texts, {family: families[family] for family in family_terms})
+
     for i, text in enumerate(texts):
-        tokens = tokenize(text, lemmatize=lemmatize)
+        if positions and matches[i]:  # offsets place the family matches on tokens
+            spans = tokenize(text, lemmatize=lemmatize, offsets=True)
+            tokens = [tok for tok, _, _ in spans]
+            ends = [end for _, _, end in spans]
+            for start, family_id, _, _ in matches[i]:
+                where[i][family_terms[family_id]].append(bisect_right(ends, start))  # token holding start
+        else:
+            tokens = tokenize(text, lemmatize=lemmatize)
         sizes[i] = len(tokens)
+        for _, family_id, _, _ in matches[i]:
+            counts[i, family_terms[family_id]] += 1
         if not word_terms:
             continue
         if positions:  # one pass over the tokens finds where every first word is
@@ -362,20 +377,6 @@ def _occurrences(
                 counts[i, j] = len(found)
                 if where is not None:
                     where[i][j] = list(found)
-
-    if family_terms:
-        from .formulas import corpus_matches
-
-        wanted = {family: families[family] for family in family_terms}
-        for i, matches in enumerate(corpus_matches(texts, wanted)):
-            if not matches:
-                continue
-            ends = [end for _, _, end in tokenize(texts[i], offsets=True)] if where is not None else None
-            for start, family_id, _, _ in matches:
-                j = family_terms[family_id]
-                counts[i, j] += 1
-                if where is not None:
-                    where[i][j].append(bisect_right(ends, start))  # the token holding the match's start
     return sizes, counts, where
 
 
