@@ -405,8 +405,9 @@ def trends(
         (see the module's documentation); one string is one term.
     by
         ``"year"``, ``"quarter"``, ``"month"`` or ``"day"``: calendar periods
-        of the ``date`` column. The name of another column holding dates
-        (``"published"``) means one period per day of that column.
+        of the ``date`` column. The name of a column holding dates
+        (``"date"``, ``"published"``) means one period per day of that
+        column.
     date
         The column of dates that ``"year"``, ``"quarter"`` ... cut up.
     lemmatize
@@ -476,6 +477,7 @@ def trends(
 
     total_tokens = int(tokens.sum())
     has_tokens = tokens > 0
+    labels, starts, ends = _period_labels(span, unit), span.start_time.normalize(), span.end_time.normalize()
     rows = []
     for j, term in enumerate(parsed):
         c = by_period[:, j]
@@ -488,9 +490,9 @@ def trends(
         comparable = has_tokens & (total_tokens - tokens > 0)
         rows.append(pd.DataFrame({
             "term": term.label,
-            "period": _period_labels(span, unit),
-            "start": span.start_time.normalize(),
-            "end": span.end_time.normalize(),
+            "period": labels,
+            "start": starts,
+            "end": ends,
             "n_articles": articles,
             "tokens": tokens,
             "count": c,
@@ -767,6 +769,9 @@ def _as_dates(values: pd.Series, *, name: str, column: str) -> pd.Series:
     """A column as datetimes; empty cells become NaT, anything else that is no date is an error."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"{name}: column {column!r} holds numbers, not dates (YYYY-MM-DD); for years, "
+                         f"give the dates and by='year'")
     blank = values.isna() | values.astype(str).str.strip().eq("")
     parsed = pd.to_datetime(values.where(~blank), errors="coerce", format="mixed")
     bad = values[parsed.isna() & ~blank]

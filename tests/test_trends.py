@@ -308,10 +308,12 @@ def test_trends_rejects_bad_terms(dated, terms, message):
         trends(dated, terms)
 
 
-def test_trends_rejects_unparsable_dates():
-    corpus = pd.DataFrame({"doc_id": ["x"], "text": ["Paix."], "date": ["31/02/2024x"]})
+def test_trends_rejects_unparsable_dates_and_numbers():
+    corpus = pd.DataFrame({"doc_id": ["x"], "text": ["Paix."], "date": ["31/02/2024x"], "year": [2024]})
     with pytest.raises(ValueError, match="date: column 'date' holds values that are not dates"):
         trends(corpus, "paix")
+    with pytest.raises(ValueError, match="date: column 'year' holds numbers, not dates"):
+        trends(corpus, "paix", by="year", date="year")  # a column of years is not a column of dates
 
 
 def test_trend_test_statistic_peak_and_order(dated):
