@@ -666,8 +666,8 @@ def progression(
     terms
         As in :func:`trends`.
     date
-        The column of dates giving the reading order (the corpus is read by
-        ``doc_id`` when it has no such column).
+        The column of dates giving the reading order (a corpus without a
+        ``date`` column is read by ``doc_id``).
     lemmatize, lexicon
         As in :func:`trends`.
 
@@ -693,8 +693,11 @@ def progression(
     parsed, families = _parse_terms(terms, lemmatize=lemmatize, lexicon=lexicon)
     if date in corpus.columns:
         dates = _as_dates(corpus[date], name="date", column=date)
-    else:
+    elif date == "date":  # a corpus without dates is read by doc_id
         dates = pd.Series(pd.NaT, index=corpus.index, dtype="datetime64[ns]")
+    else:
+        raise ValueError(f"date: the corpus has no column {date!r} (columns are "
+                         f"{[c for c in corpus.columns if c != 'text']})")
     order = (pd.DataFrame({"date": dates.to_numpy(), "doc_id": corpus["doc_id"].to_numpy()})
              .sort_values(["date", "doc_id"], na_position="last", kind="stable").index.to_numpy())
     texts = corpus["text"].to_numpy()[order].tolist()

@@ -388,6 +388,8 @@ def test_progression_without_match_or_dates():
     assert table["doc_id"].tolist() == ["x", "x", "y"]  # no date column: read by doc_id
     assert table["term"].unique().tolist() == ["paix"]
     assert table.attrs["year_starts"] == {} and table.attrs["undated_start"] == 0
+    with pytest.raises(ValueError, match="date: the corpus has no column 'published'"):
+        progression(corpus, "paix", date="published")
 
 
 # --- charts (analysis.plots) ----------------------------------------------------------------
