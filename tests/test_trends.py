@@ -431,3 +431,16 @@ def test_progression_chart_marks_years(corpus):
     assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":"] == [0, 16, 23]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coopération (6)", "route (1)"]
     assert ax.get_xlim() == (0, 24)
+
+
+def test_trends_agree_with_term_frequencies(dated):
+    """Same tokens, same n-grams, same sizes as term_frequencies (rate per 10,000 tokens)."""
+    from analysis import term_frequencies
+
+    table = trends(dated, ["coopération", "véritable multilatéralisme"]).query("tokens > 0")
+    freq = term_frequencies(dated, by="year", stopwords=False, ngram_range=(1, 2))
+    for term in ("coopération", "véritable multilatéralisme"):
+        ours = table[table["term"] == term].set_index("period")
+        theirs = freq[freq["term"] == term].assign(period=lambda f: f["year"].astype(str)).set_index("period")
+        assert ours["count"].loc[theirs.index].tolist() == theirs["count"].tolist()
+        assert ours["rate"].loc[theirs.index].tolist() == pytest.approx(theirs["rate"].tolist())
