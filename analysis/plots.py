@@ -15,7 +15,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from .paths import figures_dir
 
@@ -339,6 +338,7 @@ def trend_chart(
     """
     _require(frame, ["term", "start", "end", "n_articles", "rate", "ci_low", "ci_high"])
     import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
 
     shown = list(dict.fromkeys(frame["term"])) if terms is None else list(terms)
     unknown = [t for t in shown if t not in set(frame["term"])]
@@ -478,6 +478,8 @@ def progression_chart(
     and where the undated articles (read last) start (``n.d.``).
     ``term_labels`` gives legend labels for some terms.
     """
+    from matplotlib.ticker import MaxNLocator
+
     _require(frame, ["term", "corpus_position", "cumulative"])
     shown_terms = list(dict.fromkeys(frame["term"])) if terms is None else list(terms)
     size = frame.attrs.get("corpus_size")
