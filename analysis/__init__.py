@@ -42,6 +42,13 @@ from .formulas import find_formulas, formula_counts, formula_pattern
 from .speech import actor_counts, find_actors, speech
 # --- end formulas ---
 
+# --- over time and position (issue 10) ---
+from .trends import (
+    dispersion, gries_dp, homogeneity_test, juilland_d, poisson_interval, progression, trend_test, trends,
+)
+from .plots import progression_chart, trend_chart, xray_chart
+# --- end over time and position ---
+
 __all__ = sorted(
     name for name, value in globals().items()
     if not name.startswith("_") and not isinstance(value, _types.ModuleType)

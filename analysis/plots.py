@@ -293,3 +293,221 @@ def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"frame has no column(s) {missing}; columns are {list(frame.columns)}")
+
+
+# --- over time and position (issue 10) ---
+
+#: Colour-blind-safe series colours (Okabe & Ito 2008), one per term.
+SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+ARTICLE_BAR_COLOR = "#E6E6E6"
+ARTICLE_EDGE_COLOR = "#9E9E9E"
+#: Up to this many periods, each is labelled on the date axis ("2024", "2024-Q3"); beyond, dates are.
+MAX_LABELLED_PERIODS = 12
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    terms: Sequence[str] | None = None,
+    term_labels: dict[str, str] | None = None,
+    max_cols: int = 2,
+) -> plt.Figure:
+    """Rate of each term over time, with its interval band and the articles behind each period.
+
+    One panel per term (``frame`` from :func:`analysis.trends`), all on the
+    same real date axis: the rate at the middle of each period, a band and
+    a bar for its confidence interval, and grey bars (right axis) for the
+    number of articles of each period; a period without any article shows
+    no rate (a gap) and an empty bar. Up to :data:`MAX_LABELLED_PERIODS`
+    periods, each is labelled at its middle (``2024``, ``2024-Q3``);
+    beyond, the axis shows dates.
+
+    Parameters
+    ----------
+    frame
+        The result of :func:`analysis.trends`.
+    title
+        The figure's title.
+    terms
+        The terms to show, in order (default: every term of ``frame``).
+    term_labels
+        Panel titles for some terms (``{"family:sud-global": "Sud global"}``).
+    max_cols
+        Panels per row.
+    """
+    _require(frame, ["term", "start", "end", "n_articles", "rate", "ci_low", "ci_high"])
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
+    shown = list(dict.fromkeys(frame["term"])) if terms is None else list(terms)
+    unknown = [t for t in shown if t not in set(frame["term"])]
+    if not shown or unknown:
+        raise ValueError(f"terms must be terms of frame (unknown: {unknown})" if unknown
+                         else "frame holds no term to show")
+    per = frame.attrs.get("per")
+    level = frame.attrs.get("confidence", 0.95)
+    fig, axes = panel_grid(len(shown), max_cols=max_cols, panel_size=(5.6, 3.4), sharex=True)
+    for n, (ax, term) in enumerate(zip(axes, shown, strict=False)):
+        rows = frame[frame["term"] == term].sort_values("start")
+        start = pd.to_datetime(rows["start"])
+        stop = pd.to_datetime(rows["end"]) + pd.Timedelta(days=1)
+        middle = start + (stop - start) / 2
+        color = SERIES_COLORS[n % len(SERIES_COLORS)]
+        bars = ax.twinx()
+        bars.bar(middle, rows["n_articles"], width=(stop - start) * 0.8, color=ARTICLE_BAR_COLOR,
+                 edgecolor=ARTICLE_EDGE_COLOR, linewidth=0.6, zorder=0)
+        most = max(1, int(rows["n_articles"].max()))
+        bars.set_ylim(0, most * 3)  # bars in the lower third, under the rates
+        ticks = MaxNLocator(nbins=3, integer=True).tick_values(0, most)
+        bars.set_yticks([t for t in ticks if 0 <= t <= most])
+        bars.set_ylabel("articles", color="#777777", loc="bottom")
+        bars.tick_params(axis="y", colors="#777777", labelsize=8)
+        bars.spines["right"].set_visible(True)
+        ax.set_zorder(bars.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        low, high, rate = rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy(), rows["rate"].to_numpy()
+        ax.fill_between(middle, low, high, color=color, alpha=0.18, linewidth=0)
+        ax.vlines(middle, low, high, color=color, alpha=0.5, linewidth=1.2)
+        ax.plot(middle, rate, color=color, marker="o", markersize=4, linewidth=1.5)
+        ax.set_ylim(bottom=0)
+        ax.set_title((term_labels or {}).get(term, term))
+        ax.set_ylabel(f"per {per:,.0f} tokens" if per else "rate")
+        if len(rows) <= MAX_LABELLED_PERIODS:
+            ax.set_xticks(middle, rows["period"].astype(str), rotation=0 if len(rows) <= 6 else 45,
+                          ha="center" if len(rows) <= 6 else "right")
+        else:
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.margins(x=0.04)
+    n_cols = min(max_cols, len(shown))
+    for i, ax in enumerate(axes):  # dates under the lowest panel of each column
+        ax.tick_params(labelbottom=i + n_cols >= len(shown))
+    handles = [
+        plt.Line2D([], [], color=NEUTRAL_COLOR, marker="o", markersize=4, linewidth=1.5, label="rate"),
+        plt.Rectangle((0, 0), 1, 1, color=NEUTRAL_COLOR, alpha=0.18,
+                      label=f"{level:.0%} interval (exact Poisson)"),
+        plt.Rectangle((0, 0), 1, 1, facecolor=ARTICLE_BAR_COLOR, edgecolor=ARTICLE_EDGE_COLOR, linewidth=0.6,
+                      label="articles in the period (right axis)"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))  # half an inch for the legend
+    return fig
+
+
+def xray_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+    max_articles: int = 30,
+    terms: Sequence[str] | None = None,
+    term_labels: dict[str, str] | None = None,
+) -> plt.Figure:
+    """Where each occurrence falls in its article (quanteda's x-ray plot), articles in date order.
+
+    One row per article (the earliest on top), one tick per occurrence at
+    its position as a share of the article (``relative`` of
+    :func:`analysis.progression`), one colour per term. Only articles with
+    an occurrence are drawn; beyond ``max_articles``, the ones with the most
+    occurrences (then the earliest) are kept, and the title says so.
+
+    Parameters
+    ----------
+    frame
+        The result of :func:`analysis.progression`.
+    title
+        The chart's title.
+    labels
+        Row labels for the articles (``doc_id`` → label, as from
+        :func:`analysis.article_labels`); default the ``doc_id``.
+    max_articles
+        Most rows drawn.
+    terms
+        The terms to show, in order (default: every term of ``frame``).
+    term_labels
+        Legend labels for some terms.
+    """
+    _require(frame, ["term", "doc_id", "date", "relative"])
+    if not isinstance(max_articles, int) or max_articles < 1:
+        raise ValueError(f"max_articles must be a positive integer (got {max_articles!r})")
+    shown_terms = list(dict.fromkeys(frame["term"])) if terms is None else list(terms)
+    frame = frame[frame["term"].isin(shown_terms)]
+    per_article = (frame.groupby("doc_id", sort=False).agg(date=("date", "first"), n=("term", "size"))
+                   .reset_index())
+    n_total = len(per_article)
+    if n_total > max_articles:
+        per_article = (per_article.sort_values(["n", "date", "doc_id"], ascending=[False, True, True],
+                                               na_position="last", kind="stable").head(max_articles))
+        title = f"{title}\n({max_articles} of {n_total} articles with an occurrence: those with the most)"
+    order = per_article.sort_values(["date", "doc_id"], na_position="last", kind="stable")["doc_id"].tolist()
+    row_of = {doc_id: i for i, doc_id in enumerate(order)}
+    fig, ax = plt.subplots(figsize=(7.5, 1.7 + 0.3 * max(len(order), 2)), layout="constrained")
+    for n, term in enumerate(shown_terms):
+        rows = frame[(frame["term"] == term) & frame["doc_id"].isin(row_of)]
+        ax.scatter(rows["relative"], rows["doc_id"].map(row_of), marker="|", s=140, linewidths=1.8,
+                   color=SERIES_COLORS[n % len(SERIES_COLORS)], label=(term_labels or {}).get(term, term),
+                   zorder=3)
+    ax.set_yticks(range(len(order)), [(labels or {}).get(d, d) for d in order], fontsize=8)
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6, zorder=0)
+    ax.set_xlabel("position in the article (share of its tokens: 0 = first word)")
+    ax.set_title(title)
+    fig.legend(loc="outside lower center", ncols=min(3, len(shown_terms)), frameon=False)
+    return fig
+
+
+def progression_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    terms: Sequence[str] | None = None,
+    term_labels: dict[str, str] | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Cumulative occurrences of each term along the corpus read in date order (TXM's progression).
+
+    A step line per term from the start of the corpus to its end
+    (``corpus_position`` and ``cumulative`` of :func:`analysis.progression`);
+    a steep stretch is a stretch of the corpus where the term is frequent, a
+    flat one where it is absent. Dotted lines mark where each year starts,
+    and where the undated articles (read last) start (``n.d.``).
+    ``term_labels`` gives legend labels for some terms.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    _require(frame, ["term", "corpus_position", "cumulative"])
+    shown_terms = list(dict.fromkeys(frame["term"])) if terms is None else list(terms)
+    size = frame.attrs.get("corpus_size")
+    if size is None:  # attrs dropped along the way: end at the last occurrence
+        size = int(frame["corpus_position"].max()) + 1 if len(frame) else 1
+    fig, ax = _axes(ax, (7.5, 4.2))
+    for n, term in enumerate(shown_terms):
+        rows = frame[frame["term"] == term]
+        x = [0, *rows["corpus_position"].tolist(), size]
+        y = [0, *rows["cumulative"].tolist(), len(rows)]
+        ax.step(x, y, where="post", color=SERIES_COLORS[n % len(SERIES_COLORS)], linewidth=1.6,
+                label=f"{(term_labels or {}).get(term, term)} ({len(rows)})")
+    top = max([*frame.groupby("term")["cumulative"].max().tolist(), 1])
+    marks = dict(frame.attrs.get("year_starts", {}))
+    if frame.attrs.get("undated_start") is not None:
+        marks["n.d."] = frame.attrs["undated_start"]
+    for year, start in marks.items():
+        ax.axvline(start, color=NEUTRAL_COLOR, linewidth=0.7, linestyle=":", zorder=1)
+        ax.text(start, 1.0, f" {year}", fontsize=8, color=NEUTRAL_COLOR, va="bottom", ha="left",
+                transform=ax.get_xaxis_transform())  # above the plot, clear of the lines and legend
+    ax.set_xlim(0, size)
+    ax.set_ylim(0, top * 1.12)
+    ax.set_xlabel("position in the corpus (tokens; articles in date order)")
+    ax.set_ylabel("cumulative occurrences")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title, pad=16)
+    ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
+# --- end over time and position ---

@@ -14,6 +14,7 @@ ORDER = [
     "phrases", "lexicon",
     "counts", "statistics",
     "matching", "speech", "formulas", "segments", "concordance",
+    "trends",
     "plots",
 ]
 
