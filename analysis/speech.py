@@ -58,7 +58,7 @@ Who says what
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -67,7 +67,7 @@ import pandas as pd
 from .corpus import check_corpus
 from .counts import grouped_counts
 from .lexicon import actor_matchers, resolve_actors
-from .matching import batch_matches, candidates, resolve_overlaps, text_view
+from .matching import candidates, resolve_overlaps, text_view
 from .text import sentences
 
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
@@ -100,23 +100,31 @@ _CUE_SOURCES = (
 # whose word boundary before the match fast_finditer checks (much faster).
 _CUES = tuple((kind, re.compile(rf"(?<!\w){source}", re.IGNORECASE)) for kind, source in _CUE_SOURCES)
 _FAST_CUES = tuple((kind, re.compile(source)) for kind, source in _CUE_SOURCES)
-# As matchers of batch_matches. Every inverted cue holds a hyphenated pronoun
+# As matchers of analysis.matching.candidates. Every inverted cue holds a hyphenated pronoun
 # ("-il", "-elle"): texts without one are spared that slow regex.
 _CUE_MATCHERS = {
     kind: [(kind, general, [fast], None)]
     for (kind, general), (_, fast) in zip(_CUES, _FAST_CUES, strict=True)
 }
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
-_PRONOUN_BEFORE_RE = re.compile(
-    r"(?:^|[\s,;:«\"“])(?:il|elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci"
-    r"|l[ea]\s+(?:ministre|président|présidente|diplomate|porte-parole))\s*$",
+_PRONOUNS = (
+    "il", "elle", "ce dernier", "cette dernière", "celui-ci", "celle-ci",
+    *(f"{article} {title}" for article in ("le", "la")
+      for title in ("ministre", "président", "présidente", "diplomate", "porte-parole")),
+)
+# The pronoun ending the text before a cue, matched on the reversed text from the cue backwards:
+# (?:^|[\s,;:«"“])(?:il|elle|ce\s+dernier|...)\s*$ read right to left.
+_PRONOUN_BEFORE_REVERSED_RE = re.compile(
+    r"\s*(?:" + "|".join(r"\s+".join(re.escape(w[::-1]) for w in reversed(p.split())) for p in _PRONOUNS)
+    + r")(?:[\s,;:«\"“]|$)",
     re.IGNORECASE,
 )
-_SUBJECT_GAP_RE = re.compile(r"^\s*(?:,[^,.;:«»\"“”]{1,80},)?\s*$")
+# Matched with fullmatch(text, pos, endpos): no ^ or $.
+_SUBJECT_GAP_RE = re.compile(r"\s*(?:,[^,.;:«»\"“”]{1,80},\s*)?")
 _WORD = r"[^\s,.;:«»\"]+"
 _PLACE = rf"(?:à|au|aux|en|dans|devant|depuis|lors\s+d['’ʼ]|lors\s+de)\s*{_WORD}(?:\s+{_WORD}){{0,3}}"
 _AFTER_GAP_RE = re.compile(
-    rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*(?:(?:le|la|les)\s+|l['’ʼ]\s*)?$",
+    rf"[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*(?:(?:le|la|les)\s+|l['’ʼ]\s*)?",
     re.IGNORECASE,
 )
 _PREPOSITION_RE = re.compile(
@@ -171,7 +179,7 @@ _APPOSITION_RE = re.compile(r"\s*,\s*")
 
 def _mentions(texts: list[str], table: Mapping[str, dict]) -> list[list[tuple[int, int, str]]]:
     """Actor mentions of every text, as :func:`find_actors` and :func:`actor_counts` count them."""
-    found = batch_matches(texts, actor_matchers(table))
+    found = [_longest(found) for found in candidates(texts, actor_matchers(table), None)]
     return [_merge_appositions(text, mentions) for text, mentions in zip(texts, found, strict=True)]
 
 
@@ -287,21 +295,19 @@ def speech_passages(
     (:func:`analysis.sentences`) and ``positions``
     (:func:`analysis.matching.word_positions`) of the texts may be passed
     when the caller has them. Cues and actor names are searched in all texts
-    at once (:func:`analysis.matching.batch_matches`).
+    at once (:func:`analysis.matching.candidates`).
     """
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
-    cues = batch_matches(texts, cue_matchers, views=views)
+    cues = [_longest(found) for found in candidates(texts, cue_matchers, views)]
     inverted = [i for i, text in enumerate(texts) if _HYPHEN_PRONOUN_RE.search(text)]
-    found = batch_matches(
-        [texts[i] for i in inverted], _CUE_MATCHERS["inverted"], views=[views[i] for i in inverted]
-    )
+    found = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
     for i, more in zip(inverted, found, strict=True):
-        cues[i] = sorted(cues[i] + more)
+        cues[i] = sorted(cues[i] + _longest(more))
     # Every rule, even a continued quotation, starts from a cue.
     with_cues = [i for i, found in enumerate(cues) if found]
     mentions = [
-        resolve_overlaps(found)
+        _longest(found)
         for found in candidates(
             [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
             [positions[i] for i in with_cues] if positions is not None else None,
@@ -312,6 +318,49 @@ def speech_passages(
         doc_sents = sents[i] if sents is not None else sentences(texts[i])
         result[i] = _doc_speech(texts[i], actors, doc_sents, cues[i], doc_mentions)
     return result
+
+
+def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:
+    """:func:`analysis.matching.resolve_overlaps`, run on each cluster of overlapping candidates.
+
+    Candidates of two clusters never overlap, so the result is the same,
+    but in time linear in the candidates of one huge text (resolving them all
+    at once inserts into one growing list).
+    """
+    if len(found) < 2:
+        return resolve_overlaps(found)
+    found = sorted(found, key=lambda c: c[1])
+    result: list[tuple[int, int, str]] = []
+    cluster, reach = [found[0]], found[0][3]
+    for candidate in found[1:]:
+        if candidate[1] >= reach:
+            result += resolve_overlaps(cluster)
+            cluster, reach = [], candidate[3]
+        cluster.append(candidate)
+        reach = max(reach, candidate[3])
+    return result + resolve_overlaps(cluster)
+
+
+class _Mentions:
+    """The mentions of one passage, sorted, with what the rules look up per cue in O(log n)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.ends = [e for _, e, _ in spans]  # sorted too: mentions do not overlap
+        self._text = text
+        self._next_free: list[int] | None = None
+
+    def next_free(self, i: int) -> int:
+        """The first mention from the ``i``-th on not governed by a preposition (30 characters before it)."""
+        if self._next_free is None:
+            nxt = [len(self.spans)] * (len(self.spans) + 1)
+            for k in range(len(self.spans) - 1, -1, -1):
+                m_start = self.starts[k]
+                governed = _PREPOSITION_RE.search(self._text[max(0, m_start - 30) : m_start])
+                nxt[k] = nxt[k + 1] if governed else k
+            self._next_free = nxt
+        return self._next_free[i]
 
 
 def _doc_speech(
@@ -326,13 +375,18 @@ def _doc_speech(
     result = []
     last_speaker = last_person = ""
     previous_attributed = False
+    reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
     for start, end in _passages(text, sents):
         inside = [
             m for m in mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
             if m[1] <= end
         ]
         own_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
-        found = _attribute(text, start, own_cues, inside, last_speaker or last_person)
+        found = None
+        if own_cues:
+            found = _attribute(
+                text, start, own_cues, _Mentions(text, inside), last_speaker or last_person, reversed_text
+            )
         persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
         last_person = persons[0] if persons else last_person
         if found is None and previous_attributed and not own_cues and _has_quote(text[start:end]):
@@ -353,10 +407,17 @@ def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, i
     """Sentences, joined while a quotation opened in them is still open."""
     result = []
     opened_at = None
+    counts = dict.fromkeys(_QUOTE_MARKS, 0)  # of text[opened_at:counted_to]
+    counted_to = 0
     for _, start, end in sents:
         if opened_at is None:
-            opened_at = start
-        if not _quote_open(text[opened_at:end]):
+            opened_at = counted_to = start
+            counts = dict.fromkeys(_QUOTE_MARKS, 0)
+        chunk = text[counted_to:end]
+        for mark in _QUOTE_MARKS:
+            counts[mark] += chunk.count(mark)
+        counted_to = end
+        if not _quote_open(counts):
             result.append((opened_at, end))
             opened_at = None
     if opened_at is not None:
@@ -364,9 +425,11 @@ def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, i
     return result
 
 
-def _quote_open(chunk: str) -> bool:
-    guillemets = chunk.count("«") > chunk.count("»")
-    return guillemets or chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
+_QUOTE_MARKS = ("«", "»", "“", "”", '"')
+
+
+def _quote_open(counts: dict[str, int]) -> bool:
+    return counts["«"] > counts["»"] or counts["“"] > counts["”"] or counts['"'] % 2 == 1
 
 
 def _has_quote(chunk: str) -> bool:
@@ -374,8 +437,8 @@ def _has_quote(chunk: str) -> bool:
 
 
 def _attribute(
-    text: str, start: int, cues: list[tuple[int, int, str]], mentions: list[tuple[int, int, str]],
-    last_speaker: str,
+    text: str, start: int, cues: list[tuple[int, int, str]], mentions: _Mentions, last_speaker: str,
+    reversed_text: list[str],
 ) -> tuple[str, str, str] | None:
     """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker."""
     for cue_start, cue_end, kind in cues:
@@ -388,7 +451,7 @@ def _attribute(
             subject = _subject_before(text, start, cue_start, mentions)
             if subject:
                 return subject, cue, "subject"
-            if last_speaker and _PRONOUN_BEFORE_RE.search(text[start:cue_start]):
+            if last_speaker and _pronoun_before(text, start, cue_start, reversed_text):
                 return last_speaker, cue, "pronoun"
         after = _actor_after(text, cue_end, mentions)
         if after:
@@ -396,21 +459,40 @@ def _attribute(
     return None
 
 
-def _subject_before(text: str, start: int, cue_start: int, mentions: list[tuple[int, int, str]]) -> str:
-    before = [m for m in mentions if m[1] <= cue_start]
-    if not before:
+def _pronoun_before(text: str, start: int, cue_start: int, reversed_text: list[str]) -> bool:
+    """Whether ``text[start:cue_start]`` ends with a pronoun (``Il``, ``Ce dernier`` ...).
+
+    Matched backwards on the reversed text, so the cost does not grow with
+    the length of the passage before the cue.
+    """
+    if not reversed_text:
+        reversed_text.append(text[::-1])
+    return _PRONOUN_BEFORE_REVERSED_RE.match(reversed_text[0], len(text) - cue_start, len(text) - start) is not None
+
+
+def _subject_before(text: str, start: int, cue_start: int, mentions: _Mentions) -> str:
+    last = bisect_right(mentions.ends, cue_start) - 1
+    if last < 0:
         return ""
-    m_start, m_end, actor_id = before[-1]
-    if not _SUBJECT_GAP_RE.match(text[m_end:cue_start]):
+    m_start, m_end, actor_id = mentions.spans[last]
+    if not _SUBJECT_GAP_RE.fullmatch(text, m_end, cue_start):
         return ""
     if _PREPOSITION_RE.search(text[max(start, m_start - 30) : m_start]):
         return ""
     return actor_id
 
 
-def _actor_after(text: str, cue_end: int, mentions: list[tuple[int, int, str]]) -> str:
-    for m_start, _, actor_id in (m for m in mentions if m[0] >= cue_end):
-        if _PREPOSITION_RE.search(text[max(cue_end, m_start - 30) : m_start]):
-            continue  # a complement (à Pékin), not the subject
-        return actor_id if _AFTER_GAP_RE.match(text[cue_end:m_start]) else ""
-    return ""
+def _actor_after(text: str, cue_end: int, mentions: _Mentions) -> str:
+    i = bisect_left(mentions.starts, cue_end)
+    # Mentions within 30 characters of the cue are checked for a preposition after it only.
+    while i < len(mentions.spans) and mentions.starts[i] - 30 < cue_end:
+        m_start = mentions.starts[i]
+        if not _PREPOSITION_RE.search(text[cue_end:m_start]):
+            break
+        i += 1  # a complement (à Pékin), not the subject
+    else:
+        i = mentions.next_free(i)
+    if i == len(mentions.spans):
+        return ""
+    m_start, _, actor_id = mentions.spans[i]
+    return actor_id if _AFTER_GAP_RE.fullmatch(text, cue_end, m_start) else ""
