@@ -68,11 +68,12 @@ from .corpus import check_corpus
 from .counts import grouped_counts
 from .lexicon import actor_matchers, resolve_actors
 from .matching import candidates, resolve_overlaps, text_view
-from .text import sentences
+from .text import sentences, stopword_list
 
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
 PERSON_KINDS = frozenset({"leader", "minister", "official", "person"})
-SPEECH_COLUMNS = ("doc_id", "speaker", "start", "end", "text", "cue", "rule")
+SPEECH_COLUMNS = ("doc_id", "speaker", "known", "start", "end", "text", "cue", "rule")
+UNKNOWN_SPEAKER_COLUMNS = ("speaker", "passages", "articles", "doc_id", "start", "example")
 
 _ADVERBS = (
     r"(?:lui|elle|pour\s+sa\s+part|de\s+son\s+côté|quant\s+à\s+(?:lui|elle)|également|aussi|encore"
@@ -123,8 +124,15 @@ _PRONOUN_BEFORE_REVERSED_RE = re.compile(
 _SUBJECT_GAP_RE = re.compile(r"\s*(?:,[^,.;:«»\"“”]{1,80},\s*)?")
 _WORD = r"[^\s,.;:«»\"]+"
 _PLACE = rf"(?:à|au|aux|en|dans|devant|depuis|lors\s+d['’ʼ]|lors\s+de)\s*{_WORD}(?:\s+{_WORD}){{0,3}}"
+# A title opening a description between the article and a name: "le Premier ministre indien Narendra Modi".
+_TITLE = (
+    r"(?:(?:vice-)?présidente?|premier|première|ministre|secrétaire|cheffe?|porte-parole|ambassadeur"
+    r"|ambassadrice|commissaire|directeur|directrice|haute?|représentante?|envoyée?|roi|reine|émir"
+    r"|prince|princesse|chancelière?|dirigeante?|gouverneur|maire)(?!\w)"
+)
 _AFTER_GAP_RE = re.compile(
-    rf"[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*(?:(?:le|la|les)\s+|l['’ʼ]\s*)?",
+    rf"[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*"
+    rf"(?:(?:(?:le|la|les)\s+|l['’ʼ]\s*)(?P<description>{_TITLE}(?:\s+{_WORD}){{0,6}}(?:\s*,\s*|\s+))?)?",
     re.IGNORECASE,
 )
 _PREPOSITION_RE = re.compile(
@@ -133,6 +141,140 @@ _PREPOSITION_RE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = ("«", "“", '"')
+
+
+# --------------------------------------------------------------------------- names the table does not know
+
+_UPPER = "".join(sorted({c for c in map(chr, range(0x41, 0x530)) if c.isupper()}))
+_LETTER = r"[^\W\d_]"
+_APOSTROPHE = "['’ʼ]"
+# A capitalised word of two letters or more: Macron, Jean-Noël, Min'er, N'Diaye, McCain;
+# not an elided article, pronoun or conjunction (L'Union, D'après, Qu'il, Lorsqu'Olaf).
+_CAPITALISED = (
+    rf"(?![LlDdJjMmSsTtCc]{_APOSTROPHE}|(?:[Qq]u|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu|[Jj]usqu){_APOSTROPHE})"
+    rf"[{_UPPER}](?:{_LETTER}+(?:{_APOSTROPHE}{_LETTER}+)?|{_APOSTROPHE}[{_UPPER}]{_LETTER}+)"
+    rf"(?:[-‐‑]{_LETTER}+)*"
+)
+_HONORIFIC = r"(?:M\.|MM\.|Mmes?|Mlles?|Dr\.?|Pr\.?|Mgr|Sir|Lord|Cheikh|Sheikh|Madame|Monsieur)"
+_SPACE = r"[^\S\n]+"
+_PARTICLES = r"(?:de|van|von|der|den|ter|da|das|dos|di|del|della|bin|ben|ibn|ould|ag)"
+_NAME_RE = re.compile(
+    rf"(?<![\w‐‑-])(?:{_HONORIFIC}{_SPACE})?(?:(?:al|el)[-‐‑])?{_CAPITALISED}"
+    rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
+    rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
+)
+_HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
+# Words that start a capitalised sequence without being a name: sentence-initial function words
+# and adverbs (the stop words and these), titles (kept out of the name), days and months.
+_NOT_NAMES = frozenset(
+    "hier aujourd'hui demain lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril "
+    "mai juin juillet août septembre octobre novembre décembre ensuite enfin cependant toutefois néanmoins "
+    "pourtant d'ailleurs ailleurs parallèlement désormais récemment auparavant oui non merci face quant "
+    "interrogé interrogée interrogés interrogées".split()
+)
+_TITLES = frozenset(
+    "président présidente vice-président vice-présidente premier première ministre secrétaire général "
+    "générale roi reine prince princesse émir emir pape chancelier chancelière sénateur sénatrice "
+    "ambassadeur ambassadrice commissaire directeur directrice porte-parole haut haute représentant "
+    "représentante chef cheffe gouverneur maire député députée maréchal colonel monseigneur saint sainte "
+    "docteur professeur".split()
+)
+# A sequence holding one of these words names an institution, not a person.
+_INSTITUTIONS = frozenset(
+    "affaires agence alliance ambassade armée assemblée association banque bureau cabinet centre chambre "
+    "comité commission communauté compagnie conférence congrès conseil consulat cour délégation "
+    "département direction état états etat etats fédération fondation fonds forces forum front "
+    "gouvernement groupe initiative institut international internationale ligue maison ministère mission "
+    "mouvement nations office organisation organization palais parlement parti police présidence "
+    "programme quai république royaume secrétariat sénat service société sommet syndicat tribunal union "
+    "université élysée matignon agency news presse press radio télévision télévisions".split()
+)
+_DETERMINER_BEFORE_RE = re.compile(
+    r"(?:(?<!\w)(?:le|la|les|un|une|des|du|au|aux|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre"
+    r"|vos)\s+|(?<!\w)l['’ʼ]\s*)$",
+    re.IGNORECASE,
+)
+_SENTENCE_START_RE = re.compile(r"[.!?…:;\n][\s«\"“(]*$")
+_PARTICIPLE_RE = re.compile(r"(?:ant|ants|ée?s?)$")
+_WORD_SPAN_RE = re.compile(r"\S+")
+
+
+def _names(
+    text: str, start: int, end: int, mentions: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Capitalised names in ``text[start:end]`` (a passage) that no actor mention overlaps.
+
+    ``(start, end, name as written)``, sorted. Leading function words, days,
+    titles and sentence-initial participles are left out of a name
+    (``Selon Mme Fall`` → ``Mme Fall``, ``Président Macron`` → ``Macron``,
+    ``Saluant Pedro Sánchez`` → ``Pedro Sánchez``); a sequence right after
+    an article or determiner (``la Chine``, ``Le Monde``, ``des Affaires
+    étrangères``) or holding an institution word (``Conseil``,
+    ``Organisation``, ``Union``) is not a name.
+    """
+    not_names = _not_names()
+    found = []
+    k = 0
+    for match in _NAME_RE.finditer(text, start, end):
+        words = [(start_ + match.start(), end_ + match.start())
+                 for start_, end_ in (m.span() for m in _WORD_SPAN_RE.finditer(match.group()))]
+        initial = _sentence_initial(text, start, match.start())
+        while words:
+            word = _folded(text[words[0][0] : words[0][1]])
+            if (word in not_names or word in _TITLES or not _capitalised(text, words[0][0])
+                    or (initial and len(words) > 1 and _PARTICIPLE_RE.search(word))):
+                words.pop(0)
+                initial = False
+                continue
+            break
+        while words and (_folded(text[words[-1][0] : words[-1][1]]) in not_names
+                         or not _capitalised(text, words[-1][0])):
+            words.pop()
+        if not words or (len(words) == 1 and _HONORIFIC_RE.match(text[words[0][0] : words[0][1]])):
+            continue
+        n_start, n_end = words[0][0], words[-1][1]
+        if len(words) == 1 and initial and _PARTICIPLE_RE.search(_folded(text[n_start:n_end])):
+            continue  # "Interrogé, ...", "Saluant la Chine, ..."
+        if any(_folded(text[a:b]) in _INSTITUTIONS for a, b in words):
+            continue
+        if _DETERMINER_BEFORE_RE.search(text[max(start, n_start - 8) : n_start]):
+            continue
+        while k < len(mentions) and mentions[k][1] <= n_start:
+            k += 1
+        if k < len(mentions) and mentions[k][0] < n_end:
+            continue  # an actor of the table (Xi Jinping, M. Xi) is the actor, not a name
+        found.append((n_start, n_end, text[n_start:n_end]))
+    return found
+
+
+def _capitalised(text: str, pos: int) -> bool:
+    return text[pos].isupper() or _ARTICLE_PREFIX_RE.match(text, pos) is not None
+
+
+_ARTICLE_PREFIX_RE = re.compile(r"(?:al|el)[-‐‑]\w")
+
+
+def _folded(word: str) -> str:
+    return word.lower().replace("’", "'").replace("ʼ", "'")
+
+
+def _sentence_initial(text: str, passage_start: int, pos: int) -> bool:
+    window_start = max(passage_start, pos - 8)
+    window = text[window_start:pos]
+    if window_start == passage_start and not window.strip(" \t«\"“(\u00a0\u202f"):
+        return True
+    return _SENTENCE_START_RE.search(window) is not None
+
+
+_NOT_NAMES_CACHE: list[frozenset[str]] = []
+
+
+def _not_names() -> frozenset[str]:
+    if not _NOT_NAMES_CACHE:
+        _NOT_NAMES_CACHE.append(
+            (stopword_list() | _NOT_NAMES) - {"m", "mm", "mme", "mmes", "mlle", "mlles"}
+        )
+    return _NOT_NAMES_CACHE[0]
 
 
 # --------------------------------------------------------------------------- actor table
@@ -271,14 +413,54 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
     table = resolve_actors(actors)
     texts = list(corpus["text"])
     rows = [
-        {"doc_id": doc_id, "speaker": speaker, "start": start, "end": end, "text": text[start:end],
-         "cue": cue, "rule": rule}
+        {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
+         "text": text[start:end], "cue": cue, "rule": rule}
         for doc_id, text, passages in zip(corpus["doc_id"], texts, speech_passages(texts, table), strict=True)
         for speaker, start, end, cue, rule in passages
     ]
     frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))
-    frame = frame.astype({"start": "int64", "end": "int64"})
+    frame = frame.astype({"known": "bool", "start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def unknown_speakers(
+    corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None
+) -> pd.DataFrame:
+    """The speakers :func:`speech` names as written because the actor table does not know them.
+
+    The list to complete an actor table from (``docs/lexicon.md``, *Speakers
+    the table does not know*): add a name to your own actor file and pass it
+    as ``actors`` to count that speaker as an actor.
+
+    Parameters
+    ----------
+    corpus
+        A frame with ``doc_id`` and ``text``.
+    actors
+        As for :func:`speech`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name as written (``Mme Fall`` and ``Aminata Fall`` are
+        two rows): ``speaker``, ``passages`` (passages attributed to it, every
+        rule), ``articles`` (articles with one), and its first passage in
+        :func:`speech` order: ``doc_id``, ``start`` and ``example`` (its
+        text). Sorted by ``passages`` (descending), then ``speaker``.
+    """
+    found = speech(corpus, actors=actors)
+    found = found[~found["known"]]
+    columns = list(UNKNOWN_SPEAKER_COLUMNS)
+    if found.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c in ("passages", "articles", "start") else object) for c in columns}
+        )
+    grouped = found.groupby("speaker", sort=False)
+    frame = grouped.first()[["doc_id", "start", "text"]].rename(columns={"text": "example"})
+    frame.insert(0, "articles", grouped["doc_id"].nunique())
+    frame.insert(0, "passages", grouped.size())
+    frame = frame.reset_index()[columns].astype({"passages": "int64", "articles": "int64", "start": "int64"})
+    return frame.sort_values(["passages", "speaker"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def speech_passages(
@@ -384,8 +566,9 @@ def _doc_speech(
         own_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
         found = None
         if own_cues:
+            speakers = sorted(inside + _names(text, start, end, inside))
             found = _attribute(
-                text, start, own_cues, _Mentions(text, inside), last_speaker or last_person, reversed_text
+                text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person, reversed_text
             )
         persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
         last_person = persons[0] if persons else last_person
@@ -492,7 +675,14 @@ def _actor_after(text: str, cue_end: int, mentions: _Mentions) -> str:
         i += 1  # a complement (à Pékin), not the subject
     else:
         i = mentions.next_free(i)
-    if i == len(mentions.spans):
-        return ""
-    m_start, _, actor_id = mentions.spans[i]
-    return actor_id if _AFTER_GAP_RE.fullmatch(text, cue_end, m_start) else ""
+    while i < len(mentions.spans):
+        m_start, _, actor_id = mentions.spans[i]
+        gap = _AFTER_GAP_RE.fullmatch(text, cue_end, m_start)
+        if gap is None:
+            return ""
+        if not gap.group("description") or _capitalised(text, m_start):
+            return actor_id
+        # "le porte-parole du ministère chinois des Affaires étrangères, Lin Jian": the description
+        # holds "chinois"; the speaker is the name after it.
+        i = mentions.next_free(i + 1)
+    return ""
