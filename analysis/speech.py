@@ -20,7 +20,7 @@ Who says what
         A verb of saying in the passé composé (``a déclaré``, ``a souligné``,
         ``a affirmé``, ``a indiqué``, ``a dit``, ``a salué``, ``a rappelé``,
         ``a ajouté`` ... adverbs such as ``lui``, ``de son côté`` or a day name
-        may come between) right after an actor (or after an actor and an
+        may come between) right after a speaker (or after a speaker and an
         apposition between commas) that is not governed by a preposition:
         ``M. Loukachenko a salué``, ``Wang Yi a lui rappelé``.
     ``pronoun``
@@ -34,25 +34,51 @@ Who says what
         The verb followed by its subject, with at most adverbs, a day and
         one place between them (``..., a déclaré dimanche le président
         chinois, Xi Jinping``; ``a indiqué Wang Yi``; ``a déclaré à Pékin
-        le ministre chinois des Affaires étrangères``).
+        le ministre chinois des Affaires étrangères``); after the article, a
+        description opened by a title may precede a capitalised name (``a
+        déclaré le Premier ministre indien Narendra Modi``, ``le porte-parole
+        du ministère chinois des Affaires étrangères, Lin Jian``; the
+        ``chinois`` inside it is not the speaker).
     ``selon``
-        ``selon X`` or ``d'après X``.
+        ``selon X`` or ``d'après X``, X as after an inverted verb.
     ``quote-continued``
         A passage with a quotation and no cue, right after an attributed
         passage, continues that speaker's words (``La Biélorussie « est
         disposée ... »`` after ``Maksim Ryzhenkov a déclaré ...``).
 
-    A passage with a cue whose speaker is not in the actor table (``Selon
-    Mme Fall, ...``) is left unattributed, and so are the pronoun and
-    quotation passages that follow it, rather than handed to the previous
-    speaker.
+    A speaker is an actor mention, or else a *name* the table does not know:
+    a capitalised sequence (``Pedro Sánchez``, ``Mme Fall``, ``George W.
+    Bush``, ``Ursula von der Leyen``, ``Abdel Fattah al-Sissi``) with an
+    optional honorific (``M.``, ``Mme``, ``Dr`` ...) kept in the name, and
+    particles (``de``, ``van``, ``von der``, ``ben``, ``al-`` ...). Left out
+    of a name: leading function words, adverbs, days and months (``Selon``,
+    ``Hier``, ``Lundi``), titles (``Président Macron`` → ``Macron``) and a
+    participle opening the sentence (``Saluant``, ``Interrogé``). Not a
+    name: a sequence right after an article or determiner (``la Chine``,
+    ``Le Monde``, ``des Affaires étrangères``), one holding an institution
+    word (``Conseil de sécurité``, ``Amnesty International``, ``Maison``),
+    one overlapping an actor mention. Such a speaker is named as written
+    (``known=False`` in :func:`speech`) and is followed by pronouns and
+    continued quotations like an actor; :func:`unknown_speakers` lists them.
+    A cue whose speaker is unnamed (``a déclaré un responsable``) leaves its
+    passage unattributed, and the pronoun and quotation passages after it
+    too, rather than handing them to the previous speaker.
 
     Limits: the first cue of a passage names the speaker of all of it (a
     passage quoting two people gets the first); a subject more than one
-    apposition away from its verb, speech verbs in the present or future
-    tense without inversion, participles (``affirmant``), plural speakers
-    and speech spread over paragraphs without a cue or quotation are missed;
-    ``Il a …`` is trusted to point back to the last speaker.
+    apposition away from its verb or in apposition itself (``le ministre,
+    Mme Fall, a dit``), speech verbs in the present or future tense without
+    inversion, participles (``affirmant``), plural speakers and speech
+    spread over paragraphs without a cue or quotation are missed; ``Il a …``
+    is trusted to point back to the last speaker; a capitalised place or
+    organisation not caught by the rules above (``Selon Reuters``) is named
+    as a speaker, which :func:`unknown_speakers` shows.
+
+Speed
+    Linear in the length of a text: cues and names are found in one pass,
+    every per-cue lookup is a bisection of the passage's mentions, and the
+    pronoun before a cue is matched backwards on the reversed text
+    (``benchmarks/bench_speech.py``).
 """
 
 from __future__ import annotations
@@ -158,8 +184,15 @@ _CAPITALISED = (
 _HONORIFIC = r"(?:M\.|MM\.|Mmes?|Mlles?|Dr\.?|Pr\.?|Mgr|Sir|Lord|Cheikh|Sheikh|Madame|Monsieur)"
 _SPACE = r"[^\S\n]+"
 _PARTICLES = r"(?:de|van|von|der|den|ter|da|das|dos|di|del|della|bin|ben|ibn|ould|ag)"
+# The commonest sentence-initial words, which would only be stripped from a sequence (faster here).
+_FREQUENT_NOT_NAMES = (
+    "Le|La|Les|Il|Elle|Ils|Elles|Un|Une|Des|Du|De|Ce|Cette|Ces|Cet|Selon|Pour|Dans|Sur|Par|Avec|En|Au|Aux"
+    "|Et|Mais|Lors|Après|Avant|Depuis|Son|Sa|Ses|Leur|Leurs|Nous|On|Si|Comme|Ainsi|Alors|Cependant|Enfin"
+    "|Ensuite"
+)
 _NAME_RE = re.compile(
-    rf"(?<![\w‐‑-])(?:{_HONORIFIC}{_SPACE})?(?:(?:al|el)[-‐‑])?{_CAPITALISED}"
+    rf"(?<![\w‐‑-])(?:{_HONORIFIC}{_SPACE}|(?!(?:{_FREQUENT_NOT_NAMES})(?![\w'’ʼ‐‑-])))"
+    rf"(?:(?:al|el)[-‐‑])?{_CAPITALISED}"
     rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
     rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
 )
@@ -197,6 +230,7 @@ _DETERMINER_BEFORE_RE = re.compile(
 _SENTENCE_START_RE = re.compile(r"[.!?…:;\n][\s«\"“(]*$")
 _PARTICIPLE_RE = re.compile(r"(?:ant|ants|ée?s?)$")
 _WORD_SPAN_RE = re.compile(r"\S+")
+_SPACE_RE = re.compile(r"\s")
 
 
 def _names(
@@ -210,41 +244,61 @@ def _names(
     ``Saluant Pedro Sánchez`` → ``Pedro Sánchez``); a sequence right after
     an article or determiner (``la Chine``, ``Le Monde``, ``des Affaires
     étrangères``) or holding an institution word (``Conseil``,
-    ``Organisation``, ``Union``) is not a name.
+    ``Organisation``, ``Union``) or overlapping an actor mention is not a
+    name.
     """
     not_names = _not_names()
     found = []
     k = 0
     for match in _NAME_RE.finditer(text, start, end):
-        words = [(start_ + match.start(), end_ + match.start())
-                 for start_, end_ in (m.span() for m in _WORD_SPAN_RE.finditer(match.group()))]
-        initial = _sentence_initial(text, start, match.start())
-        while words:
-            word = _folded(text[words[0][0] : words[0][1]])
-            if (word in not_names or word in _TITLES or not _capitalised(text, words[0][0])
-                    or (initial and len(words) > 1 and _PARTICIPLE_RE.search(word))):
-                words.pop(0)
-                initial = False
+        while k < len(mentions) and mentions[k][1] <= match.start():
+            k += 1
+        if k < len(mentions) and mentions[k][0] < match.end():
+            continue  # overlaps an actor of the table (M. Xi Jinping): the actor, not a name
+        name = match.group()
+        if _SPACE_RE.search(name) is None:  # one word, most candidates: the same tests, faster
+            word = _folded(name)
+            if word in not_names or word in _TITLES or word in _INSTITUTIONS or _HONORIFIC_RE.match(name):
                 continue
-            break
-        while words and (_folded(text[words[-1][0] : words[-1][1]]) in not_names
-                         or not _capitalised(text, words[-1][0])):
-            words.pop()
-        if not words or (len(words) == 1 and _HONORIFIC_RE.match(text[words[0][0] : words[0][1]])):
-            continue
-        n_start, n_end = words[0][0], words[-1][1]
-        if len(words) == 1 and initial and _PARTICIPLE_RE.search(_folded(text[n_start:n_end])):
-            continue  # "Interrogé, ...", "Saluant la Chine, ..."
-        if any(_folded(text[a:b]) in _INSTITUTIONS for a, b in words):
-            continue
+            if _PARTICIPLE_RE.search(word) and _sentence_initial(text, start, match.start()):
+                continue  # "Interrogé, ...", "Saluant la Chine, ..."
+            n_start, n_end = match.span()
+        else:
+            span = _name_span(text, start, match)
+            if span is None:
+                continue
+            n_start, n_end = span
         if _DETERMINER_BEFORE_RE.search(text[max(start, n_start - 8) : n_start]):
             continue
-        while k < len(mentions) and mentions[k][1] <= n_start:
-            k += 1
-        if k < len(mentions) and mentions[k][0] < n_end:
-            continue  # an actor of the table (Xi Jinping, M. Xi) is the actor, not a name
         found.append((n_start, n_end, text[n_start:n_end]))
     return found
+
+
+def _name_span(text: str, passage_start: int, match: re.Match) -> tuple[int, int] | None:
+    """The name within a capitalised sequence of several words, or ``None``."""
+    not_names = _not_names()
+    offset = match.start()
+    words = [(offset + m.start(), offset + m.end()) for m in _WORD_SPAN_RE.finditer(match.group())]
+    initial = _sentence_initial(text, passage_start, match.start())
+    while words:
+        word = _folded(text[words[0][0] : words[0][1]])
+        if (word in not_names or word in _TITLES or not _capitalised(text, words[0][0])
+                or (initial and len(words) > 1 and _PARTICIPLE_RE.search(word))):
+            words.pop(0)
+            initial = False
+            continue
+        break
+    while words and (_folded(text[words[-1][0] : words[-1][1]]) in not_names
+                     or not _capitalised(text, words[-1][0])):
+        words.pop()
+    if not words or (len(words) == 1 and _HONORIFIC_RE.match(text[words[0][0] : words[0][1]])):
+        return None
+    n_start, n_end = words[0][0], words[-1][1]
+    if len(words) == 1 and initial and _PARTICIPLE_RE.search(_folded(text[n_start:n_end])):
+        return None
+    if any(_folded(text[a:b]) in _INSTITUTIONS for a, b in words):
+        return None
+    return n_start, n_end
 
 
 def _capitalised(text: str, pos: int) -> bool:
@@ -403,8 +457,12 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
     -------
     pandas.DataFrame
         One row per attributed passage (a sentence, or sentences joined by a
-        running quotation): ``doc_id``, ``speaker`` (actor id), ``start``,
-        ``end`` (offsets into ``text``), ``text`` (the passage), ``cue`` (the
+        running quotation): ``doc_id``, ``speaker`` (the actor id, or, for a
+        speaker the table does not know, the name as written: ``Mme Fall``;
+        one column, so a speaker keeps its row whether known or not, and
+        adding the name to the table turns it into the actor's id),
+        ``known`` (``True`` for an actor of the table), ``start``, ``end``
+        (offsets into ``text``), ``text`` (the passage), ``cue`` (the
         words that name it speech, as written, or ``« »`` for a continued
         quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
         ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
@@ -453,14 +511,16 @@ def unknown_speakers(
     columns = list(UNKNOWN_SPEAKER_COLUMNS)
     if found.empty:
         return pd.DataFrame(
-            {c: pd.Series(dtype="int64" if c in ("passages", "articles", "start") else object) for c in columns}
+            {c: pd.Series(dtype="int64" if c in ("passages", "articles", "start") else object)
+             for c in columns}
         )
     grouped = found.groupby("speaker", sort=False)
     frame = grouped.first()[["doc_id", "start", "text"]].rename(columns={"text": "example"})
     frame.insert(0, "articles", grouped["doc_id"].nunique())
     frame.insert(0, "passages", grouped.size())
     frame = frame.reset_index()[columns].astype({"passages": "int64", "articles": "int64", "start": "int64"})
-    return frame.sort_values(["passages", "speaker"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["passages", "speaker"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def speech_passages(
@@ -650,7 +710,8 @@ def _pronoun_before(text: str, start: int, cue_start: int, reversed_text: list[s
     """
     if not reversed_text:
         reversed_text.append(text[::-1])
-    return _PRONOUN_BEFORE_REVERSED_RE.match(reversed_text[0], len(text) - cue_start, len(text) - start) is not None
+    size = len(text)
+    return _PRONOUN_BEFORE_REVERSED_RE.match(reversed_text[0], size - cue_start, size - start) is not None
 
 
 def _subject_before(text: str, start: int, cue_start: int, mentions: _Mentions) -> str:

@@ -356,7 +356,9 @@ def test_no_false_names(text):
 
 def test_a_name_overlapping_an_actor_is_the_actor():
     # "Xi Jinping" is the actor's name: "M. Xi Jinping" is not also a name of someone else.
-    assert attributed("M. Xi Jinping a déclaré que non.") == [["d0", "xi-jinping", 0, 32, "a déclaré", "subject"]]
+    assert attributed("M. Xi Jinping a déclaré que non.") == [
+        ["d0", "xi-jinping", 0, 32, "a déclaré", "subject"]
+    ]
     assert attributed("Le président Xi Jinping a déclaré que non.") == [
         ["d0", "xi-jinping", 0, 42, "a déclaré", "subject"]
     ]
