@@ -196,6 +196,8 @@ _NAME_RE = re.compile(
     rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
     rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
 )
+# Every name starts with a capital or "al-"/"el-": a class Python's regex engine scans for fast.
+_NAME_START_RE = re.compile(rf"[{_UPPER}]|[ae]l[-‐‑]")
 _HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
 # Words that start a capitalised sequence without being a name: sentence-initial function words
 # and adverbs (the stop words and these), titles (kept out of the name), days and months.
@@ -250,7 +252,7 @@ def _names(
     not_names = _not_names()
     found = []
     k = 0
-    for match in _NAME_RE.finditer(text, start, end):
+    for match in _name_matches(text, start, end):
         while k < len(mentions) and mentions[k][1] <= match.start():
             k += 1
         if k < len(mentions) and mentions[k][0] < match.end():
@@ -272,6 +274,18 @@ def _names(
             continue
         found.append((n_start, n_end, text[n_start:n_end]))
     return found
+
+
+def _name_matches(text: str, start: int, end: int):
+    """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster)."""
+    pos = start
+    for found in _NAME_START_RE.finditer(text, start, end):
+        if found.start() < pos:
+            continue
+        match = _NAME_RE.match(text, found.start(), end)
+        if match is not None:
+            yield match
+            pos = match.end()
 
 
 def _name_span(text: str, passage_start: int, match: re.Match) -> tuple[int, int] | None:
