@@ -39,7 +39,7 @@ from .segments import formulaicity, repeated_segments, shared_passages
 from .phrases import compile_phrase
 from .lexicon import load_actors, load_lexicon
 from .formulas import find_formulas, formula_counts, formula_pattern
-from .speech import actor_counts, find_actors, speech
+from .speech import actor_counts, find_actors, speech, unknown_speakers
 # --- end formulas ---
 
 # --- over time and position (issue 10) ---

@@ -123,10 +123,12 @@ def find_formulas(
         (variant id), ``matched`` (the text exactly as in the article),
         ``start``, ``end`` (offsets into ``text``: ``text[start:end] ==
         matched``), ``sentence`` (the sentence of :func:`analysis.sentences`
-        holding the start of the match), ``speaker`` (actor id of the
-        reported-speech passage holding the match, :func:`analysis.speech`;
-        ``""`` when the match is not in attributed speech). Sorted by
-        ``doc_id``, ``start``, ``family``.
+        holding the start of the match), ``speaker`` (the speaker of the
+        reported-speech passage holding the match, as in
+        :func:`analysis.speech`: an actor id, or the name as written of a
+        speaker the actor table does not know, e.g. ``Mme Fall``; ``""``
+        when the match is not in attributed speech). Sorted by ``doc_id``,
+        ``start``, ``family``.
     """
     corpus = check_corpus(corpus)
     families = resolve_lexicon(lexicon)

@@ -20,7 +20,7 @@ Who says what
         A verb of saying in the passé composé (``a déclaré``, ``a souligné``,
         ``a affirmé``, ``a indiqué``, ``a dit``, ``a salué``, ``a rappelé``,
         ``a ajouté`` ... adverbs such as ``lui``, ``de son côté`` or a day name
-        may come between) right after an actor (or after an actor and an
+        may come between) right after a speaker (or after a speaker and an
         apposition between commas) that is not governed by a preposition:
         ``M. Loukachenko a salué``, ``Wang Yi a lui rappelé``.
     ``pronoun``
@@ -34,31 +34,57 @@ Who says what
         The verb followed by its subject, with at most adverbs, a day and
         one place between them (``..., a déclaré dimanche le président
         chinois, Xi Jinping``; ``a indiqué Wang Yi``; ``a déclaré à Pékin
-        le ministre chinois des Affaires étrangères``).
+        le ministre chinois des Affaires étrangères``); after the article, a
+        description opened by a title may precede a capitalised name (``a
+        déclaré le Premier ministre indien Narendra Modi``, ``le porte-parole
+        du ministère chinois des Affaires étrangères, Lin Jian``; the
+        ``chinois`` inside it is not the speaker).
     ``selon``
-        ``selon X`` or ``d'après X``.
+        ``selon X`` or ``d'après X``, X as after an inverted verb.
     ``quote-continued``
         A passage with a quotation and no cue, right after an attributed
         passage, continues that speaker's words (``La Biélorussie « est
         disposée ... »`` after ``Maksim Ryzhenkov a déclaré ...``).
 
-    A passage with a cue whose speaker is not in the actor table (``Selon
-    Mme Fall, ...``) is left unattributed, and so are the pronoun and
-    quotation passages that follow it, rather than handed to the previous
-    speaker.
+    A speaker is an actor mention, or else a *name* the table does not know:
+    a capitalised sequence (``Pedro Sánchez``, ``Mme Fall``, ``George W.
+    Bush``, ``Ursula von der Leyen``, ``Abdel Fattah al-Sissi``) with an
+    optional honorific (``M.``, ``Mme``, ``Dr`` ...) kept in the name, and
+    particles (``de``, ``van``, ``von der``, ``ben``, ``al-`` ...). Left out
+    of a name: leading function words, adverbs, days and months (``Selon``,
+    ``Hier``, ``Lundi``), titles (``Président Macron`` → ``Macron``) and a
+    participle opening the sentence (``Saluant``, ``Interrogé``). Not a
+    name: a sequence right after an article or determiner (``la Chine``,
+    ``Le Monde``, ``des Affaires étrangères``), one holding an institution
+    word (``Conseil de sécurité``, ``Amnesty International``, ``Maison``),
+    one overlapping an actor mention. Such a speaker is named as written
+    (``known=False`` in :func:`speech`) and is followed by pronouns and
+    continued quotations like an actor; :func:`unknown_speakers` lists them.
+    A cue whose speaker is unnamed (``a déclaré un responsable``) leaves its
+    passage unattributed, and the pronoun and quotation passages after it
+    too, rather than handing them to the previous speaker.
 
     Limits: the first cue of a passage names the speaker of all of it (a
     passage quoting two people gets the first); a subject more than one
-    apposition away from its verb, speech verbs in the present or future
-    tense without inversion, participles (``affirmant``), plural speakers
-    and speech spread over paragraphs without a cue or quotation are missed;
-    ``Il a …`` is trusted to point back to the last speaker.
+    apposition away from its verb or in apposition itself (``le ministre,
+    Mme Fall, a dit``), speech verbs in the present or future tense without
+    inversion, participles (``affirmant``), plural speakers and speech
+    spread over paragraphs without a cue or quotation are missed; ``Il a …``
+    is trusted to point back to the last speaker; a capitalised place or
+    organisation not caught by the rules above (``Selon Reuters``) is named
+    as a speaker, which :func:`unknown_speakers` shows.
+
+Speed
+    Linear in the length of a text: cues and names are found in one pass,
+    every per-cue lookup is a bisection of the passage's mentions, and the
+    pronoun before a cue is matched backwards on the reversed text
+    (``benchmarks/bench_speech.py``).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -67,12 +93,13 @@ import pandas as pd
 from .corpus import check_corpus
 from .counts import grouped_counts
 from .lexicon import actor_matchers, resolve_actors
-from .matching import batch_matches, candidates, resolve_overlaps, text_view
-from .text import sentences
+from .matching import candidates, resolve_overlaps, text_view
+from .text import sentences, stopword_list
 
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
 PERSON_KINDS = frozenset({"leader", "minister", "official", "person"})
-SPEECH_COLUMNS = ("doc_id", "speaker", "start", "end", "text", "cue", "rule")
+SPEECH_COLUMNS = ("doc_id", "speaker", "known", "start", "end", "text", "cue", "rule")
+UNKNOWN_SPEAKER_COLUMNS = ("speaker", "passages", "articles", "doc_id", "start", "example")
 
 _ADVERBS = (
     r"(?:lui|elle|pour\s+sa\s+part|de\s+son\s+côté|quant\s+à\s+(?:lui|elle)|également|aussi|encore"
@@ -100,23 +127,38 @@ _CUE_SOURCES = (
 # whose word boundary before the match fast_finditer checks (much faster).
 _CUES = tuple((kind, re.compile(rf"(?<!\w){source}", re.IGNORECASE)) for kind, source in _CUE_SOURCES)
 _FAST_CUES = tuple((kind, re.compile(source)) for kind, source in _CUE_SOURCES)
-# As matchers of batch_matches. Every inverted cue holds a hyphenated pronoun
+# As matchers of analysis.matching.candidates. Every inverted cue holds a hyphenated pronoun
 # ("-il", "-elle"): texts without one are spared that slow regex.
 _CUE_MATCHERS = {
     kind: [(kind, general, [fast], None)]
     for (kind, general), (_, fast) in zip(_CUES, _FAST_CUES, strict=True)
 }
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
-_PRONOUN_BEFORE_RE = re.compile(
-    r"(?:^|[\s,;:«\"“])(?:il|elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci"
-    r"|l[ea]\s+(?:ministre|président|présidente|diplomate|porte-parole))\s*$",
+_PRONOUNS = (
+    "il", "elle", "ce dernier", "cette dernière", "celui-ci", "celle-ci",
+    *(f"{article} {title}" for article in ("le", "la")
+      for title in ("ministre", "président", "présidente", "diplomate", "porte-parole")),
+)
+# The pronoun ending the text before a cue, matched on the reversed text from the cue backwards:
+# (?:^|[\s,;:«"“])(?:il|elle|ce\s+dernier|...)\s*$ read right to left.
+_PRONOUN_BEFORE_REVERSED_RE = re.compile(
+    r"\s*(?:" + "|".join(r"\s+".join(re.escape(w[::-1]) for w in reversed(p.split())) for p in _PRONOUNS)
+    + r")(?:[\s,;:«\"“]|$)",
     re.IGNORECASE,
 )
-_SUBJECT_GAP_RE = re.compile(r"^\s*(?:,[^,.;:«»\"“”]{1,80},)?\s*$")
+# Matched with fullmatch(text, pos, endpos): no ^ or $.
+_SUBJECT_GAP_RE = re.compile(r"\s*(?:,[^,.;:«»\"“”]{1,80},\s*)?")
 _WORD = r"[^\s,.;:«»\"]+"
 _PLACE = rf"(?:à|au|aux|en|dans|devant|depuis|lors\s+d['’ʼ]|lors\s+de)\s*{_WORD}(?:\s+{_WORD}){{0,3}}"
+# A title opening a description between the article and a name: "le Premier ministre indien Narendra Modi".
+_TITLE = (
+    r"(?:(?:vice-)?présidente?|premier|première|ministre|secrétaire|cheffe?|porte-parole|ambassadeur"
+    r"|ambassadrice|commissaire|directeur|directrice|haute?|représentante?|envoyée?|roi|reine|émir"
+    r"|prince|princesse|chancelière?|dirigeante?|gouverneur|maire)(?!\w)"
+)
 _AFTER_GAP_RE = re.compile(
-    rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*(?:(?:le|la|les)\s+|l['’ʼ]\s*)?$",
+    rf"[\s,]*(?:{_ADVERBS}[\s,]+)*(?:{_PLACE}[\s,]+)?(?:{_ADVERBS}[\s,]+)*"
+    rf"(?:(?:(?:le|la|les)\s+|l['’ʼ]\s*)(?P<description>{_TITLE}(?:\s+{_WORD}){{0,6}}(?:\s*,\s*|\s+))?)?",
     re.IGNORECASE,
 )
 _PREPOSITION_RE = re.compile(
@@ -125,6 +167,182 @@ _PREPOSITION_RE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = ("«", "“", '"')
+
+
+# --------------------------------------------------------------------------- names the table does not know
+
+_UPPER = "".join(sorted({c for c in map(chr, range(0x41, 0x530)) if c.isupper()}))
+_LETTER = r"[^\W\d_]"
+_APOSTROPHE = "['’ʼ]"
+# A capitalised word of two letters or more: Macron, Jean-Noël, Min'er, N'Diaye, McCain;
+# not an elided article, pronoun or conjunction (L'Union, D'après, Qu'il, Lorsqu'Olaf).
+_CAPITALISED = (
+    rf"(?![LlDdJjMmSsTtCc]{_APOSTROPHE}|(?:[Qq]u|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu|[Jj]usqu){_APOSTROPHE})"
+    rf"[{_UPPER}](?:{_LETTER}+(?:{_APOSTROPHE}{_LETTER}+)?|{_APOSTROPHE}[{_UPPER}]{_LETTER}+)"
+    rf"(?:[-‐‑]{_LETTER}+)*"
+)
+_HONORIFIC = r"(?:M\.|MM\.|Mmes?|Mlles?|Dr\.?|Pr\.?|Mgr|Sir|Lord|Cheikh|Sheikh|Madame|Monsieur)"
+_SPACE = r"[^\S\n]+"
+_PARTICLES = r"(?:de|van|von|der|den|ter|da|das|dos|di|del|della|bin|ben|ibn|ould|ag)"
+# The commonest sentence-initial words, which would only be stripped from a sequence (faster here).
+_FREQUENT_NOT_NAMES = (
+    "Le|La|Les|Il|Elle|Ils|Elles|Un|Une|Des|Du|De|Ce|Cette|Ces|Cet|Selon|Pour|Dans|Sur|Par|Avec|En|Au|Aux"
+    "|Et|Mais|Lors|Après|Avant|Depuis|Son|Sa|Ses|Leur|Leurs|Nous|On|Si|Comme|Ainsi|Alors|Cependant|Enfin"
+    "|Ensuite"
+)
+_NAME_RE = re.compile(
+    rf"(?<![\w‐‑-])(?:{_HONORIFIC}{_SPACE}|(?!(?:{_FREQUENT_NOT_NAMES})(?![\w'’ʼ‐‑-])))"
+    rf"(?:(?:al|el)[-‐‑])?{_CAPITALISED}"
+    rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
+    rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
+)
+# Every name starts with a capital or "al-"/"el-": a class Python's regex engine scans for fast.
+_NAME_START_RE = re.compile(rf"[{_UPPER}]|[ae]l[-‐‑]")
+_HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
+# Words that start a capitalised sequence without being a name: sentence-initial function words
+# and adverbs (the stop words and these), titles (kept out of the name), days and months.
+_NOT_NAMES = frozenset(
+    "hier aujourd'hui demain lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril "
+    "mai juin juillet août septembre octobre novembre décembre ensuite enfin cependant toutefois néanmoins "
+    "pourtant d'ailleurs ailleurs parallèlement désormais récemment auparavant oui non merci face quant "
+    "interrogé interrogée interrogés interrogées".split()
+)
+_TITLES = frozenset(
+    "président présidente vice-président vice-présidente premier première ministre secrétaire général "
+    "générale roi reine prince princesse émir emir pape chancelier chancelière sénateur sénatrice "
+    "ambassadeur ambassadrice commissaire directeur directrice porte-parole haut haute représentant "
+    "représentante chef cheffe gouverneur maire député députée maréchal colonel monseigneur saint sainte "
+    "docteur professeur".split()
+)
+# A sequence holding one of these words names an institution, not a person.
+_INSTITUTIONS = frozenset(
+    "affaires agence alliance ambassade armée assemblée association banque bureau cabinet centre chambre "
+    "comité commission communauté compagnie conférence congrès conseil consulat cour délégation "
+    "département direction état états etat etats fédération fondation fonds forces forum front "
+    "gouvernement groupe initiative institut international internationale ligue maison ministère mission "
+    "mouvement nations office organisation organization palais parlement parti police présidence "
+    "programme quai république royaume secrétariat sénat service société sommet syndicat tribunal union "
+    "université élysée matignon agency news presse press radio télévision télévisions".split()
+)
+_DETERMINER_BEFORE_RE = re.compile(
+    r"(?:(?<!\w)(?:le|la|les|un|une|des|du|au|aux|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre"
+    r"|vos)\s+|(?<!\w)l['’ʼ]\s*)$",
+    re.IGNORECASE,
+)
+_SENTENCE_START_RE = re.compile(r"[.!?…:;\n][\s«\"“(]*$")
+_PARTICIPLE_RE = re.compile(r"(?:ant|ants|ée?s?)$")
+_WORD_SPAN_RE = re.compile(r"\S+")
+_SPACE_RE = re.compile(r"\s")
+
+
+def _names(
+    text: str, start: int, end: int, mentions: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Capitalised names in ``text[start:end]`` (a passage) that no actor mention overlaps.
+
+    ``(start, end, name as written)``, sorted. Leading function words, days,
+    titles and sentence-initial participles are left out of a name
+    (``Selon Mme Fall`` → ``Mme Fall``, ``Président Macron`` → ``Macron``,
+    ``Saluant Pedro Sánchez`` → ``Pedro Sánchez``); a sequence right after
+    an article or determiner (``la Chine``, ``Le Monde``, ``des Affaires
+    étrangères``) or holding an institution word (``Conseil``,
+    ``Organisation``, ``Union``) or overlapping an actor mention is not a
+    name.
+    """
+    not_names = _not_names()
+    found = []
+    k = 0
+    for match in _name_matches(text, start, end):
+        while k < len(mentions) and mentions[k][1] <= match.start():
+            k += 1
+        if k < len(mentions) and mentions[k][0] < match.end():
+            continue  # overlaps an actor of the table (M. Xi Jinping): the actor, not a name
+        name = match.group()
+        if _SPACE_RE.search(name) is None:  # one word, most candidates: the same tests, faster
+            word = _folded(name)
+            if word in not_names or word in _TITLES or word in _INSTITUTIONS or _HONORIFIC_RE.match(name):
+                continue
+            if _PARTICIPLE_RE.search(word) and _sentence_initial(text, start, match.start()):
+                continue  # "Interrogé, ...", "Saluant la Chine, ..."
+            n_start, n_end = match.span()
+        else:
+            span = _name_span(text, start, match)
+            if span is None:
+                continue
+            n_start, n_end = span
+        if _DETERMINER_BEFORE_RE.search(text[max(start, n_start - 8) : n_start]):
+            continue
+        found.append((n_start, n_end, text[n_start:n_end]))
+    return found
+
+
+def _name_matches(text: str, start: int, end: int):
+    """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster)."""
+    pos = start
+    for found in _NAME_START_RE.finditer(text, start, end):
+        if found.start() < pos:
+            continue
+        match = _NAME_RE.match(text, found.start(), end)
+        if match is not None:
+            yield match
+            pos = match.end()
+
+
+def _name_span(text: str, passage_start: int, match: re.Match) -> tuple[int, int] | None:
+    """The name within a capitalised sequence of several words, or ``None``."""
+    not_names = _not_names()
+    offset = match.start()
+    words = [(offset + m.start(), offset + m.end()) for m in _WORD_SPAN_RE.finditer(match.group())]
+    initial = _sentence_initial(text, passage_start, match.start())
+    while words:
+        word = _folded(text[words[0][0] : words[0][1]])
+        if (word in not_names or word in _TITLES or not _capitalised(text, words[0][0])
+                or (initial and len(words) > 1 and _PARTICIPLE_RE.search(word))):
+            words.pop(0)
+            initial = False
+            continue
+        break
+    while words and (_folded(text[words[-1][0] : words[-1][1]]) in not_names
+                     or not _capitalised(text, words[-1][0])):
+        words.pop()
+    if not words or (len(words) == 1 and _HONORIFIC_RE.match(text[words[0][0] : words[0][1]])):
+        return None
+    n_start, n_end = words[0][0], words[-1][1]
+    if len(words) == 1 and initial and _PARTICIPLE_RE.search(_folded(text[n_start:n_end])):
+        return None
+    if any(_folded(text[a:b]) in _INSTITUTIONS for a, b in words):
+        return None
+    return n_start, n_end
+
+
+def _capitalised(text: str, pos: int) -> bool:
+    return text[pos].isupper() or _ARTICLE_PREFIX_RE.match(text, pos) is not None
+
+
+_ARTICLE_PREFIX_RE = re.compile(r"(?:al|el)[-‐‑]\w")
+
+
+def _folded(word: str) -> str:
+    return word.lower().replace("’", "'").replace("ʼ", "'")
+
+
+def _sentence_initial(text: str, passage_start: int, pos: int) -> bool:
+    window_start = max(passage_start, pos - 8)
+    window = text[window_start:pos]
+    if window_start == passage_start and not window.strip(" \t«\"“(\u00a0\u202f"):
+        return True
+    return _SENTENCE_START_RE.search(window) is not None
+
+
+_NOT_NAMES_CACHE: list[frozenset[str]] = []
+
+
+def _not_names() -> frozenset[str]:
+    if not _NOT_NAMES_CACHE:
+        _NOT_NAMES_CACHE.append(
+            (stopword_list() | _NOT_NAMES) - {"m", "mm", "mme", "mmes", "mlle", "mlles"}
+        )
+    return _NOT_NAMES_CACHE[0]
 
 
 # --------------------------------------------------------------------------- actor table
@@ -171,7 +389,7 @@ _APPOSITION_RE = re.compile(r"\s*,\s*")
 
 def _mentions(texts: list[str], table: Mapping[str, dict]) -> list[list[tuple[int, int, str]]]:
     """Actor mentions of every text, as :func:`find_actors` and :func:`actor_counts` count them."""
-    found = batch_matches(texts, actor_matchers(table))
+    found = [_longest(found) for found in candidates(texts, actor_matchers(table), None)]
     return [_merge_appositions(text, mentions) for text, mentions in zip(texts, found, strict=True)]
 
 
@@ -253,8 +471,12 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
     -------
     pandas.DataFrame
         One row per attributed passage (a sentence, or sentences joined by a
-        running quotation): ``doc_id``, ``speaker`` (actor id), ``start``,
-        ``end`` (offsets into ``text``), ``text`` (the passage), ``cue`` (the
+        running quotation): ``doc_id``, ``speaker`` (the actor id, or, for a
+        speaker the table does not know, the name as written: ``Mme Fall``;
+        one column, so a speaker keeps its row whether known or not, and
+        adding the name to the table turns it into the actor's id),
+        ``known`` (``True`` for an actor of the table), ``start``, ``end``
+        (offsets into ``text``), ``text`` (the passage), ``cue`` (the
         words that name it speech, as written, or ``« »`` for a continued
         quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
         ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
@@ -263,14 +485,56 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
     table = resolve_actors(actors)
     texts = list(corpus["text"])
     rows = [
-        {"doc_id": doc_id, "speaker": speaker, "start": start, "end": end, "text": text[start:end],
-         "cue": cue, "rule": rule}
+        {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
+         "text": text[start:end], "cue": cue, "rule": rule}
         for doc_id, text, passages in zip(corpus["doc_id"], texts, speech_passages(texts, table), strict=True)
         for speaker, start, end, cue, rule in passages
     ]
     frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))
-    frame = frame.astype({"start": "int64", "end": "int64"})
+    frame = frame.astype({"known": "bool", "start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def unknown_speakers(
+    corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None
+) -> pd.DataFrame:
+    """The speakers :func:`speech` names as written because the actor table does not know them.
+
+    The list to complete an actor table from (``docs/lexicon.md``, *Speakers
+    the table does not know*): add a name to your own actor file and pass it
+    as ``actors`` to count that speaker as an actor.
+
+    Parameters
+    ----------
+    corpus
+        A frame with ``doc_id`` and ``text``.
+    actors
+        As for :func:`speech`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name as written (``Mme Fall`` and ``Aminata Fall`` are
+        two rows): ``speaker``, ``passages`` (passages attributed to it, every
+        rule), ``articles`` (articles with one), and its first passage in
+        :func:`speech` order: ``doc_id``, ``start`` and ``example`` (its
+        text). Sorted by ``passages`` (descending), then ``speaker``.
+    """
+    found = speech(corpus, actors=actors)
+    found = found[~found["known"]]
+    columns = list(UNKNOWN_SPEAKER_COLUMNS)
+    if found.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c in ("passages", "articles", "start") else object)
+             for c in columns}
+        )
+    grouped = found.groupby("speaker", sort=False)
+    frame = grouped.first()[["doc_id", "start", "text"]].rename(columns={"text": "example"})
+    frame.insert(0, "articles", grouped["doc_id"].nunique())
+    frame.insert(0, "passages", grouped.size())
+    frame = frame.reset_index()[columns].astype({"passages": "int64", "articles": "int64", "start": "int64"})
+    frame = frame.sort_values(["passages", "speaker"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def speech_passages(
@@ -287,21 +551,19 @@ def speech_passages(
     (:func:`analysis.sentences`) and ``positions``
     (:func:`analysis.matching.word_positions`) of the texts may be passed
     when the caller has them. Cues and actor names are searched in all texts
-    at once (:func:`analysis.matching.batch_matches`).
+    at once (:func:`analysis.matching.candidates`).
     """
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
-    cues = batch_matches(texts, cue_matchers, views=views)
+    cues = [_longest(found) for found in candidates(texts, cue_matchers, views)]
     inverted = [i for i, text in enumerate(texts) if _HYPHEN_PRONOUN_RE.search(text)]
-    found = batch_matches(
-        [texts[i] for i in inverted], _CUE_MATCHERS["inverted"], views=[views[i] for i in inverted]
-    )
+    found = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
     for i, more in zip(inverted, found, strict=True):
-        cues[i] = sorted(cues[i] + more)
+        cues[i] = sorted(cues[i] + _longest(more))
     # Every rule, even a continued quotation, starts from a cue.
     with_cues = [i for i, found in enumerate(cues) if found]
     mentions = [
-        resolve_overlaps(found)
+        _longest(found)
         for found in candidates(
             [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
             [positions[i] for i in with_cues] if positions is not None else None,
@@ -312,6 +574,49 @@ def speech_passages(
         doc_sents = sents[i] if sents is not None else sentences(texts[i])
         result[i] = _doc_speech(texts[i], actors, doc_sents, cues[i], doc_mentions)
     return result
+
+
+def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:
+    """:func:`analysis.matching.resolve_overlaps`, run on each cluster of overlapping candidates.
+
+    Candidates of two clusters never overlap, so the result is the same,
+    but in time linear in the candidates of one huge text (resolving them all
+    at once inserts into one growing list).
+    """
+    if len(found) < 2:
+        return resolve_overlaps(found)
+    found = sorted(found, key=lambda c: c[1])
+    result: list[tuple[int, int, str]] = []
+    cluster, reach = [found[0]], found[0][3]
+    for candidate in found[1:]:
+        if candidate[1] >= reach:
+            result += resolve_overlaps(cluster)
+            cluster, reach = [], candidate[3]
+        cluster.append(candidate)
+        reach = max(reach, candidate[3])
+    return result + resolve_overlaps(cluster)
+
+
+class _Mentions:
+    """The mentions of one passage, sorted, with what the rules look up per cue in O(log n)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.ends = [e for _, e, _ in spans]  # sorted too: mentions do not overlap
+        self._text = text
+        self._next_free: list[int] | None = None
+
+    def next_free(self, i: int) -> int:
+        """The first mention from the ``i``-th on not governed by a preposition (30 characters before it)."""
+        if self._next_free is None:
+            nxt = [len(self.spans)] * (len(self.spans) + 1)
+            for k in range(len(self.spans) - 1, -1, -1):
+                m_start = self.starts[k]
+                governed = _PREPOSITION_RE.search(self._text[max(0, m_start - 30) : m_start])
+                nxt[k] = nxt[k + 1] if governed else k
+            self._next_free = nxt
+        return self._next_free[i]
 
 
 def _doc_speech(
@@ -326,13 +631,19 @@ def _doc_speech(
     result = []
     last_speaker = last_person = ""
     previous_attributed = False
+    reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
     for start, end in _passages(text, sents):
         inside = [
             m for m in mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
             if m[1] <= end
         ]
         own_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
-        found = _attribute(text, start, own_cues, inside, last_speaker or last_person)
+        found = None
+        if own_cues:
+            speakers = sorted(inside + _names(text, start, end, inside))
+            found = _attribute(
+                text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person, reversed_text
+            )
         persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
         last_person = persons[0] if persons else last_person
         if found is None and previous_attributed and not own_cues and _has_quote(text[start:end]):
@@ -353,10 +664,17 @@ def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, i
     """Sentences, joined while a quotation opened in them is still open."""
     result = []
     opened_at = None
+    counts = dict.fromkeys(_QUOTE_MARKS, 0)  # of text[opened_at:counted_to]
+    counted_to = 0
     for _, start, end in sents:
         if opened_at is None:
-            opened_at = start
-        if not _quote_open(text[opened_at:end]):
+            opened_at = counted_to = start
+            counts = dict.fromkeys(_QUOTE_MARKS, 0)
+        chunk = text[counted_to:end]
+        for mark in _QUOTE_MARKS:
+            counts[mark] += chunk.count(mark)
+        counted_to = end
+        if not _quote_open(counts):
             result.append((opened_at, end))
             opened_at = None
     if opened_at is not None:
@@ -364,9 +682,11 @@ def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, i
     return result
 
 
-def _quote_open(chunk: str) -> bool:
-    guillemets = chunk.count("«") > chunk.count("»")
-    return guillemets or chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
+_QUOTE_MARKS = ("«", "»", "“", "”", '"')
+
+
+def _quote_open(counts: dict[str, int]) -> bool:
+    return counts["«"] > counts["»"] or counts["“"] > counts["”"] or counts['"'] % 2 == 1
 
 
 def _has_quote(chunk: str) -> bool:
@@ -374,8 +694,8 @@ def _has_quote(chunk: str) -> bool:
 
 
 def _attribute(
-    text: str, start: int, cues: list[tuple[int, int, str]], mentions: list[tuple[int, int, str]],
-    last_speaker: str,
+    text: str, start: int, cues: list[tuple[int, int, str]], mentions: _Mentions, last_speaker: str,
+    reversed_text: list[str],
 ) -> tuple[str, str, str] | None:
     """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker."""
     for cue_start, cue_end, kind in cues:
@@ -388,7 +708,7 @@ def _attribute(
             subject = _subject_before(text, start, cue_start, mentions)
             if subject:
                 return subject, cue, "subject"
-            if last_speaker and _PRONOUN_BEFORE_RE.search(text[start:cue_start]):
+            if last_speaker and _pronoun_before(text, start, cue_start, reversed_text):
                 return last_speaker, cue, "pronoun"
         after = _actor_after(text, cue_end, mentions)
         if after:
@@ -396,21 +716,48 @@ def _attribute(
     return None
 
 
-def _subject_before(text: str, start: int, cue_start: int, mentions: list[tuple[int, int, str]]) -> str:
-    before = [m for m in mentions if m[1] <= cue_start]
-    if not before:
+def _pronoun_before(text: str, start: int, cue_start: int, reversed_text: list[str]) -> bool:
+    """Whether ``text[start:cue_start]`` ends with a pronoun (``Il``, ``Ce dernier`` ...).
+
+    Matched backwards on the reversed text, so the cost does not grow with
+    the length of the passage before the cue.
+    """
+    if not reversed_text:
+        reversed_text.append(text[::-1])
+    size = len(text)
+    return _PRONOUN_BEFORE_REVERSED_RE.match(reversed_text[0], size - cue_start, size - start) is not None
+
+
+def _subject_before(text: str, start: int, cue_start: int, mentions: _Mentions) -> str:
+    last = bisect_right(mentions.ends, cue_start) - 1
+    if last < 0:
         return ""
-    m_start, m_end, actor_id = before[-1]
-    if not _SUBJECT_GAP_RE.match(text[m_end:cue_start]):
+    m_start, m_end, actor_id = mentions.spans[last]
+    if not _SUBJECT_GAP_RE.fullmatch(text, m_end, cue_start):
         return ""
     if _PREPOSITION_RE.search(text[max(start, m_start - 30) : m_start]):
         return ""
     return actor_id
 
 
-def _actor_after(text: str, cue_end: int, mentions: list[tuple[int, int, str]]) -> str:
-    for m_start, _, actor_id in (m for m in mentions if m[0] >= cue_end):
-        if _PREPOSITION_RE.search(text[max(cue_end, m_start - 30) : m_start]):
-            continue  # a complement (à Pékin), not the subject
-        return actor_id if _AFTER_GAP_RE.match(text[cue_end:m_start]) else ""
+def _actor_after(text: str, cue_end: int, mentions: _Mentions) -> str:
+    i = bisect_left(mentions.starts, cue_end)
+    # Mentions within 30 characters of the cue are checked for a preposition after it only.
+    while i < len(mentions.spans) and mentions.starts[i] - 30 < cue_end:
+        m_start = mentions.starts[i]
+        if not _PREPOSITION_RE.search(text[cue_end:m_start]):
+            break
+        i += 1  # a complement (à Pékin), not the subject
+    else:
+        i = mentions.next_free(i)
+    while i < len(mentions.spans):
+        m_start, _, actor_id = mentions.spans[i]
+        gap = _AFTER_GAP_RE.fullmatch(text, cue_end, m_start)
+        if gap is None:
+            return ""
+        if not gap.group("description") or _capitalised(text, m_start):
+            return actor_id
+        # "le porte-parole du ministère chinois des Affaires étrangères, Lin Jian": the description
+        # holds "chinois"; the speaker is the name after it.
+        i = mentions.next_free(i + 1)
     return ""
