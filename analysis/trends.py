@@ -70,6 +70,8 @@ import pandas as pd
 from scipy import special, stats
 
 from .corpus import check_corpus
+from .formulas import corpus_matches
+from .lexicon import load_lexicon
 from .statistics import log_likelihood, log_ratio
 from .text import tokenize
 
@@ -294,8 +296,6 @@ def _parse_terms(terms, *, lemmatize: bool, lexicon) -> tuple[list[_Term], Mappi
         if label.startswith(FAMILY_PREFIX):
             family_id = label[len(FAMILY_PREFIX):].strip()
             if families is None:
-                from .formulas import load_lexicon
-
                 families = lexicon if isinstance(lexicon, Mapping) else load_lexicon(lexicon)
             if family_id not in families:
                 raise ValueError(f"terms: {label!r} names no family of the lexicon; families are "
@@ -335,8 +335,6 @@ def _occurrences(
 
     matches: list[list[tuple]] = [[] for _ in texts]
     if family_terms:
-        from .formulas import corpus_matches
-
         matches = corpus_matches(texts, {family: families[family] for family in family_terms})
 
     for i, text in enumerate(texts):

@@ -44,7 +44,8 @@ def test_modules_import_only_earlier_steps():
 
 def test_no_private_name_crosses_modules():
     crossing = {
-        module: [f"{source}.{name}" for source, names in imports(module) for name in names if name.startswith("_")]
+        module: [f"{source}.{name}" for source, names in imports(module) for name in names
+                 if name.startswith("_")]
         for module in ORDER
     }
     assert {module: names for module, names in crossing.items() if names} == {}
