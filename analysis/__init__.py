@@ -40,6 +40,12 @@ from .formulas import compile_phrase, find_formulas, formula_counts, formula_pat
 from .speech import actor_counts, find_actors, load_actors, speech
 # --- end formulas ---
 
+# --- import and export (issue 9) ---
+from .errors import SourceError
+from .paths import corpus_dir
+from .sources import content_key, export_corpus, french_date, import_articles
+# --- end import and export ---
+
 __all__ = sorted(
     name for name, value in globals().items()
     if not name.startswith("_") and not isinstance(value, _types.ModuleType)

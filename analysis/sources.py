@@ -735,3 +735,101 @@ def _csv_cell(value: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow([value])
     return buffer.getvalue()
+
+
+# --- export --------------------------------------------------------------------------------------------
+
+#: Formats :func:`export_corpus` writes.
+EXPORT_FORMATS = ("iramuteq",)
+
+
+def export_corpus(
+    corpus: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    format: str = "iramuteq",
+    variables: Sequence[str] = ("source", "date"),
+) -> Path:
+    """Write a corpus in the input format of another text-analysis program.
+
+    ``"iramuteq"``: one UTF-8 text file for IRaMuTeQ (Ratinaud, IRaMuTeQ,
+    http://www.iramuteq.org; Loubère & Ratinaud, *Documentation IRaMuTeQ*,
+    2014). Each article starts with a line of four stars and its starred
+    variables, then its text::
+
+        **** *doc_004d918e8ae575c36dc *source_xinhua *annee_2024 *mois_2024m07
+        Le 8 juillet 2024, Wang Yi ...
+
+    IRaMuTeQ splits a starred variable at its first ``_`` into the variable's
+    name and its value (modality) and reads a line up to the first space, so
+    names and values are written with ASCII letters and digits only: accents
+    removed, everything else dropped (``CGTN Français`` → ``cgtnfrancais``),
+    ``nd`` where a value is empty. ``date`` becomes two variables, ``annee``
+    (``2024``) and ``mois`` (``2024m07``). The text keeps its paragraphs; its
+    ``*`` characters, which IRaMuTeQ reserves for variable lines (``****``)
+    and thematic marks (``-*``), are replaced by spaces. Articles come in the
+    corpus order; the file is written to a temporary name and then moved, so a
+    failed export leaves no partial file.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame (``doc_id``, ``text`` and the metadata columns named in
+        ``variables``).
+    path
+        The file to write (its folder must exist).
+    format
+        ``"iramuteq"``. (TXM reads the corpus folder itself: text files plus
+        ``metadata.csv``.)
+    variables
+        Metadata columns written as starred variables after ``*doc_``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from .corpus import check_corpus
+
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)} (got {format!r})")
+    corpus = check_corpus(corpus)
+    if isinstance(variables, str) or not all(isinstance(v, str) for v in variables):
+        raise ValueError(f"variables must be a list of column names (got {variables!r})")
+    missing = [v for v in variables if v not in corpus.columns]
+    if missing:
+        raise ValueError(f"variables names column(s) not in the corpus: {missing}")
+    target = Path(path).expanduser()
+    if not target.parent.is_dir():
+        raise ValueError(f"path: folder {target.parent} does not exist")
+    blocks = []
+    for _, row in corpus.iterrows():
+        stars = [f"*doc_{_iramuteq_token(row['doc_id'])}"]
+        for name in variables:
+            value = row[name]
+            if name == "date":
+                date = pd.Timestamp(value) if not pd.isna(value) and str(value) else None
+                stars.append(f"*annee_{date.year if date is not None else 'nd'}")
+                stars.append(f"*mois_{f'{date.year}m{date.month:02d}' if date is not None else 'nd'}")
+            else:
+                text = "" if pd.isna(value) else str(value)
+                stars.append(f"*{_iramuteq_token(name) or 'var'}_{_iramuteq_token(text) or 'nd'}")
+        body = unicodedata.normalize("NFC", row["text"]).replace("\r\n", "\n").replace("\r", "\n")
+        body = body.replace("*", " ").strip("\n")
+        blocks.append("**** " + " ".join(stars) + "\n" + body + "\n")
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write("\n".join(blocks))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _iramuteq_token(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "", ascii_only)
