@@ -358,7 +358,8 @@ def _read_web_page(path: Path, data: bytes) -> _Article:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = _clean_text(doc.text or "") if doc is not None else ""
-    if not text.strip():
+    links = " ".join(" ".join(a.text_content().split()) for a in tree.iter("a"))
+    if not text.strip() or " ".join(text.split()) in links:  # menus only: trafilatura's last resort
         raise SourceError(f"{path}: no article text found in the page (extraction with trafilatura)")
     title = _one_line(doc.title or "")
     lines = text.split("\n")
