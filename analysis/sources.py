@@ -45,8 +45,10 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -65,9 +67,10 @@ KNOWN_FIELDS = ("title", "date", "source", "url", "author", "lang", "note")
 #: Jaccard index of word 5-grams from which an article is reported as a near-duplicate.
 NEAR_DUPLICATE = 0.8
 SHINGLE_WORDS = 5
-#: A 5-gram shared by more articles than this is boilerplate: it is not followed
-#: further (keeps near-duplicate search linear on corpora with repeated agency copy).
-_MAX_POSTINGS = 200
+#: A 5-gram is followed to the first this many articles that contain it only: the cost per
+#: article stays bounded on corpora full of repeated copy, and since the earliest articles stay
+#: in the index, the 500th copy of a dispatch is still found to repeat the first ones.
+_MAX_POSTINGS = 50
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".txt": "text"}
@@ -596,10 +599,8 @@ class _Shingles:
                 posting.append(doc_id)
 
     def closest(self, shingles: set[int]) -> tuple[str, float]:
-        shared: dict[str, int] = {}
-        for s in shingles:
-            for doc_id in self.postings.get(s, ()):
-                shared[doc_id] = shared.get(doc_id, 0) + 1
+        postings = self.postings
+        shared = Counter(chain.from_iterable(postings[s] for s in shingles if s in postings))
         best, best_score = "", 0.0
         for doc_id, n in sorted(shared.items()):
             score = n / (len(shingles) + self.sizes[doc_id] - n)

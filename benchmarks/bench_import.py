@@ -19,7 +19,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_import.py [--pages 1000] [--keep DIR]
 
-``--keep DIR`` also writes a corpus of the generated pages to ``DIR`` (for ``make all CORPUS=DIR``).
+``--keep DIR`` also imports the first ``--keep-count`` (300) generated pages, Europresse articles and
+table rows (a third each) into the corpus folder ``DIR`` (for ``make all CORPUS=DIR``).
 """
 
 from __future__ import annotations
@@ -164,7 +165,8 @@ def timed(label: str, n: int, func, baseline: float | None = None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
-    parser.add_argument("--keep", type=Path, help="also import the generated pages into this corpus folder")
+    parser.add_argument("--keep", type=Path, help="also import generated articles into this corpus folder")
+    parser.add_argument("--keep-count", type=int, default=300)
     args = parser.parse_args()
     import trafilatura
 
@@ -197,8 +199,11 @@ def main() -> None:
               lambda: import_articles(export, corpus=work / "c_europresse", progress=False))
         timed("CSV table", n, lambda: import_articles(table, corpus=work / "c_table", progress=False))
         if args.keep:
-            import_articles(pages, corpus=args.keep, progress=False)
-            print(f"corpus of {n} generated pages written to {args.keep}")
+            third = args.keep_count // 3
+            import_articles(pages[:third], corpus=args.keep, progress=False)
+            _, export, table, _ = generate(work / "keep", (args.keep_count - third + 1) // 2, seed=1)
+            result = import_articles([export, table], corpus=args.keep, progress=False)
+            print(f"{third + (result['status'] == 'added').sum()} generated articles written to {args.keep}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (ru_maxrss) of the process: {peak:.0f} MB")
     finally:
