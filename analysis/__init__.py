@@ -48,6 +48,11 @@ from .trends import (
 )
 from .plots import progression_chart, trend_chart, xray_chart
 # --- end over time and position ---
+# --- import and export (issue 9) ---
+from .errors import SourceError
+from .paths import corpus_dir
+from .sources import content_key, export_corpus, french_date, import_articles
+# --- end import and export ---
 
 __all__ = sorted(
     name for name, value in globals().items()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import CorpusError
-from .paths import CORPUS_DIR
+from .paths import corpus_dir
 
 METADATA_FILE = "metadata.csv"
 #: Columns the metadata table must have, in the order the corpus frame keeps.
@@ -36,8 +36,9 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     ----------
     path
         The corpus folder, holding ``metadata.csv`` and the text files it
-        names. ``None`` means the project's own ``corpus/`` folder, found from
-        the package's location (not from the current directory).
+        names. ``None`` means :func:`analysis.paths.corpus_dir`:
+        ``$ANALYSIS_CORPUS_DIR``, else the project's own ``corpus/`` folder,
+        found from the package's location (not from the current directory).
 
     Returns
     -------
@@ -61,7 +62,7 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
         date, a file that is not UTF-8 (with the encoding it looks like), or an
         empty or whitespace-only text.
     """
-    folder = Path(path).expanduser().resolve() if path is not None else CORPUS_DIR
+    folder = Path(path).expanduser().resolve() if path is not None else corpus_dir()
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
     table_path = folder / METADATA_FILE

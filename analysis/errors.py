@@ -25,3 +25,10 @@ class CorpusError(AnalysisError):
 
 class LexiconError(AnalysisError):
     """A formula lexicon or actor table file is not valid."""
+
+
+class SourceError(AnalysisError):
+    """A file given to :func:`analysis.import_articles` cannot be imported (named, with the problem).
+
+    Not called ``ImportError``, which is Python's own exception for a failed ``import``.
+    """

@@ -138,10 +138,8 @@ def test_no_match_gives_an_empty_frame_with_the_columns(texts):
         assert list(result.columns) == COLUMNS
 
 
-def test_shipped_corpus_quoted_name_of_the_belt_and_road():
-    from analysis import load_corpus
-
-    result = kwic(load_corpus(), "l'initiative ceinture et route", window=1)
+def test_shipped_corpus_quoted_name_of_the_belt_and_road(seed_corpus):
+    result = kwic(seed_corpus, "l'initiative ceinture et route", window=1)
     assert rows(result) == [
         ("000_1c95603a728987f6", "de ", "l'initiative \"Ceinture et Route", "\" et", 1201, 1232),
     ]

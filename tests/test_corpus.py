@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import CORPUS_DIR, CorpusError, article_labels, articles_by_date, check_corpus, load_corpus
+from analysis import CorpusError, article_labels, articles_by_date, check_corpus, load_corpus
 
-SEED_DIR = CORPUS_DIR.parent.parent / "shared" / "seed-corpus"
+SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"  # frozen copy of the seed articles
 HEADER = "doc_id,file,title,date,source,url,lang,note\n"
 
 
@@ -36,7 +36,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 
 def test_shipped_corpus_rows_columns_and_types():
-    corpus = load_corpus()
+    corpus = load_corpus(SEED_DIR)
     assert corpus["doc_id"].tolist() == ["000_1c95603a728987f6", "004_d918e8ae575c36dc"]
     assert corpus.columns.tolist() == [
         "doc_id", "text", "file", "title", "date", "source", "url", "lang", "note", "n_chars",
@@ -50,29 +50,33 @@ def test_shipped_corpus_rows_columns_and_types():
 
 
 def test_shipped_texts_are_the_files_byte_for_byte():
-    corpus = load_corpus()
+    corpus = load_corpus(SEED_DIR)
     for doc_id, file, text in corpus[["doc_id", "file", "text"]].itertuples(index=False):
-        assert (CORPUS_DIR / file).read_bytes() == text.encode("utf-8")
+        assert (SEED_DIR / file).read_bytes() == text.encode("utf-8")
         assert file == f"{doc_id}.txt"
 
 
-@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="../shared/seed-corpus not beside the checkout")
 def test_corpus_copies_equal_the_seed():
-    seeds = sorted(SEED_DIR.glob("*.txt"))
-    assert [s.name for s in seeds] == sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
-    for seed in seeds:
-        assert (CORPUS_DIR / seed.name).read_bytes() == seed.read_bytes()
+    import hashlib
+
+    # SHA-256 of the seed files as supplied: the frozen copy stays byte for byte the seed.
+    digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in SEED_DIR.glob("*.txt")}
+    assert digests == {
+        "000_1c95603a728987f6.txt": "5bf7a3774b851e69",
+        "004_d918e8ae575c36dc.txt": "cd4f7affc2c0bde9",
+    }
 
 
 def test_default_path_does_not_depend_on_working_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CORPUS_DIR", str(SEED_DIR))
     monkeypatch.chdir(tmp_path)
     assert load_corpus()["doc_id"].tolist() == ["000_1c95603a728987f6", "004_d918e8ae575c36dc"]
 
 
 def test_loading_never_writes_to_the_corpus_folder():
-    before = snapshot(CORPUS_DIR)
-    load_corpus()
-    assert snapshot(CORPUS_DIR) == before
+    before = snapshot(SEED_DIR)
+    load_corpus(SEED_DIR)
+    assert snapshot(SEED_DIR) == before
 
 
 # --- accepted variations ---------------------------------------------------------------------------
@@ -243,7 +247,7 @@ def test_check_corpus_names_the_problem(value, message):
 def test_check_corpus_returns_doc_ids_as_text():
     checked = check_corpus(pd.DataFrame({"doc_id": [2, 1], "text": ["b", "a"]}))
     assert checked["doc_id"].tolist() == ["2", "1"]
-    corpus = load_corpus()
+    corpus = load_corpus(SEED_DIR)
     assert check_corpus(corpus) is corpus
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis import as_written, load_corpus, term_frequencies, term_matrix, tokenize
+from analysis import as_written, term_frequencies, term_matrix, tokenize
 
 # d1: 6 tokens (l' amitié sino-bélarusse et l' amitié), both apostrophes;
 # d2: 3 tokens; d3: empty.
@@ -93,8 +93,8 @@ def test_no_token_at_all():
 
 @pytest.mark.parametrize("lemmatize", [False, True])
 @pytest.mark.parametrize("stopwords", [False, True])
-def test_counts_equal_the_tokenizer_on_the_shipped_corpus(lemmatize, stopwords):
-    corpus = load_corpus()
+def test_counts_equal_the_tokenizer_on_the_shipped_corpus(lemmatize, stopwords, seed_corpus):
+    corpus = seed_corpus
     result = term_frequencies(corpus, lemmatize=lemmatize, stopwords=stopwords)
     expected = Counter(t for text in corpus["text"]
                        for t in tokenize(text, lemmatize=lemmatize, stopwords=stopwords))

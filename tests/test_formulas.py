@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,6 +25,8 @@ from analysis.formulas import MATCH_COLUMNS
 from analysis.lexicon import family_matchers
 from analysis.matching import matchers_vocabulary, text_view, word_positions
 from analysis.phrases import PREFILTERS, fast_patterns, key_words, required_words
+
+SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"  # frozen copy of the seed articles
 
 
 def corpus(*texts: str, **columns) -> pd.DataFrame:
@@ -310,8 +313,8 @@ def test_columns_offsets_sentence_and_order():
     assert list(found["speaker"]) == ["", "", "", ""]
 
 
-def test_offsets_point_into_the_seed_corpus():
-    seed = load_corpus()
+def test_offsets_point_into_the_seed_corpus(seed_corpus):
+    seed = seed_corpus
     found = find_formulas(seed)
     texts = dict(zip(seed["doc_id"], seed["text"], strict=True))
     assert len(found) == 22
@@ -319,8 +322,8 @@ def test_offsets_point_into_the_seed_corpus():
         assert texts[row.doc_id][row.start : row.end] == row.matched
 
 
-def test_seed_corpus_formulas_and_speakers():
-    found = find_formulas(load_corpus())
+def test_seed_corpus_formulas_and_speakers(seed_corpus):
+    found = find_formulas(seed_corpus)
     first = found[found["doc_id"] == "000_1c95603a728987f6"]
     assert first[["family", "matched", "speaker"]].values.tolist() == [
         ["multilateralisme", "véritable multilatéralisme", "xi-jinping"],
@@ -549,7 +552,7 @@ FRENCH_WORDS = (
 def random_corpus(seed: int, n_docs: int = 40) -> pd.DataFrame:
     """Documents mixing sentences of the seed articles with random French words."""
     rng = random.Random(seed)
-    seed_sentences = [s for text in load_corpus()["text"] for s, _, _ in sentences(text)]
+    seed_sentences = [s for text in load_corpus(SEED_DIR)["text"] for s, _, _ in sentences(text)]
     texts = []
     for _ in range(n_docs):
         parts = []

@@ -11,7 +11,6 @@ from analysis import (
     find_actors,
     find_formulas,
     load_actors,
-    load_corpus,
     speech,
     unknown_speakers,
 )
@@ -190,8 +189,8 @@ def test_speaker_does_not_carry_over_documents():
 # --------------------------------------------------------------------------- seed corpus
 
 
-def test_seed_corpus_passages_exact():
-    found = speech(load_corpus())
+def test_seed_corpus_passages_exact(seed_corpus):
+    found = speech(seed_corpus)
     assert found[["doc_id", "speaker", "start", "end", "cue", "rule"]].values.tolist() == [
         [FIRST, "xi-jinping", 0, 328, "a déclaré", "inversion"],
         [FIRST, "xi-jinping", 329, 477, "a fait ces remarques", "subject"],
@@ -208,7 +207,7 @@ def test_seed_corpus_passages_exact():
         [SECOND, "ryzhenkov", 2061, 2336, "a dit", "subject"],
         [SECOND, "wang-yi", 2337, 2666, "a lui rappelé", "subject"],
     ]
-    texts = dict(zip(load_corpus()["doc_id"], load_corpus()["text"], strict=True))
+    texts = dict(zip(seed_corpus["doc_id"], seed_corpus["text"], strict=True))
     for row in found.itertuples():
         assert texts[row.doc_id][row.start : row.end] == row.text
 
@@ -225,18 +224,18 @@ def test_seed_corpus_passages_exact():
         (SECOND, "esprit de Shanghai", "wang-yi"),
     ],
 )
-def test_seed_corpus_who_says_which_formula(doc_id, matched, speaker):
-    found = find_formulas(load_corpus())
+def test_seed_corpus_who_says_which_formula(doc_id, matched, speaker, seed_corpus):
+    found = find_formulas(seed_corpus)
     rows = found[(found["doc_id"] == doc_id) & (found["matched"] == matched)]
     assert rows["speaker"].tolist() == [speaker]
 
 
-def test_speech_with_word_positions_equals_full_scans():
+def test_speech_with_word_positions_equals_full_scans(seed_corpus):
     from analysis.lexicon import actor_matchers
     from analysis.matching import matchers_vocabulary, text_view, word_positions
     from analysis.speech import speech_passages
 
-    texts = list(load_corpus()["text"])
+    texts = list(seed_corpus["text"])
     texts += [" ".join(texts)[::-1], "Selon M. Wang, « la paix ». Il a ajouté : « oui »."]
     actors = load_actors()
     views = [text_view(text) for text in texts]
@@ -432,8 +431,8 @@ def test_a_name_in_apposition_is_one_mention():
     ]
 
 
-def test_actor_counts_agree_with_find_actors():
-    seed = load_corpus()
+def test_actor_counts_agree_with_find_actors(seed_corpus):
+    seed = seed_corpus
     counts = actor_counts(seed)
     found = find_actors(seed).groupby(["doc_id", "actor"]).size()
     nonzero = counts[counts["count"] > 0].set_index(["doc_id", "actor"])["count"]

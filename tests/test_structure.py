@@ -9,7 +9,7 @@ from analysis.paths import PACKAGE_DIR
 #: The modules in pipeline order. A module may import only modules before it.
 ORDER = [
     "errors", "paths",
-    "corpus",
+    "corpus", "sources",
     "text",
     "phrases", "lexicon",
     "counts", "statistics",
