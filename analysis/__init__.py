@@ -42,6 +42,12 @@ from .formulas import find_formulas, formula_counts, formula_pattern
 from .speech import actor_counts, find_actors, speech
 # --- end formulas ---
 
+# --- charts and tables of the notebooks (issues 7 and 9); matplotlib is imported on first draw ---
+from .counts import vocabulary_overlap
+from .formulas import formulas_by_speaker
+from .plots import colour_map, histogram, panel_chart, pivot_heatmap, series_bar_chart
+# --- end charts and tables ---
+
 __all__ = sorted(
     name for name, value in globals().items()
     if not name.startswith("_") and not isinstance(value, _types.ModuleType)
