@@ -365,6 +365,7 @@ def panel_chart(
     xlabel: str,
     group: str = "doc_id",
     label: str = "term",
+    count: str | None = None,
     labels: Mapping[str, str] | None = None,
     subtitle: str = "",
     signed: bool = False,
@@ -387,6 +388,10 @@ def panel_chart(
         :func:`analysis.articles_by_date`, with ``limit`` for large corpora).
     value, label
         The columns of the bar lengths and of the bar labels.
+    count
+        A column of counts to show in brackets after each label,
+        ``Biélorussie (4)``, so that a score or rate resting on few
+        occurrences reads as such.
     group
         The column holding the group of each row.
     labels, subtitle
@@ -402,7 +407,7 @@ def panel_chart(
     max_cols, panel_size
         As for :func:`panel_grid`.
     """
-    _require(frame, [group, label, value])
+    _require(frame, [group, label, value, *([count] if count is not None else [])])
     if isinstance(panels, str) or len(panels) == 0:
         raise ValueError("panels must be a non-empty sequence of groups")
     for name, number in (("top", top), ("bottom", bottom)):
@@ -414,6 +419,9 @@ def panel_chart(
         rows = frame[frame[group] == key]
         if len(rows) > top + bottom:
             rows = pd.concat([rows.head(top), rows.tail(bottom)]) if bottom else rows.head(top)
+        if count is not None:
+            shown = [f"{t} ({n})" for t, n in zip(rows[label], rows[count], strict=True)]
+            rows = rows.assign(**{label: shown})
         title = f"{labels.get(key, key)}\n{subtitle}" if subtitle else str(labels.get(key, key))
         if signed:
             signed_bar_chart(rows, label=label, value=value, title=title, xlabel=xlabel, ax=ax,
@@ -572,24 +580,25 @@ def histogram(
     """The distribution of ``value`` (for example article lengths), stacked by group ``by``.
 
     Each group takes its colour in ``colours`` (default :func:`colour_map`
-    of the groups); groups are stacked in sorted order and named in the
-    legend.
+    of the groups); groups are stacked in sorted order, those written in
+    parentheses (``(source not stated)``) last, and named in a legend below
+    the chart.
     """
     _require(frame, [value, *([by] if by is not None else [])])
     if frame.empty:
         raise ValueError("frame must have at least one row")
     if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
         raise ValueError(f"bins must be a positive integer (got {bins!r})")
-    fig, ax = _axes(None, (7.0, 4.2))
+    fig, ax = _pyplot().subplots(figsize=(7.0, 4.2), layout="constrained")
     if by is None:
         ax.hist(frame[value], bins=bins, color=POSITIVE_COLOR, edgecolor="white")
     else:
-        groups = sorted(frame[by].astype(str).unique())
+        groups = sorted(frame[by].astype(str).unique(), key=lambda g: (g.startswith("("), g))
         colours = colours or colour_map(groups)
         keys = frame[by].astype(str)
         ax.hist([frame.loc[keys == g, value] for g in groups], bins=bins, stacked=True, label=groups,
                 color=[colours[g] for g in groups], edgecolor="white")
-        ax.legend(frameon=False)
+        fig.legend(title=by, loc="outside lower center", ncols=min(3, len(groups)), frameon=False)
     _integer_ticks(ax.yaxis)
     ax.set_title(title)
     ax.set_xlabel(xlabel)

@@ -208,8 +208,10 @@ def test_panel_chart_one_panel_per_group_in_the_given_order_with_head_and_tail()
     assert [t.get_text() for t in second.get_yticklabels()] == ["Wang", "bélarusse"]
     assert first.get_xlim() == second.get_xlim()  # one x scale
     assert tuple(fig.get_size_inches()) == (6.0, 2.0)
-    whole = panel_chart(KEYNESS, panels=["000"], value="score", top=5, xlabel="G²")
-    assert [t.get_text() for t in whole.axes[0].get_yticklabels()] == ["Wang", "côte", "bélarusse"]
+    whole = panel_chart(KEYNESS.assign(n=range(7)), panels=["000"], value="score", top=5, count="n",
+                        xlabel="G²")
+    assert [t.get_text() for t in whole.axes[0].get_yticklabels()] == [
+        "Wang (6)", "côte (5)", "bélarusse (4)"]
     assert whole.axes[0].get_title() == "000"
     empty = panel_chart(KEYNESS, panels=["999"], value="score", xlabel="G²")
     assert [t.get_text() for t in empty.axes[0].texts] == ["no term to show"]
@@ -279,13 +281,15 @@ def test_series_bar_chart_stacks_series_in_their_fixed_colours():
 
 
 def test_histogram_stacks_groups_in_sorted_order():
-    frame = pd.DataFrame({"n_tokens": [100, 120, 300, 310, 320], "source": ["B", "A", "B", "B", "A"]})
+    frame = pd.DataFrame({"n_tokens": [100, 120, 300, 310, 320, 110],
+                          "source": ["B", "A", "B", "B", "A", "(source not stated)"]})
     fig = histogram(frame, value="n_tokens", by="source", bins=2, title="Longueurs", xlabel="tokens")
     ax = fig.axes[0]
     heights = [p.get_height() for p in ax.patches]
-    assert heights == [1, 1, 1, 2]  # A: one short, one long; B stacked on top: one short, two long
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
-    assert [to_hex(p.get_facecolor()) for p in ax.patches[::2]] == ["#0072b2", "#d55e00"]
+    # A: one short, one long; B stacked on it: one short, two long; the unstated source last, one short
+    assert heights == [1, 1, 1, 2, 1, 0]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["A", "B", "(source not stated)"]
+    assert [to_hex(p.get_facecolor()) for p in ax.patches[::2]] == ["#0072b2", "#d55e00", "#666666"]
     assert len(histogram(frame, value="n_tokens", bins=3, title="t", xlabel="x").axes[0].patches) == 3
     with pytest.raises(ValueError, match="bins must be a positive integer"):
         histogram(frame, value="n_tokens", bins=0, title="t", xlabel="x")
