@@ -53,6 +53,11 @@ from .errors import SourceError
 from .paths import corpus_dir
 from .sources import content_key, export_corpus, french_date, import_articles
 # --- end import and export ---
+# --- charts and tables of the notebooks (issues 7 and 9); matplotlib is imported on first draw ---
+from .counts import vocabulary_overlap
+from .formulas import formulas_by_speaker
+from .plots import colour_map, histogram, panel_chart, pivot_heatmap, series_bar_chart
+# --- end charts and tables ---
 
 __all__ = sorted(
     name for name, value in globals().items()

@@ -386,3 +386,95 @@ def grouped_counts(
         [by, "rate", key_column], ascending=[True, False, True], kind="stable", na_position="last"
     )
     return frame.reset_index(drop=True)
+
+
+# --- vocabulary shared between groups (issues 7 and 9: tables the notebooks show) ---
+
+#: Cells of the pairs product computed at once by :func:`vocabulary_overlap` (rows of groups per block).
+OVERLAP_BLOCK_CELLS = 2_000_000
+
+
+def vocabulary_overlap(
+    frequencies: pd.DataFrame, *, by: str = "doc_id", top: int | None = None
+) -> pd.DataFrame:
+    """How many terms each pair of groups (articles, sources ...) shares: counts and Jaccard index.
+
+    The Jaccard index of two vocabularies A and B is ``|A ∩ B| / |A ∪ B|``
+    (Jaccard 1912, "The distribution of the flora in the alpine zone", *New
+    Phytologist* 11, p. 37-50): 0 when they share nothing, 1 when they are
+    the same. It depends on the vocabularies only, not on how often each term
+    is used.
+
+    Parameters
+    ----------
+    frequencies
+        Rows of :func:`term_frequencies` with ``by=by`` (a group's vocabulary
+        is its terms, so hidden stop words or a ``min_count`` apply here too).
+    by
+        The grouping column of ``frequencies``.
+    top
+        Keep only the ``top`` most similar pairs. The sparse product is
+        computed block by block, so memory grows with ``top``, not with the
+        square of the number of groups (all pairs are n(n − 1)/2 rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<by>_a``, ``<by>_b`` (``a`` sorts before ``b``), ``only_a``,
+        ``only_b``, ``shared``, ``union`` (numbers of terms) and ``jaccard``,
+        one row per pair, sorted by ``jaccard`` (descending) then ``a``,
+        ``b``. Empty with fewer than two groups.
+    """
+    if not isinstance(frequencies, pd.DataFrame) or not {by, "term"} <= set(frequencies.columns):
+        raise ValueError(f"frequencies must be a frame with {by!r} and 'term' columns (see term_frequencies)")
+    if top is not None and (not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1):
+        raise ValueError(f"top must be None or a positive integer (got {top!r})")
+    columns = [f"{by}_a", f"{by}_b", "only_a", "only_b", "shared", "union", "jaccard"]
+    pairs = frequencies[[by, "term"]].drop_duplicates()
+    group_codes, groups = pd.factorize(pairs[by].astype(str), sort=True)
+    term_codes, _ = pd.factorize(pairs["term"])
+    n = len(groups)
+    if n < 2:
+        return pd.DataFrame({c: pd.Series(dtype=object if c.endswith(("_a", "_b")) else np.int64)
+                             for c in columns}).astype({"jaccard": float})
+    matrix = sp.csr_matrix((np.ones(len(pairs), dtype=np.int64), (group_codes, term_codes)),
+                           shape=(n, int(term_codes.max()) + 1))
+    sizes = np.diff(matrix.indptr)
+    block = max(1, OVERLAP_BLOCK_CELLS // n)
+    parts = []
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        product = matrix[lo:hi] @ matrix.T
+        if top is None:  # every pair, those sharing nothing included
+            a, b = np.nonzero(np.arange(n)[None, :] > np.arange(lo, hi)[:, None])
+            s = product.toarray()[a, b]
+            a = a + lo
+        else:
+            product = product.tocoo()
+            a, b, s = product.row + lo, product.col, product.data
+            keep = a < b
+            a, b, s = a[keep], b[keep], s[keep]
+        jaccard = s / (sizes[a] + sizes[b] - s)
+        if top is not None and len(s) > top:
+            best = np.lexsort((b, a, -jaccard))[:top]
+            a, b, s, jaccard = a[best], b[best], s[best], jaccard[best]
+        parts.append((a, b, s, jaccard))
+    a, b, s, jaccard = (np.concatenate(p) for p in zip(*parts, strict=True))
+    order = np.lexsort((b, a, -jaccard))[:top]
+    a, b, s, jaccard = a[order], b[order], s[order], jaccard[order]
+    if top is not None and len(a) < top:  # fewer pairs share a term than asked: add pairs sharing none
+        from itertools import islice
+
+        seen = set(zip(a.tolist(), b.tolist(), strict=True))
+        extra = list(islice(((i, j) for i in range(n) for j in range(i + 1, n) if (i, j) not in seen),
+                            top - len(a)))
+        if extra:
+            a = np.concatenate([a, [i for i, _ in extra]]).astype(np.int64)
+            b = np.concatenate([b, [j for _, j in extra]]).astype(np.int64)
+            s = np.concatenate([s, np.zeros(len(extra), dtype=np.int64)])
+            jaccard = np.concatenate([jaccard, np.zeros(len(extra))])
+    return pd.DataFrame({
+        columns[0]: np.asarray(groups, dtype=object)[a], columns[1]: np.asarray(groups, dtype=object)[b],
+        "only_a": sizes[a] - s, "only_b": sizes[b] - s, "shared": s.astype(np.int64),
+        "union": sizes[a] + sizes[b] - s, "jaccard": jaccard.astype(float),
+    })

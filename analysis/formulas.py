@@ -223,3 +223,60 @@ def formula_counts(
         corpus, by=by, per=per, keys=list(families), key_column="family",
         count=lambda _: [family_id for _, family_id, _, _ in next(matches)],
     )
+
+
+# --- who says which formula (issues 7 and 9: tables the notebooks show) ---
+
+#: The speaker of a formula outside every attributed passage (:func:`formulas_by_speaker`).
+UNIDENTIFIED = "(narrator or unidentified)"
+#: The speakers beyond the ``top`` most frequent ones (:func:`formulas_by_speaker`).
+OTHER_SPEAKERS = "(other speakers)"
+
+
+def formulas_by_speaker(
+    formulas: pd.DataFrame,
+    *,
+    top: int = 7,
+    speaker_labels: Mapping[str, str] | None = None,
+    family_labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Count the matches of each formula family by speaker.
+
+    Parameters
+    ----------
+    formulas
+        Matches from :func:`find_formulas` (columns ``family`` and ``speaker``).
+    top
+        The ``top`` speakers with the most matches (ties: by name) are kept;
+        the others are counted together as :data:`OTHER_SPEAKERS`. A match
+        with no speaker counts under :data:`UNIDENTIFIED`.
+    speaker_labels, family_labels
+        Names to show for speaker and family ids (for example each actor's
+        ``label``); an id missing from them is shown as it is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``speaker``, ``family``, ``matches``: one row per speaker and
+        family with at least one match. Sorted by speaker (the ``top`` by
+        matches, then :data:`OTHER_SPEAKERS`, then :data:`UNIDENTIFIED`), then
+        ``matches`` (descending), then ``family``.
+    """
+    if not isinstance(formulas, pd.DataFrame) or not {"family", "speaker"} <= set(formulas.columns):
+        raise ValueError("formulas must be a frame with family and speaker columns (see find_formulas)")
+    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+        raise ValueError(f"top must be a positive integer (got {top!r})")
+    speaker_labels, family_labels = speaker_labels or {}, family_labels or {}
+    speakers = [UNIDENTIFIED if pd.isna(s) or s == "" else str(speaker_labels.get(s, s))
+                for s in formulas["speaker"]]
+    named = pd.Series([s for s in speakers if s != UNIDENTIFIED], dtype=object).value_counts()
+    kept = sorted(named.index, key=lambda s: (-named[s], s))[:top]
+    rank = {s: i for i, s in enumerate([*kept, OTHER_SPEAKERS, UNIDENTIFIED])}
+    table = pd.DataFrame({
+        "speaker": [s if s in rank else OTHER_SPEAKERS for s in speakers],
+        "family": [str(family_labels.get(f, f)) for f in formulas["family"]],
+    })
+    table = table.groupby(["speaker", "family"]).size().rename("matches").reset_index()
+    table["rank"] = table["speaker"].map(rank)
+    table = table.sort_values(["rank", "matches", "family"], ascending=[True, False, True], kind="stable")
+    return table.drop(columns="rank").reset_index(drop=True).astype({"matches": "int64"})

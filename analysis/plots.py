@@ -5,18 +5,26 @@ matplotlib ``Axes`` and returns the ``Figure``; French terms are shown exactly
 as the frame holds them. :func:`save_figure` writes a figure as PNG (300 dpi)
 and SVG under the output folder, with stable names and no timestamps, so that
 re-running a notebook rewrites identical files.
+
+matplotlib is imported on first use, not with the package (importing
+``analysis`` stays fast and leaves matplotlib's settings alone): every function
+that draws gets ``pyplot`` from :func:`_pyplot`, which applies the project's
+print style (:data:`STYLE`) the first time.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from .paths import figures_dir
+
+if TYPE_CHECKING:  # annotations only: pyplot is imported on first use (_pyplot)
+    import matplotlib.pyplot as plt
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -46,12 +54,32 @@ STYLE = {
 }
 
 
+_styled = False
+
+
+def _pyplot():
+    """``matplotlib.pyplot``, imported on first use, with :data:`STYLE` applied the first time.
+
+    Every function of this module that draws starts with ``plt = _pyplot()``.
+    The style is applied once, so a user's own ``rcParams`` changes made
+    after the first chart are kept.
+    """
+    global _styled
+    import matplotlib.pyplot as plt
+
+    if not _styled:
+        plt.rcParams.update(STYLE)
+        _styled = True
+    return plt
+
+
 def apply_style() -> None:
-    """Set matplotlib's parameters to the project's print style (:data:`STYLE`)."""
-    plt.rcParams.update(STYLE)
+    """Set matplotlib's parameters to the project's print style (:data:`STYLE`).
 
-
-apply_style()
+    The chart functions apply it themselves on first use; call this to draw
+    with matplotlib directly in the same style, or to restore it.
+    """
+    _pyplot().rcParams.update(STYLE)
 
 
 def save_figure(
@@ -115,7 +143,7 @@ def save_figure(
 def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.Figure, plt.Axes]:
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
+    fig, ax = _pyplot().subplots(figsize=figsize)
     return fig, ax
 
 
@@ -132,6 +160,7 @@ def panel_grid(
         raise ValueError(f"n_panels must be a positive integer (got {n_panels!r})")
     if not isinstance(max_cols, int) or max_cols < 1:
         raise ValueError(f"max_cols must be a positive integer (got {max_cols!r})")
+    plt = _pyplot()
     n_cols = min(max_cols, n_panels)
     n_rows = -(-n_panels // n_cols)
     width, height = panel_size
@@ -151,11 +180,13 @@ def bar_chart(
     xlabel: str,
     ax: plt.Axes | None = None,
     color: str = POSITIVE_COLOR,
+    integer: bool = False,
 ) -> plt.Figure:
     """Horizontal bars, one per row of ``frame``, first row on top.
 
     ``label`` names the column shown on the bars' axis (terms as written),
     ``value`` the bar length. Each bar carries its value at its end.
+    ``integer=True`` puts ticks on whole numbers only (for counts).
     """
     _require(frame, [label, value])
     fig, ax = _axes(ax, (6.5, 0.28 * max(len(frame), 4) + 1.2))
@@ -166,6 +197,8 @@ def bar_chart(
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.margins(x=0.12)
+    if integer:
+        _integer_ticks(ax.xaxis)
     return fig
 
 
@@ -223,14 +256,19 @@ def heatmap(
     cmap: str = "Blues",
     fmt: str = "{:g}",
     figsize: tuple[float, float] | None = None,
+    annotations: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """A labelled heatmap of a wide frame (rows × columns), each cell annotated.
 
-    The default size grows with the frame, up to 18 × 24 inches; beyond
-    that, pass ``figsize`` or show fewer rows or columns.
+    Each cell shows its value in ``fmt``, or the text of the same cell of
+    ``annotations`` (a frame of strings shaped like ``matrix``, for example a
+    rate with its count). The default size grows with the frame, up to 18 ×
+    24 inches; beyond that, pass ``figsize`` or show fewer rows or columns.
     """
     if not isinstance(matrix, pd.DataFrame) or matrix.empty:
         raise ValueError("matrix must be a non-empty DataFrame")
+    if annotations is not None and getattr(annotations, "shape", None) != matrix.shape:
+        raise ValueError(f"annotations must be a frame shaped like matrix {matrix.shape}")
     n_rows, n_cols = matrix.shape
     if figsize is None:
         figsize = (min(18.0, 3.7 + 1.1 * n_cols), min(24.0, 0.9 + 0.32 * n_rows))
@@ -243,7 +281,8 @@ def heatmap(
     for i in range(n_rows):
         for j in range(n_cols):
             v = values[i, j]
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+            text = fmt.format(v) if annotations is None else str(annotations.iat[i, j])
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if top and v > 0.6 * top else "black")
     fig.colorbar(image, ax=ax, label=colorbar_label)
     ax.set_title(title)
@@ -278,6 +317,299 @@ def timeline(
     ax.set_title(title)
     ax.set_xlabel("Date")
     return fig
+
+
+# --- charts the notebooks share: colours, panels, pivots, series (issues 7 and 9) ---
+
+#: Colour-blind-safe palette (Okabe & Ito 2008), then Tableau's 20 colours without their greys.
+PALETTE = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
+    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#BCBD22", "#17BECF",
+    "#AEC7E8", "#FFBB78", "#98DF8A", "#FF9896", "#C5B0D5", "#C49C94", "#F7B6D2", "#DBDB8D", "#9EDAE5",
+)
+#: Greys for the groups written in parentheses ("(source not stated)", "(other speakers)").
+PLACEHOLDER_GREYS = ("#666666", "#BBBBBB", "#999999", "#DDDDDD")
+
+
+def colour_map(values: Iterable, *, palette: Sequence[str] = PALETTE) -> dict[str, str]:
+    """One fixed colour per distinct value, so a speaker or a source has its colour in every chart.
+
+    The colours follow the *sorted* distinct values (as text, missing values
+    left out), so the same set of values (every source of the corpus, every
+    speaker of a run) always gives the same colours, whatever chart or
+    subset draws them. Values written in parentheses, the groups that are not
+    one speaker or source (``(source not stated)``, ``(other speakers)``),
+    take greys; the others take ``palette`` in order, starting again from its
+    first colour past its end (26 colours by default).
+
+    Returns
+    -------
+    dict
+        value (as text) → colour, in sorted order.
+    """
+    if isinstance(palette, str) or not palette or not all(isinstance(c, str) for c in palette):
+        raise ValueError("palette must be a non-empty sequence of colour strings")
+    distinct = sorted({str(v) for v in values if not pd.isna(v)})
+    placeholders = [v for v in distinct if v.startswith("(") and v.endswith(")")]
+    named = [v for v in distinct if v not in set(placeholders)]
+    colours = {v: palette[i % len(palette)] for i, v in enumerate(named)}
+    colours |= {v: PLACEHOLDER_GREYS[i % len(PLACEHOLDER_GREYS)] for i, v in enumerate(placeholders)}
+    return {v: colours[v] for v in distinct}
+
+
+def panel_chart(
+    frame: pd.DataFrame,
+    *,
+    panels: Sequence[str],
+    value: str,
+    xlabel: str,
+    group: str = "doc_id",
+    label: str = "term",
+    count: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    subtitle: str = "",
+    signed: bool = False,
+    top: int = 12,
+    bottom: int = 0,
+    threshold: float | None = None,
+    threshold_label: str = "p < 0.05",
+    max_cols: int = 3,
+    panel_size: tuple[float, float] = (5.5, 4.2),
+) -> plt.Figure:
+    """One bar chart per group (article, source ...), side by side on one x scale.
+
+    Parameters
+    ----------
+    frame
+        A tidy result with one row per group and term, sorted within each
+        group as the bars should be (for example :func:`analysis.tfidf_keywords`).
+    panels
+        The groups to show, one panel each, in this order (for articles:
+        :func:`analysis.articles_by_date`, with ``limit`` for large corpora).
+    value, label
+        The columns of the bar lengths and of the bar labels.
+    count
+        A column of counts to show in brackets after each label,
+        ``Biélorussie (4)``, so that a score or rate resting on few
+        occurrences reads as such.
+    group
+        The column holding the group of each row.
+    labels, subtitle
+        Each panel's title is ``labels[group]`` (default the group itself),
+        then ``subtitle`` on a second line.
+    signed
+        ``False``: :func:`bar_chart`; ``True``: :func:`signed_bar_chart`
+        (over- and under-use), with its ``threshold`` and ``threshold_label``.
+    top, bottom
+        Each panel shows the group's first ``top`` rows and its last
+        ``bottom`` rows (the most under-used terms of a signed table), each
+        row once.
+    max_cols, panel_size
+        As for :func:`panel_grid`.
+    """
+    _require(frame, [group, label, value, *([count] if count is not None else [])])
+    if isinstance(panels, str) or len(panels) == 0:
+        raise ValueError("panels must be a non-empty sequence of groups")
+    for name, number in (("top", top), ("bottom", bottom)):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise ValueError(f"{name} must be a non-negative integer (got {number!r})")
+    labels = labels or {}
+    fig, axes = panel_grid(len(panels), max_cols=max_cols, panel_size=panel_size, sharex=True)
+    for ax, key in zip(axes, panels, strict=True):
+        rows = frame[frame[group] == key]
+        if len(rows) > top + bottom:
+            rows = pd.concat([rows.head(top), rows.tail(bottom)]) if bottom else rows.head(top)
+        if count is not None:
+            shown = [f"{t} ({n})" for t, n in zip(rows[label], rows[count], strict=True)]
+            rows = rows.assign(**{label: shown})
+        title = f"{labels.get(key, key)}\n{subtitle}" if subtitle else str(labels.get(key, key))
+        if signed:
+            signed_bar_chart(rows, label=label, value=value, title=title, xlabel=xlabel, ax=ax,
+                             threshold=threshold, threshold_label=threshold_label)
+        else:
+            bar_chart(rows, label=label, value=value, title=title, xlabel=xlabel, ax=ax)
+        if rows.empty:
+            ax.text(0.5, 0.5, "no term to show", transform=ax.transAxes, ha="center", va="center")
+    fig.tight_layout()
+    return fig
+
+
+def pivot_heatmap(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    value: str,
+    title: str,
+    colorbar_label: str,
+    count: str | None = None,
+    rows: Sequence | None = None,
+    columns: Sequence | None = None,
+    row_labels: Mapping | None = None,
+    column_labels: Mapping | None = None,
+    fmt: str = "{:.1f}",
+    cmap: str = "Blues",
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
+    """A heatmap of a tidy result: ``row`` × ``column`` cells holding ``value``.
+
+    ``rows`` and ``columns`` choose and order the cells' rows and columns
+    (default: every value, sorted); a combination missing from ``frame`` is
+    a 0 cell. ``row_labels`` and ``column_labels`` map values to the text
+    shown (values missing from them are shown as they are). With ``count``
+    (the column of the counts behind a rate), each non-zero cell shows its
+    count in parentheses, ``2.9 (1)``, so a rate resting on one or two
+    matches reads as such.
+    """
+    _require(frame, [row, column, value, *([count] if count is not None else [])])
+    if frame[[row, column]].duplicated().any():
+        raise ValueError(f"frame must have one row per {row} and {column}")
+    rows = sorted(frame[row].unique(), key=str) if rows is None else list(rows)
+    columns = sorted(frame[column].unique(), key=str) if columns is None else list(columns)
+    if not rows or not columns:
+        raise ValueError("rows and columns must each hold at least one value")
+
+    def wide(name: str) -> pd.DataFrame:
+        table = frame.pivot(index=row, columns=column, values=name)
+        return table.reindex(index=rows, columns=columns).fillna(0)
+
+    matrix = wide(value)
+    annotations = None
+    if count is not None:
+        counts = wide(count).astype(int).to_numpy()
+        annotations = pd.DataFrame(
+            [[fmt.format(v) + (f" ({c})" if c else "") for v, c in zip(vs, cs, strict=True)]
+             for vs, cs in zip(matrix.to_numpy(dtype=float), counts, strict=True)]
+        )
+    matrix.index = [str((row_labels or {}).get(r, r)) for r in rows]
+    matrix.columns = [str((column_labels or {}).get(c, c)) for c in columns]
+    return heatmap(matrix, title=title, colorbar_label=colorbar_label, fmt=fmt, cmap=cmap, figsize=figsize,
+                   annotations=annotations)
+
+
+def series_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    series: str,
+    value: str,
+    colours: Mapping[str, str],
+    title: str,
+    xlabel: str,
+    legend_title: str | None = None,
+    rows: Sequence | None = None,
+    stacked: bool = True,
+    horizontal: bool = True,
+    integer: bool = False,
+    limit: float | None = None,
+) -> plt.Figure:
+    """Bars of several series per row, stacked or side by side, each series in its fixed colour.
+
+    Parameters
+    ----------
+    frame
+        A tidy frame: one row per ``label`` (a bar) and ``series`` (a part of
+        it), with its ``value``; a missing combination is 0.
+    colours
+        series → colour, for example :func:`colour_map` of every speaker or
+        source of the corpus, so that a series keeps its colour from chart to
+        chart. The series are drawn and listed in the legend in the order of
+        their first row in ``frame``.
+    rows
+        The bars, in reading order (top to bottom, or left to right when
+        ``horizontal=False``); default: by total, largest first, then label.
+    integer
+        Ticks on whole numbers only (for counts).
+    limit
+        The upper end of the value axis (default: matplotlib's).
+    """
+    _require(frame, [label, series, value])
+    if frame.empty:
+        raise ValueError("frame must have at least one row")
+    order = list(pd.unique(frame[series]))
+    missing = [s for s in order if str(s) not in colours]
+    if missing:
+        raise ValueError(f"colours has no colour for {missing[:5]}")
+    wide = frame.pivot_table(index=label, columns=series, values=value, aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=order, fill_value=0)
+    if rows is None:
+        totals = wide.sum(axis=1)
+        rows = sorted(wide.index, key=lambda r: (-totals[r], str(r)))
+    wide = wide.reindex(index=list(rows), fill_value=0)
+    plt = _pyplot()
+    n = len(wide)
+    if horizontal:
+        per_row = 0.3 if stacked else 0.1 + 0.2 * len(order)
+        fig, ax = plt.subplots(figsize=(7.5, 1.8 + per_row * n), layout="constrained")
+        wide.iloc[::-1].plot.barh(ax=ax, stacked=stacked, width=0.75, legend=False,
+                                  color=[colours[str(s)] for s in order])
+        axis, set_limit = ax.xaxis, ax.set_xlim
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("")
+    else:
+        fig, ax = plt.subplots(figsize=(max(6.0, 2.5 + 0.45 * n), 4.2), layout="constrained")
+        wide.plot.bar(ax=ax, stacked=stacked, width=0.75, legend=False, rot=0 if n <= 12 else 90,
+                      color=[colours[str(s)] for s in order])
+        axis, set_limit = ax.yaxis, ax.set_ylim
+        ax.set_ylabel(xlabel)
+        ax.set_xlabel("")
+    if integer:
+        _integer_ticks(axis)
+    if limit is not None:
+        set_limit(0, limit)
+    ax.set_title(title)
+    handles, names = ax.get_legend_handles_labels()
+    if horizontal and not stacked:  # side-by-side bars are drawn bottom-up: list them top-down
+        handles, names = handles[::-1], names[::-1]
+    fig.legend(handles, names, title=legend_title, loc="outside lower center", ncols=min(3, len(order)),
+               frameon=False)
+    return fig
+
+
+def histogram(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    title: str,
+    xlabel: str,
+    by: str | None = None,
+    colours: Mapping[str, str] | None = None,
+    bins: int = 20,
+    ylabel: str = "articles",
+) -> plt.Figure:
+    """The distribution of ``value`` (for example article lengths), stacked by group ``by``.
+
+    Each group takes its colour in ``colours`` (default :func:`colour_map`
+    of the groups); groups are stacked in sorted order, those written in
+    parentheses (``(source not stated)``) last, and named in a legend below
+    the chart.
+    """
+    _require(frame, [value, *([by] if by is not None else [])])
+    if frame.empty:
+        raise ValueError("frame must have at least one row")
+    if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
+        raise ValueError(f"bins must be a positive integer (got {bins!r})")
+    fig, ax = _pyplot().subplots(figsize=(7.0, 4.2), layout="constrained")
+    if by is None:
+        ax.hist(frame[value], bins=bins, color=POSITIVE_COLOR, edgecolor="white")
+    else:
+        groups = sorted(frame[by].astype(str).unique(), key=lambda g: (g.startswith("("), g))
+        colours = colours or colour_map(groups)
+        keys = frame[by].astype(str)
+        ax.hist([frame.loc[keys == g, value] for g in groups], bins=bins, stacked=True, label=groups,
+                color=[colours[g] for g in groups], edgecolor="white")
+        fig.legend(title=by, loc="outside lower center", ncols=min(3, len(groups)), frameon=False)
+    _integer_ticks(ax.yaxis)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+def _integer_ticks(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _value_format(values: Sequence[float]) -> str:
@@ -336,6 +668,7 @@ def trend_chart(
     max_cols
         Panels per row.
     """
+    plt = _pyplot()
     _require(frame, ["term", "start", "end", "n_articles", "rate", "ci_low", "ci_high"])
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator
@@ -430,6 +763,7 @@ def xray_chart(
     term_labels
         Legend labels for some terms.
     """
+    plt = _pyplot()
     _require(frame, ["term", "doc_id", "date", "relative"])
     if not isinstance(max_articles, int) or max_articles < 1:
         raise ValueError(f"max_articles must be a positive integer (got {max_articles!r})")

@@ -5,7 +5,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis import as_written, term_frequencies, term_matrix, tokenize
+from analysis import as_written, term_frequencies, term_matrix, tokenize, vocabulary_overlap
+from analysis import counts as counts_module
 
 # d1: 6 tokens (l' amitié sino-bélarusse et l' amitié), both apostrophes;
 # d2: 3 tokens; d3: empty.
@@ -171,3 +172,56 @@ def test_as_written_gives_the_most_frequent_spelling():
     ]
     with pytest.raises(ValueError, match="terms must be an iterable of terms"):
         as_written(texts, "chine")
+
+
+# --- vocabulary_overlap ---
+
+OVERLAP_TEXTS = {  # lemmas, stop words hidden: d1 {amitié, chine}, d2 {chine, coopération}, d3 {paix}
+    "d1": "L’amitié avec la Chine.",
+    "d2": "La Chine et la coopération, l'amitié entre les peuples ?",
+    "d3": "La paix.",
+}
+
+
+def test_vocabulary_overlap_counts_every_pair_with_jaccard():
+    corpus = pd.DataFrame({"doc_id": list(OVERLAP_TEXTS), "text": list(OVERLAP_TEXTS.values())})
+    frequencies = term_frequencies(corpus, by="doc_id", lemmatize=True)
+    assert sorted(frequencies.loc[frequencies["doc_id"] == "d2", "term"]) == [
+        "amitié", "chine", "coopération", "peuple"]
+    pairs = vocabulary_overlap(frequencies)
+    assert list(pairs.columns) == ["doc_id_a", "doc_id_b", "only_a", "only_b", "shared", "union", "jaccard"]
+    assert rows(pairs, ["doc_id_a", "doc_id_b", "only_a", "only_b", "shared", "union"]) == [
+        ("d1", "d2", 0, 2, 2, 4), ("d1", "d3", 2, 1, 0, 3), ("d2", "d3", 4, 1, 0, 5),
+    ]
+    assert pairs["jaccard"].tolist() == [0.5, 0.0, 0.0]
+    assert rows(vocabulary_overlap(frequencies, top=2), ["doc_id_a", "doc_id_b", "shared"]) == [
+        ("d1", "d2", 2), ("d1", "d3", 0)]
+    by_source = term_frequencies(corpus.assign(source=["A", "A", "B"]), by="source")
+    by_source = vocabulary_overlap(by_source, by="source")
+    assert rows(by_source, ["source_a", "source_b", "shared"]) == [("A", "B", 0)]
+
+
+def test_vocabulary_overlap_of_one_group_is_empty_and_bad_input_is_named():
+    one = term_frequencies(pd.DataFrame({"doc_id": ["d1"], "text": [OVERLAP_TEXTS["d1"]]}), by="doc_id")
+    assert vocabulary_overlap(one).empty
+    with pytest.raises(ValueError, match="frequencies must be a frame with 'doc_id' and 'term' columns"):
+        vocabulary_overlap(term_frequencies(pd.DataFrame({"doc_id": ["d1"], "text": ["la paix"]})))
+    with pytest.raises(ValueError, match="top must be None or a positive integer"):
+        vocabulary_overlap(one, top=0)
+
+
+def test_vocabulary_overlap_top_matches_all_pairs_block_by_block(monkeypatch):
+    frequencies = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6) for _ in range(2)],
+                                "term": [f"t{(i + k) % 4}" for i in range(6) for k in range(2)]})
+    every = vocabulary_overlap(frequencies)
+    assert len(every) == 15
+    # d_i holds t_(i mod 4) and t_(i+1 mod 4): d0 = d4 and d1 = d5; neighbours share one term
+    assert rows(every.head(3), ["doc_id_a", "doc_id_b", "shared", "union"]) == [
+        ("d0", "d4", 2, 2), ("d1", "d5", 2, 2), ("d0", "d1", 1, 3)]
+    assert every["shared"].tolist() == [2, 2] + [1] * 9 + [0] * 4
+    assert rows(every.tail(4), ["doc_id_a", "doc_id_b"]) == [
+        ("d0", "d2"), ("d1", "d3"), ("d2", "d4"), ("d3", "d5")]
+    monkeypatch.setattr(counts_module, "OVERLAP_BLOCK_CELLS", 6)  # one group per block
+    assert vocabulary_overlap(frequencies).equals(every)
+    assert vocabulary_overlap(frequencies, top=4).equals(every.head(4))
+    assert vocabulary_overlap(frequencies, top=15).equals(every)

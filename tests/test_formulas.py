@@ -15,6 +15,7 @@ from analysis import (
     find_formulas,
     formula_counts,
     formula_pattern,
+    formulas_by_speaker,
     load_corpus,
     load_lexicon,
     matching,
@@ -625,3 +626,24 @@ def test_prefiltered_batch_matches_equal_full_scans(seed):
     full = matching.candidates(texts, matchers, views, [None] * len(texts))
     assert filtered == full
     assert sum(map(len, full)) > 0
+
+
+def test_formulas_by_speaker_groups_speakers_beyond_top_and_the_unattributed():
+    matches = pd.DataFrame({
+        "family": ["ocs", "ocs", "sud-global", "ocs", "consensus", "ocs", "sud-global"],
+        "speaker": ["wang-yi", "wang-yi", "wang-yi", "Mme Fall", "xi-jinping", "", "Mme Fall"],
+    })
+    table = formulas_by_speaker(matches, top=2, family_labels={"ocs": "OCS"},
+                                speaker_labels={"wang-yi": "Wang Yi", "xi-jinping": "Xi Jinping"})
+    assert list(table.columns) == ["speaker", "family", "matches"]
+    assert table.values.tolist() == [
+        ["Wang Yi", "OCS", 2], ["Wang Yi", "sud-global", 1],
+        ["Mme Fall", "OCS", 1], ["Mme Fall", "sud-global", 1],  # a name outside the actor table, as written
+        ["(other speakers)", "consensus", 1],
+        ["(narrator or unidentified)", "OCS", 1],
+    ]
+    assert formulas_by_speaker(find_formulas(pd.DataFrame({"doc_id": ["d"], "text": ["Rien."]}))).empty
+    with pytest.raises(ValueError, match="top must be a positive integer"):
+        formulas_by_speaker(matches, top=0)
+    with pytest.raises(ValueError, match="formulas must be a frame with family and speaker columns"):
+        formulas_by_speaker(matches.drop(columns="speaker"))

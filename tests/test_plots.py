@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
-from analysis import bar_chart, heatmap, panel_grid, save_figure, signed_bar_chart, timeline
+from analysis import (
+    apply_style,
+    bar_chart,
+    colour_map,
+    heatmap,
+    histogram,
+    panel_chart,
+    panel_grid,
+    pivot_heatmap,
+    save_figure,
+    series_bar_chart,
+    signed_bar_chart,
+    timeline,
+)
+from analysis.plots import PALETTE
 
 TERMS = pd.DataFrame({"term": ["coopération", "l'humanité", "gagnant-gagnant"], "count": [5, 3, 2],
                       "score": [4.2, -1.5, 0.0]})
@@ -132,3 +151,151 @@ def test_value_labels_carry_no_spurious_precision():
     frame = pd.DataFrame({"term": ["a", "b"], "rate": [143.2048, 95.5]})
     fig = bar_chart(frame, value="rate", title="t", xlabel="x")
     assert [t.get_text() for t in fig.axes[0].texts] == ["95.5", "143.2"]
+
+
+# --- lazy matplotlib, colours, panels, pivots, series ---
+
+
+def test_importing_the_package_does_not_import_matplotlib_and_the_first_chart_applies_the_style():
+    code = (
+        "import sys, analysis\n"
+        "assert 'matplotlib' not in sys.modules, [m for m in sys.modules if m.startswith('matplotlib')]\n"
+        "import matplotlib, pandas\n"
+        "assert matplotlib.rcParams['savefig.dpi'] != 300\n"
+        "analysis.bar_chart(pandas.DataFrame({'term': ['paix'], 'count': [1]}), title='t', xlabel='x')\n"
+        "assert matplotlib.rcParams['savefig.dpi'] == 300\n"
+        "assert matplotlib.rcParams['svg.hashsalt'] == 'analysis'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_apply_style_restores_the_print_style():
+    plt.rcParams["font.size"] = 14
+    apply_style()
+    assert plt.rcParams["font.size"] == 10 and plt.rcParams["figure.dpi"] == 100
+
+
+def test_colour_map_is_fixed_by_the_sorted_values_placeholders_grey():
+    colours = colour_map(["Xinhua", "CGTN", "(source not stated)", "Xinhua", None, "(other speakers)"])
+    assert colours == {"(other speakers)": "#666666", "(source not stated)": "#BBBBBB",
+                       "CGTN": "#0072B2", "Xinhua": "#D55E00"}
+    # the order of the input does not matter
+    assert colour_map(["Xinhua", "CGTN"]) == {"CGTN": "#0072B2", "Xinhua": "#D55E00"}
+    many = colour_map([f"s{i:02d}" for i in range(28)])
+    assert many["s26"] == many["s00"] == "#0072B2" and len(set(many.values())) == len(PALETTE) == 26
+    assert colour_map(["b", "a"], palette=["red"]) == {"a": "red", "b": "red"}
+    with pytest.raises(ValueError, match="palette must be a non-empty sequence of colour strings"):
+        colour_map(["a"], palette=[])
+
+
+KEYNESS = pd.DataFrame({
+    "doc_id": ["004"] * 4 + ["000"] * 3,
+    "term": ["Biélorussie", "Maksim", "l'OCS", "Chine", "bélarusse", "côte", "Wang"],
+    "score": [4.8, 3.6, -0.5, -2.0, 3.2, 3.1, -1.4],
+})
+
+
+def test_panel_chart_one_panel_per_group_in_the_given_order_with_head_and_tail():
+    fig = panel_chart(KEYNESS, panels=["004", "000"], value="score", signed=True, top=1, bottom=1,
+                      labels={"004": "004 (2024, Wang Yi…)"}, subtitle="against the rest", threshold=3.84,
+                      xlabel="G²", panel_size=(3.0, 2.0))
+    first, second = fig.axes
+    assert first.get_title() == "004 (2024, Wang Yi…)\nagainst the rest"
+    assert second.get_title() == "000\nagainst the rest"  # no label given: the group itself
+    assert [t.get_text() for t in first.get_yticklabels()] == ["Chine", "Biélorussie"]  # first row on top
+    assert [t.get_text() for t in second.get_yticklabels()] == ["Wang", "bélarusse"]
+    assert first.get_xlim() == second.get_xlim()  # one x scale
+    assert tuple(fig.get_size_inches()) == (6.0, 2.0)
+    whole = panel_chart(KEYNESS.assign(n=range(7)), panels=["000"], value="score", top=5, count="n",
+                        xlabel="G²")
+    assert [t.get_text() for t in whole.axes[0].get_yticklabels()] == [
+        "Wang (6)", "côte (5)", "bélarusse (4)"]
+    assert whole.axes[0].get_title() == "000"
+    empty = panel_chart(KEYNESS, panels=["999"], value="score", xlabel="G²")
+    assert [t.get_text() for t in empty.axes[0].texts] == ["no term to show"]
+    with pytest.raises(ValueError, match="panels must be a non-empty sequence of groups"):
+        panel_chart(KEYNESS, panels=[], value="score", xlabel="x")
+    with pytest.raises(ValueError, match="bottom must be a non-negative integer"):
+        panel_chart(KEYNESS, panels=["000"], value="score", xlabel="x", bottom=-1)
+
+
+COUNTS = pd.DataFrame({
+    "doc_id": ["000", "000", "004"],
+    "family": ["ocs", "sud-global", "ocs"],
+    "count": [1, 0, 3],
+    "rate": [2.89, 0.0, 7.16],
+})
+
+
+def test_pivot_heatmap_orders_labels_and_shows_counts_next_to_rates():
+    fig = pivot_heatmap(COUNTS, row="family", column="doc_id", value="rate", count="count",
+                        rows=["sud-global", "ocs", "multipolarite"], columns=["004", "000"],
+                        row_labels={"ocs": "OCS"}, column_labels={"000": "000 (2025, Xi…)"},
+                        title="Formules", colorbar_label="par 1 000 mots")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sud-global", "OCS", "multipolarite"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["004", "000 (2025, Xi…)"]
+    # row by row; absent combinations are zeros, a non-zero rate carries its count
+    assert [t.get_text() for t in ax.texts] == ["0.0", "0.0", "7.2 (3)", "2.9 (1)", "0.0", "0.0"]
+    plain = pivot_heatmap(COUNTS, row="family", column="doc_id", value="count", fmt="{:g}", title="t",
+                          colorbar_label="c")
+    assert [t.get_text() for t in plain.axes[0].get_yticklabels()] == ["ocs", "sud-global"]
+    assert [t.get_text() for t in plain.axes[0].texts] == ["1", "3", "0", "0"]
+    with pytest.raises(ValueError, match="frame must have one row per family and doc_id"):
+        pivot_heatmap(pd.concat([COUNTS, COUNTS]), row="family", column="doc_id", value="rate", title="t",
+                      colorbar_label="c")
+    with pytest.raises(ValueError, match=r"annotations must be a frame shaped like matrix \(1, 1\)"):
+        heatmap(pd.DataFrame([[1]]), title="t", colorbar_label="c", annotations=pd.DataFrame([[1, 2]]))
+
+
+SPEAKERS = pd.DataFrame({
+    "speaker": ["Wang Yi", "Wang Yi", "Xi Jinping", "(narrator or unidentified)"],
+    "family": ["OCS", "Sud global", "OCS", "OCS"],
+    "matches": [3, 1, 1, 1],
+})
+
+
+def test_series_bar_chart_stacks_series_in_their_fixed_colours():
+    colours = colour_map(["Xi Jinping", "Wang Yi", "Alexandre Loukachenko", "(narrator or unidentified)"])
+    fig = series_bar_chart(SPEAKERS, label="family", series="speaker", value="matches", colours=colours,
+                           title="Qui dit quoi", xlabel="matches", legend_title="speaker", integer=True)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Sud global", "OCS"]  # largest total on top
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Wang Yi", "Xi Jinping",
+                                                                   "(narrator or unidentified)"]
+    # one bar segment per row and series: Wang Yi's two, then Xi Jinping's, then the narrator's
+    widths = [(p.get_width(), to_hex(p.get_facecolor())) for p in ax.patches]
+    assert widths == [(1, "#d55e00"), (3, "#d55e00"), (0, "#009e73"), (1, "#009e73"), (0, "#666666"),
+                      (1, "#666666")]  # sorted speakers: (narrator…) grey, Alexandre…, Wang Yi, Xi Jinping
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    side = series_bar_chart(SPEAKERS, label="family", series="speaker", value="matches", colours=colours,
+                            title="t", xlabel="x", stacked=False, horizontal=False,
+                            rows=["OCS", "Sud global"], limit=5)
+    assert [t.get_text() for t in side.axes[0].get_xticklabels()] == ["OCS", "Sud global"]
+    assert side.axes[0].get_ylim() == (0, 5)
+    with pytest.raises(ValueError, match=r"colours has no colour for \['Wang Yi', 'Xi Jinping'"):
+        series_bar_chart(SPEAKERS, label="family", series="speaker", value="matches", colours={}, title="t",
+                         xlabel="x")
+
+
+def test_histogram_stacks_groups_in_sorted_order():
+    frame = pd.DataFrame({"n_tokens": [100, 120, 300, 310, 320, 110],
+                          "source": ["B", "A", "B", "B", "A", "(source not stated)"]})
+    fig = histogram(frame, value="n_tokens", by="source", bins=2, title="Longueurs", xlabel="tokens")
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    # A: one short, one long; B stacked on it: one short, two long; the unstated source last, one short
+    assert heights == [1, 1, 1, 2, 1, 0]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["A", "B", "(source not stated)"]
+    assert [to_hex(p.get_facecolor()) for p in ax.patches[::2]] == ["#0072b2", "#d55e00", "#666666"]
+    assert len(histogram(frame, value="n_tokens", bins=3, title="t", xlabel="x").axes[0].patches) == 3
+    with pytest.raises(ValueError, match="bins must be a positive integer"):
+        histogram(frame, value="n_tokens", bins=0, title="t", xlabel="x")
+
+
+def test_bar_chart_integer_ticks():
+    frame = pd.DataFrame({"term": ["Chine", "OCS"], "count": [3, 1]})
+    ax = bar_chart(frame, title="t", xlabel="x", integer=True).axes[0]
+    assert all(float(t).is_integer() for t in ax.get_xticks())
