@@ -40,6 +40,13 @@ from .formulas import compile_phrase, find_formulas, formula_counts, formula_pat
 from .speech import actor_counts, find_actors, load_actors, speech
 # --- end formulas ---
 
+# --- co-occurrence and maps (issue 10) ---
+from .cooccurrence import FormulaNetwork, cooccurrence_score, cooccurrences, formula_network
+from .maps import CorrespondenceAnalysis, correspondence_analysis
+from .candidates import family_key_words, formula_candidates, lexicon_snippet
+from .plots import ca_map, network_chart
+# --- end co-occurrence and maps ---
+
 __all__ = sorted(
     name for name, value in globals().items()
     if not name.startswith("_") and not isinstance(value, _types.ModuleType)
