@@ -22,8 +22,11 @@ Candidates
     1. runs from a key word to a key word of the same family, with at most
        ``max_gap`` tokens between two consecutive key words;
     2. holds a head word and at least ``min_key_words`` distinct key words;
-    3. overlaps no match of that family (:func:`analysis.find_formulas`):
-       the wording is not listed.
+    3. has a key word outside every match of that family
+       (:func:`analysis.find_formulas`): the wording is not listed. A
+       longer wording around a listed one is proposed (``un multilatéralisme
+       véritable`` holds the listed ``multilatéralisme``), and, once added,
+       wins over it (the longest match is kept).
 
     A candidate is extended to the right over a complement that opens with
     a preposition (``pour la nouvelle ère``, ``de l'humanité``) when the
@@ -211,16 +214,17 @@ def formula_candidates(
     if not clusters:
         return _empty()
 
-    docs_with = sorted({int(tok.doc[first]) for _, first, _, _ in clusters})
+    docs_with = sorted({int(tok.doc[first]) for _, first, _, _, _ in clusters})
     matches = corpus_matches([tok.texts[d] for d in docs_with], {fid: families[fid] for fid in keys})
     listed = {d: [(s, e, f) for s, f, e, _ in m] for d, m in zip(docs_with, matches, strict=True)}
     groups: dict[tuple[str, str], dict] = {}
-    for fid, first, last, words in clusters:
+    for fid, first, last, words, at in clusters:
         doc = int(tok.doc[first])
+        spans = [(s, e) for s, e, f in listed[doc] if f == fid]
+        if all(any(s <= tok.starts[p] and tok.ends[p] <= e for s, e in spans) for p in at):
+            continue  # every key word is inside a listed wording
         last = _extended(tok, last, int(seq_end[first]), extend)
         start, end = int(tok.starts[first]), int(tok.ends[last])
-        if any(f == fid and s < end and e > start for s, e, f in listed[doc]):
-            continue
         phrase = join_tokens(tok.vocab[i] for i in tok.ids[first : last + 1])
         group = groups.get((fid, phrase))
         if group is None:
@@ -257,7 +261,7 @@ def formula_candidates(
 def _close(clusters: list, fid: str, current: list[int], found: set[str], heads: frozenset[str],
            min_key_words: int) -> None:
     if current and len(found) >= min_key_words and found & heads:
-        clusters.append((fid, current[0], current[-1], frozenset(found)))
+        clusters.append((fid, current[0], current[-1], frozenset(found), tuple(current)))
 
 
 def _extended(tok, last: int, seq_end: int, extend: int) -> int:
