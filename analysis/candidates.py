@@ -54,6 +54,7 @@ Limits
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -64,14 +65,16 @@ import yaml
 
 from .corpus import check_corpus
 from .formulas import _resolve_lexicon, corpus_matches, required_words, slugify
-from .segments import _corpus_tokens, join_tokens
-from .text import lemma, stopword_list
+from .segments import _corpus_tokens, _delimiters, join_tokens
+from .text import lemma, stopword_list, tokenize, unify_marks
 
 CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count", "n_docs",
                      "doc_id", "start", "end", "left", "right", "yaml_snippet"]
 #: Words that may open the complement a candidate is extended over.
 PREPOSITIONS = frozenset({"pour", "de", "d'", "du", "des", "dans", "entre", "en", "à", "au", "aux", "avec"})
 _CONTEXT_WORDS = 8
+# A piece of text holds a token when it holds a letter or a digit (how every token starts).
+_HAS_TOKEN_RE = re.compile(r"[^\W_]")
 # A standalone optional group "(de la|la)" (not optional letters "partenariat(s)", nor "\\(OCS\\)").
 _GROUP_RE = re.compile(r"(?:(?<=\s)|^)\(([^()\\]*)\)(?=\s|$)")
 
@@ -119,7 +122,8 @@ def family_key_words(family: Mapping) -> pd.DataFrame:
     frame = pd.DataFrame({"key_word": pd.Series(list(weights), dtype=object),
                           "weight": pd.Series(list(weights.values()), dtype=float)})
     frame["head"] = frame["key_word"].isin(heads)
-    return frame.sort_values(["weight", "key_word"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["weight", "key_word"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def formula_candidates(
@@ -182,13 +186,17 @@ def formula_candidates(
     if not keys:
         return _empty()
 
-    tok = _corpus_tokens(corpus, offsets=True)
+    # Offsets are computed later, only for the documents that hold a candidate.
+    tok = _corpus_tokens(corpus, offsets=False)
     # Which key words each distinct form stands for, family by family (forms are few; tokens many).
     form_keys: list[dict[str, frozenset[str]]] = []
     all_keys = {word for weights, _ in keys.values() for word in weights}
+    # A French lemma shares its first letters with its forms (nouns, adjectives): only forms that
+    # start like a key word are lemmatized.
+    prefixes = {word[:3] for word in all_keys}
     for form in tok.vocab:
         parts = {form, *form.split("-")} if "-" in form else {form}
-        lemmas = {lemma(p).lower() for p in parts} | parts
+        lemmas = {lemma(p).lower() for p in parts if p[:3] in prefixes} | parts
         hits = lemmas & all_keys
         form_keys.append({fid: frozenset(hits & weights.keys()) for fid, (weights, _) in keys.items()
                           if hits & weights.keys()} if hits else {})
@@ -197,14 +205,15 @@ def formula_candidates(
     seq_id = np.cumsum(tok.breaks) - 1
     seq_end = np.append(np.flatnonzero(tok.breaks)[1:], len(tok.ids))[seq_id] if len(tok.ids) else seq_id
 
-    clusters = []  # (family, first token, last token, key words)
-    for fid, (weights, heads) in keys.items():
+    clusters = []  # (family, first token, last token, key words, key positions)
+    key_ids = tok.ids[positions]
+    for fid, (_, heads) in keys.items():
         current: list[int] = []
         found: set[str] = set()
-        for pos in positions.tolist():
-            words = form_keys[tok.ids[pos]].get(fid)
-            if not words:
-                continue
+        in_family = np.fromiter((fid in k for k in form_keys), dtype=bool, count=len(form_keys))
+        for pos, form in zip(positions[in_family[key_ids]].tolist(), key_ids[in_family[key_ids]].tolist(),
+                             strict=True):
+            words = form_keys[form][fid]
             if current and (seq_id[pos] != seq_id[current[-1]] or pos - current[-1] - 1 > max_gap):
                 _close(clusters, fid, current, found, heads, min_key_words)
                 current, found = [], set()
@@ -218,13 +227,17 @@ def formula_candidates(
     matches = corpus_matches([tok.texts[d] for d in docs_with], {fid: families[fid] for fid in keys})
     listed = {d: [(s, e, f) for s, f, e, _ in m] for d, m in zip(docs_with, matches, strict=True)}
     groups: dict[tuple[str, str], dict] = {}
+    sequences = _SequenceOffsets(tok, seq_id)
     for fid, first, last, words, at in clusters:
         doc = int(tok.doc[first])
         spans = [(s, e) for s, e, f in listed[doc] if f == fid]
-        if all(any(s <= tok.starts[p] and tok.ends[p] <= e for s, e in spans) for p in at):
+        if spans and sequences.listed(int(seq_id[first]), {tok.vocab[tok.ids[p]] for p in at}, spans):
+            continue  # quick exact test, without token offsets
+        base, starts, ends = sequences.get(int(seq_id[first]))
+        if all(any(s <= starts[p - base] and ends[p - base] <= e for s, e in spans) for p in at):
             continue  # every key word is inside a listed wording
-        last = _extended(tok, last, int(seq_end[first]), extend)
-        start, end = int(tok.starts[first]), int(tok.ends[last])
+        last = _extended(tok, (base, starts, ends), last, int(seq_end[first]), extend)
+        start, end = int(starts[first - base]), int(ends[last - base])
         phrase = join_tokens(tok.vocab[i] for i in tok.ids[first : last + 1])
         group = groups.get((fid, phrase))
         if group is None:
@@ -234,13 +247,15 @@ def formula_candidates(
             group["count"] += 1
             group["docs"].add(doc)
             group["words"] |= words
+    offsets = {doc: _offsets(tok, doc) for doc in sorted({g["first"][0] for g in groups.values()})}
     rows = []
     for (fid, phrase), group in groups.items():
         doc, first, last, start, end = group["first"]
         text = tok.texts[doc]
         lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-        left_from = int(tok.starts[max(lo, first - _CONTEXT_WORDS)])
-        right_to = int(tok.ends[min(hi - 1, last + _CONTEXT_WORDS)])
+        starts, ends = offsets[doc]
+        left_from = int(starts[max(lo, first - _CONTEXT_WORDS) - lo])
+        right_to = int(ends[min(hi - 1, last + _CONTEXT_WORDS) - lo])
         weights = keys[fid][0]
         rows.append({
             "family": fid, "candidate": text[start:end], "phrase": phrase,
@@ -264,14 +279,91 @@ def _close(clusters: list, fid: str, current: list[int], found: set[str], heads:
         clusters.append((fid, current[0], current[-1], frozenset(found), tuple(current)))
 
 
-def _extended(tok, last: int, seq_end: int, extend: int) -> int:
+def _offsets(tok, doc: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the tokens of one document."""
+    # The tokens of a text are the same whether it is cut at strong delimiters or not (segments).
+    spans = tokenize(tok.texts[doc], offsets=True)
+    if not spans:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    _, starts, ends = zip(*spans, strict=True)
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+@lru_cache(maxsize=4096)
+def _form_pattern(form: str) -> re.Pattern:
+    """A word form (a token) as a whole word of lower-cased text with one apostrophe and hyphen."""
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
+
+
+class _SequenceOffsets:
+    """Token offsets of one sequence at a time, without tokenizing whole documents with offsets.
+
+    The fast tokenization of :mod:`analysis.segments` cuts each text at its strong delimiters and
+    gives each non-empty piece one sequence, in order; the same piece tokenized with offsets gives
+    the offsets of that sequence's tokens.
+    """
+
+    def __init__(self, tok, seq_id: np.ndarray):
+        self.tok, self.seq_id = tok, seq_id
+        self.seq_first = np.flatnonzero(tok.breaks)
+        self.pieces: dict[int, list[tuple[int, int]]] = {}
+        self.cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
+        self.lowered: dict[int, tuple[int, str | None]] = {}
+
+    def piece(self, seq: int) -> tuple[int, int, int]:
+        """``(document, start, end)``: where a sequence is in its text."""
+        doc = int(self.tok.doc[int(self.seq_first[seq])])
+        text = self.tok.texts[doc]
+        if doc not in self.pieces:
+            bounds = [0, *_delimiters(text), len(text)]
+            self.pieces[doc] = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)
+                                if _HAS_TOKEN_RE.search(text, a, b)]
+        a, b = self.pieces[doc][seq - int(self.seq_id[self.tok.doc_first[doc]])]
+        return doc, a, b
+
+    def listed(self, seq: int, forms: set[str], spans: list[tuple[int, int]]) -> bool:
+        """Whether every occurrence in the sequence of each of ``forms`` lies inside one of ``spans``.
+
+        Searched in the text itself (lower case, one apostrophe and hyphen), as whole words; a text
+        where lower case or composition would move offsets answers ``False`` (the slow, exact path).
+        """
+        if seq not in self.lowered:
+            doc, a, b = self.piece(seq)
+            chunk = self.tok.texts[doc][a:b]
+            low = unify_marks(chunk).lower()
+            usable = len(low) == len(chunk) and unicodedata.is_normalized("NFC", low)
+            self.lowered[seq] = (a, low if usable else None)
+        a, low = self.lowered[seq]
+        if low is None:
+            return False
+        for form in forms:
+            for match in _form_pattern(form).finditer(low):
+                start, end = a + match.start(), a + match.end()
+                if not any(s <= start and end <= e for s, e in spans):
+                    return False
+        return True
+
+    def get(self, seq: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """``(index of the sequence's first token, starts, ends)`` of a sequence."""
+        if seq not in self.cache:
+            first = int(self.seq_first[seq])
+            doc, a, b = self.piece(seq)
+            text = self.tok.texts[doc]
+            spans = tokenize(text[a:b], offsets=True)
+            _, starts, ends = zip(*spans, strict=True)
+            self.cache[seq] = (first, np.asarray(starts, dtype=np.int64) + a,
+                               np.asarray(ends, dtype=np.int64) + a)
+        return self.cache[seq]
+
+
+def _extended(tok, offsets, last: int, seq_end: int, extend: int) -> int:
     """``last``, moved over a complement opening with a preposition that ends the sequence or a clause."""
     if not extend or last + 1 >= seq_end or tok.vocab[tok.ids[last + 1]] not in PREPOSITIONS:
         return last
-    doc = int(tok.doc[last])
-    text = tok.texts[doc]
+    text = tok.texts[int(tok.doc[last])]
+    base, starts, ends = offsets
     for k in range(last + 1, min(seq_end, last + 1 + extend)):
-        gap_after = text[tok.ends[k] : tok.starts[k + 1]] if k + 1 < seq_end else ""
+        gap_after = text[ends[k - base] : starts[k + 1 - base]] if k + 1 < seq_end else ""
         if k + 1 == seq_end or any(mark in gap_after for mark in ",()«»\"“”"):
             return k
     return last
@@ -285,7 +377,8 @@ def lexicon_snippet(family: Mapping, phrase: str) -> str:
     """
     variants = []
     for v in family["variants"]:
-        entry = {"id": v["id"], "phrase": v["phrase"]} if v.get("phrase") else {"id": v["id"], "regex": v["regex"]}
+        kind = "phrase" if v.get("phrase") else "regex"
+        entry = {"id": v["id"], kind: v[kind]}
         if v.get("note"):
             entry["note"] = v["note"]
         variants.append(entry)

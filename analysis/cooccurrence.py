@@ -199,7 +199,9 @@ def cooccurrences(
         if family_id not in families:
             raise ValueError(f"pivot: unknown family {family_id!r}; families are {sorted(families)}")
 
-    tok = _corpus_tokens(corpus, offsets=is_family or unit == "family")
+    # Offsets are needed to place formula matches; for a family pivot only the documents holding
+    # one need them (_offsets), which is much cheaper than offsets for the whole corpus.
+    tok = _corpus_tokens(corpus, offsets=unit == "family")
     n = len(tok.ids)
     ids, vocab = tok.ids, tok.vocab
     if unit == "lemma":
@@ -265,7 +267,8 @@ def cooccurrences(
         "context_size": np.int64(t),
         "corpus_size": np.int64(T),
     }, columns=COOCCURRENCE_COLUMNS)
-    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    frame = frame.reset_index(drop=True)
     frame.attrs["pivot_occurrences"] = int(len(starts))
     return frame
 
@@ -305,18 +308,33 @@ def _cover(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(delta[:-1]) > 0
 
 
+def _offsets(tok, doc: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the tokens of one document (computed here if ``tok`` has none)."""
+    lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
+    if len(tok.starts) == len(tok.ids):
+        return tok.starts[lo:hi], tok.ends[lo:hi]
+    # The tokens of a text are the same whether it is cut at strong delimiters or not (segments).
+    spans = tokenize(tok.texts[doc], offsets=True)
+    if len(spans) != hi - lo:  # pragma: no cover - guards the tokenizer's invariant
+        raise RuntimeError(f"token count mismatch in document {tok.doc_ids[doc]!r}")
+    return (np.fromiter((a for _, a, _ in spans), dtype=np.int64, count=len(spans)),
+            np.fromiter((b for _, _, b in spans), dtype=np.int64, count=len(spans)))
+
+
 def _holds_token(tok, doc: int, match: tuple) -> bool:
     """Whether a character match overlaps a token of its document."""
-    lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-    return int(np.searchsorted(tok.ends[lo:hi], match[0], side="right")) < hi - lo
+    _, ends = _offsets(tok, doc)
+    return int(np.searchsorted(ends, match[0], side="right")) < len(ends)
 
 
 def _match_token_spans(tok, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
     """Token ranges ``[start, end)`` of character matches (the tokens they overlap), in match order."""
     spans = []
     for doc, doc_matches in enumerate(matches):
+        if not doc_matches:
+            continue
         lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-        starts, ends = tok.starts[lo:hi], tok.ends[lo:hi]
+        starts, ends = _offsets(tok, doc)
         for m_start, _, m_end, _ in doc_matches:
             a = int(np.searchsorted(ends, m_start, side="right"))
             b = int(np.searchsorted(starts, m_end, side="left"))

@@ -171,7 +171,8 @@ def correspondence_analysis(
     if isinstance(data, pd.DataFrame) and {"doc_id", "text"} <= set(data.columns):
         table, sup_rows, sup_cols, row_name = _corpus_tables(
             check_corpus(data), by=by, terms=terms, lemmatize=lemmatize, stopwords=stopwords,
-            supplementary_rows=supplementary_rows, supplementary_columns=supplementary_columns, lexicon=lexicon)
+            supplementary_rows=supplementary_rows, supplementary_columns=supplementary_columns,
+            lexicon=lexicon)
     elif isinstance(data, pd.DataFrame):
         table = _count_table(data, "data")
         sup_rows = _sup_table(supplementary_rows, "supplementary_rows", columns=table.columns)
@@ -332,14 +333,16 @@ def _count_table(frame: pd.DataFrame, name: str) -> _Table:
         raise ValueError(f"{name} must hold numbers only (counts)") from None
     if not np.isfinite(values).all() or (values < 0).any():
         raise ValueError(f"{name} must hold finite, non-negative counts")
-    return _Table(sp.csr_matrix(values), pd.Index(frame.index.astype(str)), pd.Index(frame.columns.astype(str)))
+    return _Table(sp.csr_matrix(values), pd.Index(frame.index.astype(str)),
+                  pd.Index(frame.columns.astype(str)))
 
 
 def _sup_table(frame, name: str, *, columns: pd.Index | None = None, index: pd.Index | None = None):
     if frame is None:
         return None
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a DataFrame of counts when data is a table (got {type(frame).__name__})")
+        raise ValueError(f"{name} must be a DataFrame of counts when data is a table "
+                         f"(got {type(frame).__name__})")
     if columns is not None:
         frame = frame.copy()
         frame.columns = frame.columns.astype(str)
@@ -391,7 +394,8 @@ def _corpus_tables(corpus, *, by, terms, lemmatize, stopwords, supplementary_row
             wanted = [str(t) for t in terms]
             chosen = np.array([position[t] for t in wanted if t in position], dtype=np.int64)
             if len(chosen) < 2:
-                raise ValueError(f"terms: fewer than 2 of the given terms occur in the corpus ({wanted[:5]} ...)")
+                raise ValueError(f"terms: fewer than 2 of the given terms occur in the corpus "
+                                 f"({wanted[:5]} ...)")
         else:
             raise ValueError(f"terms must be an integer, a list of terms or 'families' (got {terms!r})")
     active = counts[:, chosen]

@@ -359,7 +359,8 @@ def network_chart(
     unit = getattr(network.graph, "graph", {}).get("unit", "unit")
     ax.set_title(title)
     ax.text(0.5, -0.01, f"Edges: families found in the same {unit} more often than chance "
-            f"(width and shade: {measure} score).\nNode size: {unit}s holding the family; hollow: never found.",
+            f"(width and shade: {measure} score).\n"
+            f"Node size: {unit}s holding the family; hollow: never found.",
             transform=ax.transAxes, ha="center", va="top", fontsize=8, color=NEUTRAL_COLOR)
     return fig
 
@@ -401,7 +402,8 @@ def ca_map(
 
     def plane(frame):
         name = frame.columns[0]
-        wide = frame.pivot(index=[name, "supplementary"], columns="axis", values=["coordinate", "contribution"])
+        wide = frame.pivot(index=[name, "supplementary"], columns="axis",
+                           values=["coordinate", "contribution"])
         out = pd.DataFrame({
             "label": wide.index.get_level_values(0).astype(str),
             "supplementary": wide.index.get_level_values(1),
@@ -409,7 +411,8 @@ def ca_map(
             "ctr": ((wide[("contribution", a1)] * lam1 + wide[("contribution", a2)] * lam2)
                     / (lam1 + lam2)).to_numpy(),
         })
-        return out.sort_values(["supplementary", "ctr", "label"], ascending=[True, False, True], kind="stable")
+        return out.sort_values(["supplementary", "ctr", "label"], ascending=[True, False, True],
+                               kind="stable")
 
     cols = plane(analysis.columns)
     active_cols = cols[~cols["supplementary"]].head(top_terms)

@@ -6,11 +6,11 @@ import yaml
 
 from analysis import family_key_words, find_formulas, formula_candidates, load_lexicon
 
-FOCAC = ("Le président Xi Jinping a appelé à bâtir ensemble une communauté Chine-Afrique à toute épreuve avec "
-         "un avenir commun pour la nouvelle ère. La coopération se renforce.")
+FOCAC = ("Le président Xi Jinping a appelé à bâtir ensemble une communauté Chine-Afrique à toute épreuve "
+         "avec un avenir commun pour la nouvelle ère. La coopération se renforce.")
 FOCAC_WORDING = "communauté Chine-Afrique à toute épreuve avec un avenir commun pour la nouvelle ère"
-LISTED = ("Les deux pays bâtissent une communauté d’avenir partagé pour l'humanité. Ils défendent le véritable "
-          "multilatéralisme et la coopération gagnant-gagnant, la paix et la stabilité.")
+LISTED = ("Les deux pays bâtissent une communauté d’avenir partagé pour l'humanité. Ils défendent le "
+          "véritable multilatéralisme et la coopération gagnant-gagnant, la paix et la stabilité.")
 
 
 def frame(*texts):
@@ -51,8 +51,8 @@ def test_yaml_snippet_adds_the_wording_in_one_step(tmp_path):
 def test_nothing_proposed_where_every_wording_is_listed():
     result = formula_candidates(frame(LISTED, ""))
     assert result.empty
-    assert list(result.columns) == ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count",
-                                    "n_docs", "doc_id", "start", "end", "left", "right", "yaml_snippet"]
+    assert list(result.columns) == ["family", "candidate", "phrase", "key_words", "n_key_words", "score",
+                                    "count", "n_docs", "doc_id", "start", "end", "left", "right", "yaml_snippet"]
 
 
 def test_match_at_start_and_end_of_text_both_apostrophes_and_grouping():

@@ -158,8 +158,10 @@ def test_absent_pivot_and_empty_document():
 @pytest.mark.parametrize(
     ("options", "message"),
     [({"pivot": ""}, "pivot must be"), ({"pivot": "paix", "window": 0}, "window must be"),
-     ({"pivot": "paix", "window": "paragraph"}, "window must be"), ({"pivot": "paix", "unit": "x"}, "unit must be"),
-     ({"pivot": "paix", "measure": "dice"}, "measure must be"), ({"pivot": "paix", "min_count": 0}, "min_count"),
+     ({"pivot": "paix", "window": "paragraph"}, "window must be"),
+     ({"pivot": "paix", "unit": "x"}, "unit must be"),
+     ({"pivot": "paix", "measure": "dice"}, "measure must be"),
+     ({"pivot": "paix", "min_count": 0}, "min_count"),
      ({"pivot": "family:nope"}, "pivot: unknown family")],
 )
 def test_bad_arguments(options, message):

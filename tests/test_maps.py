@@ -77,12 +77,13 @@ def test_orientation_rule_and_sorting():
         assert v[v.abs().idxmax()] > 0
     first = result.rows[result.rows["axis"] == 1]
     assert first["contribution"].is_monotonic_decreasing
-    assert list(result.rows.columns) == ["staff", "axis", "coordinate", "contribution", "cos2", "mass", "inertia",
-                                         "supplementary"]
+    assert list(result.rows.columns) == ["staff", "axis", "coordinate", "contribution", "cos2", "mass",
+                                         "inertia", "supplementary"]
 
 
 def test_supplementary_rows_and_columns_by_the_transition_formula():
-    sup_rows = pd.DataFrame([[12, 6, 9, 6], [42, 29, 20, 9]], index=["SM x3", "national"], columns=SMOKE.columns)
+    sup_rows = pd.DataFrame([[12, 6, 9, 6], [42, 29, 20, 9]], index=["SM x3", "national"],
+                            columns=SMOKE.columns)
     sup_cols = pd.DataFrame({"none again": SMOKE["none"] * 2}, index=SMOKE.index)
     result = correspondence_analysis(SMOKE, n_components=3, supplementary_rows=sup_rows,
                                      supplementary_columns=sup_cols)
@@ -104,7 +105,8 @@ def test_sparse_path_equals_dense(monkeypatch):
     monkeypatch.setattr(maps, "DENSE_MAX_CELLS", 10)
     sparse = correspondence_analysis(table, n_components=3)
     assert len(sparse.eigenvalues) == 3 and len(dense.eigenvalues) == 39
-    np.testing.assert_allclose(sparse.eigenvalues["eigenvalue"], dense.eigenvalues["eigenvalue"][:3], rtol=1e-8)
+    np.testing.assert_allclose(sparse.eigenvalues["eigenvalue"], dense.eigenvalues["eigenvalue"][:3],
+                               rtol=1e-8)
     np.testing.assert_allclose(sparse.eigenvalues["share"], dense.eigenvalues["share"][:3], rtol=1e-8)
     pd.testing.assert_frame_equal(sparse.rows, dense.rows, rtol=1e-6, atol=1e-9)
 
@@ -113,7 +115,8 @@ def corpus():
     return pd.DataFrame({
         "doc_id": ["a", "b", "c", "d"],
         "text": ["La paix et la paix. Le développement.", "La coopération, le développement et la paix.",
-                 "La coopération gagnant-gagnant et la coopération.", "La coopération pour le développement."],
+                 "La coopération gagnant-gagnant et la coopération.",
+                 "La coopération pour le développement."],
         "source": ["X", "X", "Y", "Y"],
     })
 
@@ -142,7 +145,8 @@ def test_families_as_columns():
                                   "La paix et la stabilité, la paix et la stabilité.",
                                   "Le Sud global et la coopération gagnant-gagnant."])
     result = correspondence_analysis(texts, terms="families", n_components=2)
-    assert set(result.columns["term"]) == {"multilateralisme", "paix-stabilite", "gagnant-gagnant", "sud-global"}
+    assert set(result.columns["term"]) == {"multilateralisme", "paix-stabilite", "gagnant-gagnant",
+                                           "sud-global"}
     assert result.columns.attrs["dropped_columns"]  # families never found cannot be placed
 
 
