@@ -371,6 +371,7 @@ def ca_map(
     title: str,
     axes: tuple[int, int] = (1, 2),
     top_terms: int = 30,
+    top_rows: int | None = None,
     row_labels: dict[str, str] | None = None,
     show_rows: bool = True,
     ax: plt.Axes | None = None,
@@ -382,7 +383,8 @@ def ca_map(
     families, in dark grey) in principal coordinates. Only the ``top_terms``
     active terms contributing most to the plane are shown (contribution to
     the plane: ``(ctr₁ λ₁ + ctr₂ λ₂) / (λ₁ + λ₂)``), as analysts read an AFC
-    in TXM or IRaMuTeQ; every supplementary column is shown. Axis labels give
+    in TXM or IRaMuTeQ; every supplementary column is shown, and the ``top_rows``
+    active parts contributing most (``None``: every part). Axis labels give
     each axis' eigenvalue and share of inertia. Labels are moved apart with
     adjustText (Flyamer et al., https://github.com/Phlya/adjustText) so that
     they do not cover each other.
@@ -397,6 +399,8 @@ def ca_map(
                          f"(a table of 2 rows or 2 columns has only one)")
     if not isinstance(top_terms, int) or top_terms < 1:
         raise ValueError(f"top_terms must be a positive integer (got {top_terms!r})")
+    if top_rows is not None and (not isinstance(top_rows, int) or top_rows < 1):
+        raise ValueError(f"top_rows must be None or a positive integer (got {top_rows!r})")
     fig, ax = _axes(ax, (9.0, 7.5))
     lam1, lam2 = eig.at[a1, "eigenvalue"], eig.at[a2, "eigenvalue"]
 
@@ -431,10 +435,13 @@ def ca_map(
             texts.append(ax.text(row.x, row.y, row.label, fontsize=8, color=NEUTRAL_COLOR, style="italic"))
     if show_rows:
         rows = plane(analysis.rows)
+        if top_rows is not None:
+            rows = pd.concat([rows[~rows["supplementary"]].head(top_rows), rows[rows["supplementary"]]])
         for supplementary, group in rows.groupby("supplementary", sort=True):
+            shown = "parts" if top_rows is None else f"parts (the {len(group)} contributing most)"
             ax.scatter(group["x"], group["y"], s=30, marker="s", zorder=3,
                        color="white" if supplementary else NEGATIVE_COLOR, edgecolors=NEGATIVE_COLOR,
-                       label="supplementary parts" if supplementary else "parts")
+                       label="supplementary parts" if supplementary else shown)
             for row in group.itertuples():
                 label = (row_labels or {}).get(row.label, row.label)
                 texts.append(ax.text(row.x, row.y, label, fontsize=8, color=NEGATIVE_COLOR, weight="bold"))

@@ -52,7 +52,8 @@ def test_nothing_proposed_where_every_wording_is_listed():
     result = formula_candidates(frame(LISTED, ""))
     assert result.empty
     assert list(result.columns) == ["family", "candidate", "phrase", "key_words", "n_key_words", "score",
-                                    "count", "n_docs", "doc_id", "start", "end", "left", "right", "yaml_snippet"]
+                                    "count", "n_docs", "doc_id", "start", "end", "left", "right",
+                                    "yaml_snippet"]
 
 
 def test_match_at_start_and_end_of_text_both_apostrophes_and_grouping():
