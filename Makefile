@@ -54,6 +54,7 @@ lab: setup ## Open JupyterLab on the notebooks
 bench: setup ## Run the speed and memory benchmarks (10 MB synthetic corpus; several minutes)
 	$(PY) benchmarks/bench_statistics.py
 	$(PY) benchmarks/bench_phrasing.py
+	$(PY) benchmarks/bench_maps.py
 
 clean: ## Remove output/ (never touches corpus/ or notebooks/)
 	rm -rf $(OUTPUT)
