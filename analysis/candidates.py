@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,7 +66,7 @@ import yaml
 
 from .corpus import check_corpus
 from .formulas import _resolve_lexicon, corpus_matches, required_words, slugify
-from .segments import _corpus_tokens, _delimiters, join_tokens
+from .segments import _delimiters, join_tokens
 from .text import lemma, stopword_list, tokenize, unify_marks
 
 CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count", "n_docs",
@@ -73,8 +74,6 @@ CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words"
 #: Words that may open the complement a candidate is extended over.
 PREPOSITIONS = frozenset({"pour", "de", "d'", "du", "des", "dans", "entre", "en", "à", "au", "aux", "avec"})
 _CONTEXT_WORDS = 8
-# A piece of text holds a token when it holds a letter or a digit (how every token starts).
-_HAS_TOKEN_RE = re.compile(r"[^\W_]")
 # A standalone optional group "(de la|la)" (not optional letters "partenariat(s)", nor "\\(OCS\\)").
 _GROUP_RE = re.compile(r"(?:(?<=\s)|^)\(([^()\\]*)\)(?=\s|$)")
 
@@ -187,7 +186,7 @@ def formula_candidates(
         return _empty()
 
     # Offsets are computed later, only for the documents that hold a candidate.
-    tok = _corpus_tokens(corpus, offsets=False)
+    tok = _tokens(corpus)
     # Which key words each distinct form stands for, family by family (forms are few; tokens many).
     form_keys: list[dict[str, frozenset[str]]] = []
     all_keys = {word for weights, _ in keys.values() for word in weights}
@@ -295,31 +294,64 @@ def _form_pattern(form: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
 
 
+@dataclass
+class _Corpus:
+    """The corpus as integer arrays, cut into sequences (as :mod:`analysis.segments` does), with where
+    each sequence lies in its text."""
+
+    doc_ids: list[str]
+    texts: list[str]
+    vocab: list[str]
+    ids: np.ndarray  # form id of each token
+    doc: np.ndarray  # document of each token
+    breaks: np.ndarray  # True at the first token of each sequence
+    doc_first: np.ndarray  # first token of each document (length n_docs + 1)
+    pieces: list[tuple[int, int, int]]  # (document, start, end) of each sequence
+
+
+def _tokens(corpus: pd.DataFrame) -> _Corpus:
+    """Tokenize each piece of text between strong delimiters (the fast path of the tokenizer)."""
+    corpus = corpus.sort_values("doc_id", kind="stable")
+    texts = corpus["text"].tolist()
+    forms: list[str] = []
+    breaks: list[int] = []
+    pieces: list[tuple[int, int, int]] = []
+    sizes = []
+    for doc, text in enumerate(texts):
+        first = len(forms)
+        prev = 0
+        for pos in [*_delimiters(text), len(text)]:
+            chunk = tokenize(text[prev:pos])
+            if chunk:
+                breaks.append(len(forms))
+                pieces.append((doc, prev, pos))
+                forms.extend(chunk)
+            prev = pos
+        sizes.append(len(forms) - first)
+    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    is_break = np.zeros(len(forms), dtype=bool)
+    is_break[np.asarray(breaks, dtype=np.int64)] = True
+    return _Corpus(corpus["doc_id"].tolist(), texts, list(vocab), ids.astype(np.int64),
+                   np.repeat(np.arange(len(sizes)), sizes), is_break,
+                   np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), pieces)
+
+
 class _SequenceOffsets:
     """Token offsets of one sequence at a time, without tokenizing whole documents with offsets.
 
-    The fast tokenization of :mod:`analysis.segments` cuts each text at its strong delimiters and
-    gives each non-empty piece one sequence, in order; the same piece tokenized with offsets gives
-    the offsets of that sequence's tokens.
+    Each sequence is a piece of text between strong delimiters (:func:`_tokens`); the same piece
+    tokenized with offsets gives the offsets of that sequence's tokens.
     """
 
     def __init__(self, tok, seq_id: np.ndarray):
         self.tok, self.seq_id = tok, seq_id
         self.seq_first = np.flatnonzero(tok.breaks)
-        self.pieces: dict[int, list[tuple[int, int]]] = {}
         self.cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
         self.lowered: dict[int, tuple[int, str | None]] = {}
 
     def piece(self, seq: int) -> tuple[int, int, int]:
         """``(document, start, end)``: where a sequence is in its text."""
-        doc = int(self.tok.doc[int(self.seq_first[seq])])
-        text = self.tok.texts[doc]
-        if doc not in self.pieces:
-            bounds = [0, *_delimiters(text), len(text)]
-            self.pieces[doc] = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)
-                                if _HAS_TOKEN_RE.search(text, a, b)]
-        a, b = self.pieces[doc][seq - int(self.seq_id[self.tok.doc_first[doc]])]
-        return doc, a, b
+        return self.tok.pieces[seq]
 
     def listed(self, seq: int, forms: set[str], spans: list[tuple[int, int]]) -> bool:
         """Whether every occurrence in the sequence of each of ``forms`` lies inside one of ``spans``.

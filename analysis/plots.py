@@ -373,6 +373,7 @@ def ca_map(
     top_terms: int = 30,
     top_rows: int | None = None,
     row_labels: dict[str, str] | None = None,
+    column_labels: dict[str, str] | None = None,
     show_rows: bool = True,
     ax: plt.Axes | None = None,
 ) -> plt.Figure:
@@ -385,7 +386,9 @@ def ca_map(
     the plane: ``(ctr₁ λ₁ + ctr₂ λ₂) / (λ₁ + λ₂)``), as analysts read an AFC
     in TXM or IRaMuTeQ; every supplementary column is shown, and the ``top_rows``
     active parts contributing most (``None``: every part). Axis labels give
-    each axis' eigenvalue and share of inertia. Labels are moved apart with
+    each axis' eigenvalue and share of inertia. ``row_labels`` and
+    ``column_labels`` map names to the text shown (for instance terms as
+    written, :func:`analysis.as_written`). Labels are moved apart with
     adjustText (Flyamer et al., https://github.com/Phlya/adjustText) so that
     they do not cover each other.
     """
@@ -427,12 +430,14 @@ def ca_map(
     ax.scatter(active_cols["x"], active_cols["y"], s=14, color=POSITIVE_COLOR, zorder=2,
                label=f"terms (the {len(active_cols)} contributing most)")
     for row in active_cols.itertuples():
-        texts.append(ax.text(row.x, row.y, row.label, fontsize=8, color=POSITIVE_COLOR))
+        label = (column_labels or {}).get(row.label, row.label)
+        texts.append(ax.text(row.x, row.y, label, fontsize=8, color=POSITIVE_COLOR))
     if len(sup_cols):
         ax.scatter(sup_cols["x"], sup_cols["y"], s=18, marker="D", color=NEUTRAL_COLOR, zorder=2,
                    label="supplementary columns")
         for row in sup_cols.itertuples():
-            texts.append(ax.text(row.x, row.y, row.label, fontsize=8, color=NEUTRAL_COLOR, style="italic"))
+            label = (column_labels or {}).get(row.label, row.label)
+            texts.append(ax.text(row.x, row.y, label, fontsize=8, color=NEUTRAL_COLOR, style="italic"))
     if show_rows:
         rows = plane(analysis.rows)
         if top_rows is not None:
@@ -451,5 +456,17 @@ def ca_map(
     ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     ax.margins(0.12)
     if texts:
-        adjust_text(texts, ax=ax, arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
+        xs = [t.get_position()[0] for t in texts]
+        ys = [t.get_position()[1] for t in texts]
+        # Elements with the same profile share a point: stack their labels first, since
+        # adjustText cannot tell in which direction to push labels that start at one spot.
+        step = 0.035 * ((max(ys) - min(ys)) or 1.0)
+        seen: dict[tuple[float, float], int] = {}
+        for text, x, y in zip(texts, xs, ys, strict=True):
+            key = (round(x, 2), round(y, 2))
+            text.set_position((x, y + step * seen.get(key, 0)))
+            seen[key] = seen.get(key, 0) + 1
+        # Labels keep clear of each other and of every marker (x, y); the iteration is deterministic.
+        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.4),
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     return fig
