@@ -61,8 +61,9 @@ from .corpus import check_corpus
 from .counts import term_matrix
 from .formulas import _resolve_lexicon, corpus_matches, group_values
 
-#: Tables with more cells than this go through the sparse truncated SVD.
-DENSE_MAX_CELLS = 2_000_000
+#: Tables with more cells than this go through the sparse truncated SVD (a full dense SVD of
+#: 700 documents × 2,000 terms already takes tens of seconds on a busy 2-core machine).
+DENSE_MAX_CELLS = 100_000
 ELEMENT_COLUMNS = ["axis", "coordinate", "contribution", "cos2", "mass", "inertia", "supplementary"]
 
 
