@@ -36,8 +36,10 @@ from .statistics import (
 # --- formulas, segments, concordances, speech (issue 4) ---
 from .concordance import kwic
 from .segments import formulaicity, repeated_segments, shared_passages
-from .formulas import compile_phrase, find_formulas, formula_counts, formula_pattern, load_lexicon
-from .speech import actor_counts, find_actors, load_actors, speech
+from .phrases import compile_phrase
+from .lexicon import load_actors, load_lexicon
+from .formulas import find_formulas, formula_counts, formula_pattern
+from .speech import actor_counts, find_actors, speech
 # --- end formulas ---
 
 # --- co-occurrence and maps (issue 10) ---

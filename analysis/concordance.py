@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
+from .formulas import family_matches
+from .lexicon import load_lexicon
 from .text import lemma, tokenize, unify_marks
 
 COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
@@ -196,8 +198,6 @@ def _regex_finder(compiled: re.Pattern):
 
 def _family_finder(family_id: str, lexicon: Mapping[str, dict] | str | Path | None):
     # The matches of find_formulas itself (overlapping variants resolved the same way).
-    from .formulas import family_matches, load_lexicon
-
     families = lexicon if isinstance(lexicon, Mapping) else load_lexicon(lexicon)
     if family_id not in families:
         raise ValueError(f"pattern family:<id> must name a family of the lexicon, one of "

@@ -41,8 +41,9 @@ Actors
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .corpus import check_corpus
-from .text import _stop_set, lemma, tokenize, tokenizer
+from .lexicon import load_actors
+from .text import lemma, stop_set, tokenize, tokenizer
 
 #: Rates are given per this many tokens.
 RATE_BASE = 10_000
@@ -118,7 +120,7 @@ def term_matrix(
     tokens = np.asarray(counts[:, sizes == 1].sum(axis=1)).ravel().astype(np.int64)
 
     keep = sizes >= low
-    stop = _stop_set(stopwords)
+    stop = stop_set(stopwords)
     if stop:
         edges = {x for ws in words for x in (ws[0], ws[-1])}
         is_stop = {w: w in stop or (lemmatize and lemma(w).lower() in stop) for w in edges}
@@ -148,10 +150,6 @@ def _actor_table(actors: bool | Mapping[str, Mapping] | None) -> Mapping[str, Ma
     if actors is None or actors is False:
         return {}
     if actors is True:
-        # The actor table belongs to the phrasing step; loading it here keeps
-        # the import one-way (phrasing imports counts, never the reverse).
-        from .speech import load_actors
-
         return load_actors()
     if isinstance(actors, Mapping) and all(
         isinstance(a, Mapping) and {"label", "patterns"} <= set(a) for a in actors.values()
@@ -213,13 +211,13 @@ def term_frequencies(
         column(s), then ``count`` descending, then ``term``.
     """
     corpus = check_corpus(corpus)
-    keys = _group_keys(corpus, by)
+    keys = group_keys(corpus, by)
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
     matrix = term_matrix(
         corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range, actors=actors
     )
-    groups, indicator = _indicator(keys, len(corpus))
+    groups, indicator = group_indicator(keys, len(corpus))
     counts = (indicator @ matrix.counts).tocoo()
     doc_freq = (indicator @ (matrix.counts > 0).astype(np.int64)).tocsr()
     tokens = indicator @ matrix.tokens
@@ -234,7 +232,7 @@ def term_frequencies(
     frame["term"] = matrix.terms[cols] if len(cols) else np.array([], dtype=object)
     frame["count"] = values.astype(np.int64)
     frame["rate"] = values / tokens[rows] * RATE_BASE if len(rows) else np.array([], dtype=float)
-    frame["doc_freq"] = _cells(doc_freq, rows, cols)
+    frame["doc_freq"] = cells(doc_freq, rows, cols)
     group_cols = list(groups.columns) if groups is not None else []
     frame = frame.sort_values(
         [*group_cols, "count", "term"], ascending=[*([True] * len(group_cols)), False, True], kind="stable"
@@ -277,14 +275,14 @@ def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
     return [" ".join(written(word) for word in term.split(" ")) for term in terms]
 
 
-def _cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """The int64 values of a sparse matrix at (rows, cols) (empty-safe)."""
     if len(rows) == 0:
         return np.array([], dtype=np.int64)
     return np.asarray(matrix[rows, cols]).ravel().astype(np.int64)
 
 
-def _group_keys(corpus: pd.DataFrame, by: str | Sequence[str] | None) -> pd.DataFrame | None:
+def group_keys(corpus: pd.DataFrame, by: str | Sequence[str] | None) -> pd.DataFrame | None:
     if by is None:
         return None
     names = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
@@ -300,11 +298,11 @@ def _group_keys(corpus: pd.DataFrame, by: str | Sequence[str] | None) -> pd.Data
             allowed = [c for c in corpus.columns if c != "text"]
             if "date" in corpus.columns and YEAR not in allowed:
                 allowed.append(YEAR)
-            raise ValueError(f"by: unknown column {name!r}; allowed: {allowed}")
+            raise ValueError(f"by: unknown column {name!r} (by must be one of {sorted(allowed)})")
     return pd.DataFrame(columns).reset_index(drop=True)
 
 
-def _indicator(keys: pd.DataFrame | None, n_docs: int) -> tuple[pd.DataFrame | None, sp.csr_matrix]:
+def group_indicator(keys: pd.DataFrame | None, n_docs: int) -> tuple[pd.DataFrame | None, sp.csr_matrix]:
     """Groups (sorted, one row each) and the groups × documents 0/1 matrix.
 
     ``keys=None`` gives one group holding every document.
@@ -340,3 +338,51 @@ def _check_options(*, lemmatize: bool, stopwords: object, ngram_range: object) -
         raise ValueError(
             f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n (got {ngram_range!r})"
         )
+
+
+def group_values(corpus: pd.DataFrame, by: str) -> pd.Series:
+    """The grouping column ``by`` of a corpus (:func:`group_keys` for one column), in corpus order."""
+    if not isinstance(by, str):
+        raise ValueError(f"by must be a column name (got {by!r})")
+    return group_keys(corpus, by)[by]
+
+
+def grouped_counts(
+    corpus: pd.DataFrame,
+    *,
+    by: str,
+    per: float,
+    keys: list[str],
+    key_column: str,
+    count: Callable[[str], Iterable[str]],
+) -> pd.DataFrame:
+    """Counts of ``keys`` per group, with ``n_tokens`` and ``rate = count / n_tokens × per``.
+
+    ``count(text)`` (called once per text, in corpus order) yields one key
+    per occurrence; every group × key pair is
+    a row (zeros included). Sorted by group, rate (descending), key.
+    """
+    if isinstance(per, bool) or not isinstance(per, (int, float)) or not per > 0:
+        raise ValueError(f"per must be a positive number of tokens (got {per!r})")
+    groups = group_values(corpus, by)
+    counts: dict[tuple[Any, str], int] = {}
+    tokens: dict[Any, int] = {}
+    for group, text in zip(groups, corpus["text"], strict=True):
+        group = None if pd.isna(group) else group
+        tokens[group] = tokens.get(group, 0) + len(tokenize(text))
+        for key in count(text):
+            counts[group, key] = counts.get((group, key), 0) + 1
+    rows = [
+        {by: group, key_column: key, "count": counts.get((group, key), 0), "n_tokens": n_tokens}
+        for group, n_tokens in tokens.items()
+        for key in keys
+    ]
+    frame = pd.DataFrame(rows, columns=[by, key_column, "count", "n_tokens"])
+    frame = frame.astype({"count": "int64", "n_tokens": "int64"})
+    frame["rate"] = (frame["count"] / frame["n_tokens"].where(frame["n_tokens"] > 0) * per).fillna(0.0)
+    if by == "year":
+        frame[by] = frame[by].astype("Int64")
+    frame = frame.sort_values(
+        [by, "rate", key_column], ascending=[True, False, True], kind="stable", na_position="last"
+    )
+    return frame.reset_index(drop=True)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
+from .formulas import find_formulas
 from .text import ABBREVIATIONS, tokenize
 
 #: Characters (and the blank line) that end a sequence for :func:`repeated_segments`.
@@ -436,8 +437,6 @@ def formulaicity(
         ``formula_tokens``, ``formula_share``, ``segment_tokens``,
         ``segment_share``.
     """
-    from .formulas import find_formulas
-
     _check_int("min_len", min_len, 1)
     tok = _corpus_tokens(corpus)
     n_docs = len(tok.doc_ids)

@@ -57,7 +57,6 @@ Who says what
 
 from __future__ import annotations
 
-import copy
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
@@ -66,26 +65,11 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import check_corpus
-from .errors import LexiconError
-from .formulas import (
-    _batch_candidates,
-    _resolve_overlaps,
-    anchor,
-    batch_matches,
-    cached_parse,
-    check_entry,
-    compile_phrase,
-    fast_patterns,
-    grouped_counts,
-    read_yaml_list,
-    text_view,
-)
-from .paths import DATA_DIR
+from .counts import grouped_counts
+from .lexicon import actor_matchers, resolve_actors
+from .matching import batch_matches, candidates, resolve_overlaps, text_view
 from .text import sentences
 
-ACTORS_FILE: Path = DATA_DIR / "actors.yaml"
-#: Keys an actor may have (``id``, ``label``, ``kind`` and ``names`` are required).
-ACTOR_KEYS = ("id", "label", "kind", "country", "note", "names")
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
 PERSON_KINDS = frozenset({"leader", "minister", "official", "person"})
 SPEECH_COLUMNS = ("doc_id", "speaker", "start", "end", "text", "cue", "rule")
@@ -146,105 +130,12 @@ _QUOTE_CHARS = ("«", "“", '"')
 # --------------------------------------------------------------------------- actor table
 
 
-def _parse_actors(path: Path) -> dict[str, dict]:
-    actors: dict[str, dict] = {}
-    problems: list[str] = []
-    for index, entry in enumerate(read_yaml_list(path, "actors"), start=1):
-        ident, found = check_entry(
-            entry, path=path, what="actor", index=index, keys=ACTOR_KEYS,
-            required=("id", "label", "kind", "names"),
-        )
-        problems += found
-        if ident in actors:
-            problems.append(f"{path}: actor {ident!r}: duplicate id (actor #{index})")
-            continue
-        names = entry.get("names") if isinstance(entry, dict) else None
-        if not isinstance(names, list) or not names:
-            if isinstance(entry, dict) and "names" in entry:
-                problems.append(f"{path}: actor {ident!r}: 'names' must be a non-empty list of phrases")
-            continue
-        patterns, anchors, fast = [], [], []
-        for name in names:
-            try:
-                patterns.append(compile_phrase(name))
-                anchors.append(anchor(patterns[-1]))
-                fast.append(fast_patterns(name))
-            except ValueError as exc:
-                problems.append(f"{path}: actor {ident!r}, name {name!r}: {exc}")
-        actors[ident] = {
-            "id": ident,
-            "label": entry.get("label", ""),
-            "kind": entry.get("kind", ""),
-            "country": entry.get("country", ""),
-            "note": entry.get("note", ""),
-            "names": list(names),
-            "patterns": patterns,
-            "anchors": anchors,
-            "fast": fast,
-            "file": str(path),
-        }
-    if problems:
-        raise LexiconError("\n".join(problems))
-    return actors
 
 
-def load_actors(path: str | Path | None = None, *, extend: bool = True) -> dict[str, dict]:
-    """Load the actor table: the shipped one, or a user file added to or replacing it.
-
-    Parameters
-    ----------
-    path
-        A YAML actor table (format in ``docs/lexicon.md``); ``None`` loads
-        the shipped ``analysis/data/actors.yaml``.
-    extend
-        With a ``path``: ``True`` adds its actors to the shipped ones (an
-        actor whose ``id`` is shipped is replaced as a whole), ``False`` uses
-        the user's actors alone.
-
-    Returns
-    -------
-    dict
-        ``{actor id: actor}`` in file order. An actor is a dict with ``id``,
-        ``label``, ``kind`` (``country``, ``leader``, ``minister``,
-        ``official``, ``organisation`` or the user's own), ``country``,
-        ``note``, ``names`` (the phrases), ``patterns`` (compiled) and
-        ``file``. A fresh copy on every call.
-
-    Raises
-    ------
-    LexiconError
-        Naming the file, the actor and the problem (broken YAML, unknown or
-        missing key, id not a slug, duplicate id, empty or invalid name).
-    """
-    if not isinstance(extend, bool):
-        raise ValueError(f"extend must be True or False (got {extend!r})")
-    shipped = cached_parse(ACTORS_FILE, _parse_actors)
-    if path is None:
-        return copy.deepcopy(shipped)
-    user = cached_parse(Path(path).expanduser().resolve(), _parse_actors)
-    return copy.deepcopy({**shipped, **user} if extend else dict(user))
 
 
-def _resolve_actors(actors: Mapping[str, dict] | str | Path | None) -> Mapping[str, dict]:
-    if actors is None:
-        return cached_parse(ACTORS_FILE, _parse_actors)
-    if isinstance(actors, (str, Path)):
-        return load_actors(actors)
-    if isinstance(actors, Mapping):
-        return actors
-    raise ValueError(
-        f"actors must be None, a path or a table from load_actors() (got {type(actors).__name__})"
-    )
 
 
-def _actor_matchers(actors: Mapping[str, dict]) -> list[tuple]:
-    matchers = []
-    for actor_id, actor in actors.items():
-        n = len(actor["patterns"])
-        fast = actor.get("fast") or [None] * n
-        anchors = actor.get("anchors") or [None] * n
-        matchers += [(actor_id, *m) for m in zip(actor["patterns"], fast, anchors, strict=True)]
-    return matchers
 
 
 def find_actors(
@@ -261,8 +152,8 @@ def find_actors(
         by the same actor's name in apposition (``le président chinois, Xi
         Jinping``) is one mention. Sorted by ``doc_id``, ``start``.
     """
-    check_corpus(corpus)
-    table = _resolve_actors(actors)
+    corpus = check_corpus(corpus)
+    table = resolve_actors(actors)
     texts = list(corpus["text"])
     rows = [
         {"doc_id": doc_id, "actor": actor_id, "kind": table[actor_id]["kind"], "matched": text[start:end],
@@ -280,7 +171,7 @@ _APPOSITION_RE = re.compile(r"\s*,\s*")
 
 def _mentions(texts: list[str], table: Mapping[str, dict]) -> list[list[tuple[int, int, str]]]:
     """Actor mentions of every text, as :func:`find_actors` and :func:`actor_counts` count them."""
-    found = batch_matches(texts, _actor_matchers(table))
+    found = batch_matches(texts, actor_matchers(table))
     return [_merge_appositions(text, mentions) for text, mentions in zip(texts, found, strict=True)]
 
 
@@ -333,8 +224,8 @@ def actor_counts(
         ``rate``: one row per group and actor of the table, zeros included.
         Sorted by group, rate (descending), actor.
     """
-    check_corpus(corpus)
-    table = _resolve_actors(actors)
+    corpus = check_corpus(corpus)
+    table = resolve_actors(actors)
     mentions = iter(_mentions(list(corpus["text"]), table))
     frame = grouped_counts(
         corpus, by=by, per=per, keys=list(table), key_column="actor",
@@ -368,8 +259,8 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
         quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
         ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
     """
-    check_corpus(corpus)
-    table = _resolve_actors(actors)
+    corpus = check_corpus(corpus)
+    table = resolve_actors(actors)
     texts = list(corpus["text"])
     rows = [
         {"doc_id": doc_id, "speaker": speaker, "start": start, "end": end, "text": text[start:end],
@@ -388,25 +279,16 @@ def speech_passages(
     *,
     views: list[tuple[str | None, str]] | None = None,
     sents: list[list[tuple[str, int, int]]] | None = None,
+    positions: list[dict[str, list[int]] | None] | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
-    ``views`` (:func:`analysis.formulas.text_view`) and ``sents``
-    (:func:`analysis.sentences`) of the texts may be passed when the caller
-    has them. Cues and actor names are searched in all texts at once
-    (:func:`analysis.formulas.batch_matches`).
+    ``views`` (:func:`analysis.matching.text_view`), ``sents``
+    (:func:`analysis.sentences`) and ``positions``
+    (:func:`analysis.matching.word_positions`) of the texts may be passed
+    when the caller has them. Cues and actor names are searched in all texts
+    at once (:func:`analysis.matching.batch_matches`).
     """
-    return _speech_passages(texts, actors, views, sents, None)
-
-
-def _speech_passages(
-    texts: list[str],
-    actors: Mapping[str, dict],
-    views: list[tuple[str | None, str]] | None,
-    sents: list[list[tuple[str, int, int]]] | None,
-    positions: list[dict[str, list[int]] | None] | None,
-) -> list[list[tuple[str, int, int, str, str]]]:
-    """:func:`speech_passages`, with :func:`analysis.formulas.word_positions` of the texts if known."""
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
     cues = batch_matches(texts, cue_matchers, views=views)
@@ -419,9 +301,9 @@ def _speech_passages(
     # Every rule, even a continued quotation, starts from a cue.
     with_cues = [i for i, found in enumerate(cues) if found]
     mentions = [
-        _resolve_overlaps(found)
-        for found in _batch_candidates(
-            [texts[i] for i in with_cues], _actor_matchers(actors), [views[i] for i in with_cues],
+        resolve_overlaps(found)
+        for found in candidates(
+            [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
             [positions[i] for i in with_cues] if positions is not None else None,
         )
     ]

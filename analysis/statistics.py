@@ -26,7 +26,7 @@ from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .corpus import check_corpus
-from .counts import _cells, _group_keys, _indicator, term_matrix
+from .counts import cells, group_indicator, group_keys, term_matrix
 
 #: Measures accepted by :func:`keyness`.
 MEASURES = ("g2", "chi2", "lafon", "log_ratio")
@@ -325,8 +325,8 @@ def specificities(
         raise ValueError("by must name the column(s) defining the parts (e.g. 'doc_id', 'source', 'year')")
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
-    keys = _group_keys(corpus, by)
-    groups, indicator = _indicator(keys, len(corpus))
+    keys = group_keys(corpus, by)
+    groups, indicator = group_indicator(keys, len(corpus))
     matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords)
     counts = (indicator @ matrix.counts).toarray()
     part_size = indicator @ matrix.tokens
@@ -416,15 +416,15 @@ def tfidf_keywords(
     unknown = sorted(set(vectorizer_options) - set(TFIDF_OPTIONS))
     if unknown:
         raise ValueError(f"unknown vectorizer option(s) {unknown}; allowed: {list(TFIDF_OPTIONS)}")
-    keys = _group_keys(corpus, by)
-    groups, indicator = _indicator(keys, len(corpus))
+    keys = group_keys(corpus, by)
+    groups, indicator = group_indicator(keys, len(corpus))
     matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     counts = (indicator @ matrix.counts).tocsr()
     weights = TfidfTransformer(**vectorizer_options).fit_transform(counts).tocoo()
     rows, cols = weights.row, weights.col
     frame = pd.DataFrame({
         "_group": rows, "term": matrix.terms[cols] if len(cols) else np.array([], dtype=object),
-        "tfidf": weights.data, "count": _cells(counts, rows, cols),
+        "tfidf": weights.data, "count": cells(counts, rows, cols),
     })
     frame = frame[frame["tfidf"] > 0]
     frame = frame.sort_values(["_group", "tfidf", "term"], ascending=[True, False, True], kind="stable")
@@ -451,7 +451,7 @@ def select_documents(corpus: pd.DataFrame, selection, *, name: str = "selection"
     if isinstance(selection, str) and "=" in selection:
         column, value = (part.strip() for part in selection.split("=", 1))
         try:
-            keys = _group_keys(corpus, column)
+            keys = group_keys(corpus, column)
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
         values = keys[column]

@@ -149,7 +149,7 @@ def tokenize(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    stop = _stop_set(stopwords)
+    stop = stop_set(stopwords)
     if not (offsets or lemmatize or stop):
         return _forms(text, lowercase)
     spans = _spans(text, lowercase)
@@ -251,7 +251,7 @@ def tokenizer(
     Use it as ``CountVectorizer(tokenizer=tokenizer(), token_pattern=None,
     lowercase=False)``. The result pickles (it is a :func:`functools.partial`).
     """
-    stop = frozenset(_stop_set(stopwords))
+    stop = frozenset(stop_set(stopwords))
     return partial(tokenize, lowercase=lowercase, lemmatize=lemmatize, stopwords=stop or False)
 
 
@@ -320,7 +320,7 @@ def stopword_list(*, extra: Iterable[str] = ()) -> frozenset[str]:
     return _stopword_list_cached(frozenset(normalize(w) for w in extra))
 
 
-def _stop_set(stopwords: bool | Iterable[str]) -> frozenset[str]:
+def stop_set(stopwords: bool | Iterable[str]) -> frozenset[str]:
     if stopwords is False or stopwords is None:
         return frozenset()
     if stopwords is True:

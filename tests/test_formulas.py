@@ -16,17 +16,14 @@ from analysis import (
     formula_pattern,
     load_corpus,
     load_lexicon,
+    matching,
     sentences,
 )
 from analysis import formulas as formulas_module
-from analysis.formulas import (
-    MATCH_COLUMNS,
-    fast_patterns,
-    key_words,
-    matchers_vocabulary,
-    required_words,
-    word_positions,
-)
+from analysis.formulas import MATCH_COLUMNS
+from analysis.lexicon import family_matchers
+from analysis.matching import matchers_vocabulary, text_view, word_positions
+from analysis.phrases import PREFILTERS, fast_patterns, key_words, required_words
 
 
 def corpus(*texts: str, **columns) -> pd.DataFrame:
@@ -591,15 +588,15 @@ def test_key_words_prefer_the_longest_words():
 
 def test_start_words_of_fast_patterns():
     patterns = fast_patterns("(la) Ceinture et (la) Route")
-    starts = [formulas_module._PREFILTERS[p.pattern][0] for p in patterns]
+    starts = [PREFILTERS[p.pattern][0] for p in patterns]
     assert starts == [frozenset({"la"}), frozenset({"ceinture"})]
     (ocs,) = fast_patterns("\\(OCS\\) Shanghai")
-    assert formulas_module._PREFILTERS[ocs.pattern] == (None, frozenset({"shanghai"}))
+    assert PREFILTERS[ocs.pattern] == (None, frozenset({"shanghai"}))
 
 
 def test_word_positions_find_whole_words_only():
     text = "Chine, la chine ; machine lʼchine chinese\u00a0chine"
-    views = [formulas_module.text_view(text), (None, "x")]
+    views = [text_view(text), (None, "x")]
     found = word_positions(views, frozenset({"chine", "la"}))
     assert found == [{"chine": [0, 10, 28, 42], "la": [7]}, None]
 
@@ -618,10 +615,10 @@ def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
 @pytest.mark.parametrize("seed", range(3))
 def test_prefiltered_batch_matches_equal_full_scans(seed):
     texts = list(random_corpus(100 + seed)["text"])
-    views = [formulas_module.text_view(text) for text in texts]
-    matchers = formulas_module._family_matchers(load_lexicon())
+    views = [text_view(text) for text in texts]
+    matchers = family_matchers(load_lexicon())
     positions = word_positions(views, matchers_vocabulary(matchers))
-    filtered = formulas_module._batch_candidates(texts, matchers, views, positions)
-    full = formulas_module._batch_candidates(texts, matchers, views, [None] * len(texts))
+    filtered = matching.candidates(texts, matchers, views, positions)
+    full = matching.candidates(texts, matchers, views, [None] * len(texts))
     assert filtered == full
     assert sum(map(len, full)) > 0

@@ -231,19 +231,18 @@ def test_seed_corpus_who_says_which_formula(doc_id, matched, speaker):
 
 
 def test_speech_with_word_positions_equals_full_scans():
-    import sys
+    from analysis.lexicon import actor_matchers
+    from analysis.matching import matchers_vocabulary, text_view, word_positions
+    from analysis.speech import speech_passages
 
-    from analysis.formulas import matchers_vocabulary, text_view, word_positions
-
-    module = sys.modules["analysis.speech"]
     texts = list(load_corpus()["text"])
     texts += [" ".join(texts)[::-1], "Selon M. Wang, « la paix ». Il a ajouté : « oui »."]
     actors = load_actors()
     views = [text_view(text) for text in texts]
-    positions = word_positions(views, matchers_vocabulary(module._actor_matchers(actors)))
-    with_positions = module._speech_passages(texts, actors, views, None, positions)
-    assert with_positions == module.speech_passages(texts, actors)
-    assert with_positions == module._speech_passages(texts, actors, views, None, [None] * len(texts))
+    positions = word_positions(views, matchers_vocabulary(actor_matchers(actors)))
+    with_positions = speech_passages(texts, actors, views=views, positions=positions)
+    assert with_positions == speech_passages(texts, actors)
+    assert with_positions == speech_passages(texts, actors, views=views, positions=[None] * len(texts))
     assert any(with_positions)
 
 

@@ -1,0 +1,365 @@
+"""The data files: the formula lexicon and the actor table (YAML).
+
+The lexicon
+    A YAML file (``analysis/data/formulas.yaml``; format in ``docs/lexicon.md``)
+    lists *families* of formulas. Each family has an ``id`` (a slug such as
+    ``gagnant-gagnant``), a ``label``, a ``category``, a ``description``, its
+    ``source_wording`` where known (the Chinese term) and its ``variants``:
+    every wording the family takes, each with its own ``id`` so that a match
+    records which wording was used (a formula whose translation changed over
+    time keeps both wordings in one family).
+
+The actor table
+    ``analysis/data/actors.yaml`` (format in ``docs/lexicon.md``) lists
+    canonical actors (countries, leaders, ministers, officials,
+    organisations) with the names they go by, written in the same phrase
+    syntax (:mod:`analysis.phrases`).
+
+Both files are read with ``yaml.safe_load``; every problem of a file is
+reported at once in one :class:`analysis.LexiconError` naming the file, the
+entry and the problem. A file is parsed once per version (path, modification
+time, size).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import LexiconError
+from .paths import DATA_DIR
+from .phrases import anchor, compile_phrase, fast_patterns, slugify
+
+LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
+LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
+#: Keys a family may have (``id``, ``label`` and ``variants`` are required).
+FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
+FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
+#: Keys a variant may have (``id`` and exactly one of ``phrase`` and ``regex``).
+VARIANT_KEYS = ("id", "phrase", "regex", "note")
+_LIGATURES = {"œ": "(?:œ|oe)", "æ": "(?:æ|ae)", "Œ": "(?:Œ|OE)", "Æ": "(?:Æ|AE)"}
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+def read_yaml_list(path: Path, key: str) -> list[Any]:
+    """Read a data file whose top level is ``{key: [entries]}`` (``yaml.safe_load``)."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LexiconError(f"{path}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict) or set(data) != {key}:
+        found = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
+        raise LexiconError(
+            f"{path}: the top level must be a mapping with the single key {key!r} (found {found})"
+        )
+    entries = data[key]
+    if not isinstance(entries, list) or not entries:
+        raise LexiconError(f"{path}: {key!r} must be a non-empty list")
+    return entries
+
+def check_entry(
+    entry: Any, *, path: Path, what: str, index: int, keys: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[str, list[str]]:
+    """Check one mapping of a data file: its keys and that required ones are texts.
+
+    Returns the entry's id (or ``#index``) and the list of problems found.
+    """
+    if not isinstance(entry, dict):
+        return f"#{index}", [f"{path}: {what} #{index}: must be a mapping (got {type(entry).__name__})"]
+    ident = entry.get("id")
+    name = f"{ident!r}" if isinstance(ident, str) and ident else f"#{index}"
+    problems = []
+    for key in entry:
+        if key not in keys:
+            problems.append(f"{path}: {what} {name}: unknown key {key!r} (allowed: {', '.join(keys)})")
+    for key in required:
+        value = entry.get(key)
+        if key == "id" and isinstance(value, str) and not _SLUG_RE.match(value):
+            problems.append(f"{path}: {what} {name}: id {value!r} must be a slug (a-z, 0-9, single '-')")
+        elif key not in entry:
+            problems.append(f"{path}: {what} {name}: missing key {key!r}")
+        elif key != "variants" and key != "names" and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{path}: {what} {name}: {key!r} must be a non-empty text (got {value!r})")
+    for key in keys:
+        if key in entry and key not in required and key not in ("variants", "names"):
+            if not isinstance(entry[key], str):
+                problems.append(f"{path}: {what} {name}: {key!r} must be a text (got {entry[key]!r})")
+    return (ident if isinstance(ident, str) and ident else f"#{index}"), problems
+
+def compile_variant(variant: Any, *, where: str) -> tuple[dict | None, list[str]]:
+    """Check and compile one variant (a phrase text, or a mapping with phrase or regex)."""
+    if isinstance(variant, str):
+        variant = {"id": slugify(variant), "phrase": variant}
+    if not isinstance(variant, dict):
+        return None, [f"{where}: a variant must be a phrase or a mapping (got {variant!r})"]
+    name = variant.get("id", "?")
+    problems = [
+        f"{where}, variant {name!r}: unknown key {key!r} (allowed: {', '.join(VARIANT_KEYS)})"
+        for key in variant
+        if key not in VARIANT_KEYS
+    ]
+    if not isinstance(name, str) or not _SLUG_RE.match(name):
+        problems.append(f"{where}, variant {name!r}: id must be a slug (a-z, 0-9, single '-')")
+    kinds = [k for k in ("phrase", "regex") if k in variant]
+    if len(kinds) != 1:
+        problems.append(f"{where}, variant {name!r}: give exactly one of 'phrase' and 'regex'")
+        return None, problems
+    kind = kinds[0]
+    source = variant[kind]
+    if not isinstance(source, str) or not source.strip():
+        problems.append(f"{where}, variant {name!r}: empty {kind} (got {source!r})")
+        return None, problems
+    try:
+        pattern = compile_phrase(source) if kind == "phrase" else re.compile(source, re.IGNORECASE)
+    except (ValueError, re.error) as exc:
+        problems.append(f"{where}, variant {name!r}: invalid {kind} {source!r}: {exc}")
+        return None, problems
+    if pattern.search("") is not None:
+        problems.append(f"{where}, variant {name!r}: {kind} {source!r} matches the empty text")
+    compiled = {
+        "id": name,
+        "phrase": source if kind == "phrase" else None,
+        "regex": source if kind == "regex" else None,
+        "note": variant.get("note", ""),
+        "pattern": pattern,
+        "fast": fast_patterns(source) if kind == "phrase" else None,
+        "anchor": anchor(pattern),
+    }
+    return compiled, problems
+
+def _parse_lexicon(path: Path) -> dict[str, dict]:
+    families: dict[str, dict] = {}
+    problems: list[str] = []
+    for index, entry in enumerate(read_yaml_list(path, "families"), start=1):
+        ident, found = check_entry(
+            entry, path=path, what="family", index=index, keys=FAMILY_KEYS,
+            required=("id", "label", "variants"),
+        )
+        problems += found
+        if ident in families:
+            problems.append(f"{path}: family {ident!r}: duplicate id (family #{index})")
+            continue
+        variants = entry.get("variants") if isinstance(entry, dict) else None
+        if not isinstance(variants, list) or not variants:
+            if isinstance(entry, dict) and "variants" in entry:
+                problems.append(f"{path}: family {ident!r}: 'variants' must be a non-empty list")
+            continue
+        compiled, seen = [], set()
+        for variant in variants:
+            result, found = compile_variant(variant, where=f"{path}: family {ident!r}")
+            problems += found
+            if result is None:
+                continue
+            if result["id"] in seen:
+                problems.append(f"{path}: family {ident!r}, variant {result['id']!r}: duplicate variant id")
+            seen.add(result["id"])
+            compiled.append(result)
+        families[ident] = {
+            "id": ident,
+            "label": entry.get("label", ""),
+            "category": entry.get("category", ""),
+            "description": entry.get("description", ""),
+            "source_wording": entry.get("source_wording", ""),
+            "note": entry.get("note", ""),
+            "variants": compiled,
+            "file": str(path),
+        }
+    if problems:
+        raise LexiconError("\n".join(problems))
+    return families
+
+_CACHE: dict[tuple, dict] = {}
+
+def cached_parse(path: Path, parse: Callable[[Path], dict[str, dict]]) -> dict[str, dict]:
+    """Parse a data file once per version of it (path, modification time, size)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: file not found") from None
+    key = (parse.__name__, str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = parse(path)
+    return _CACHE[key]
+
+def load_lexicon(path: str | Path | None = None, *, extend: bool = True) -> dict[str, dict]:
+    """Load a formula lexicon: the shipped one, or a user file added to or replacing it.
+
+    Parameters
+    ----------
+    path
+        A YAML lexicon (format in ``docs/lexicon.md``). ``None`` loads the
+        shipped ``analysis/data/formulas.yaml``.
+    extend
+        With a ``path``: ``True`` adds its families to the shipped ones (a
+        family whose ``id`` is already shipped replaces the shipped family as
+        a whole); ``False`` uses the user's families alone.
+
+    Returns
+    -------
+    dict
+        ``{family id: family}`` in file order (shipped first). A family is a
+        dict with ``id``, ``label``, ``category``, ``description``,
+        ``source_wording``, ``note``, ``file`` and ``variants``: a list of
+        dicts with ``id``, ``phrase`` (or ``None``), ``regex`` (or ``None``),
+        ``note``, ``pattern`` (the compiled :class:`re.Pattern`) and
+        ``anchor`` (a substring every match holds, or ``None``). The
+        result is a fresh copy: changing it does not change later loads.
+
+    Raises
+    ------
+    LexiconError
+        Naming the file, the family and the problem, for every problem
+        found: unreadable file, broken YAML, unknown or missing key, id that
+        is not a slug, duplicate family or variant id, empty variant,
+        invalid phrase or regex, a regex matching the empty text.
+    """
+    if not isinstance(extend, bool):
+        raise ValueError(f"extend must be True or False (got {extend!r})")
+    shipped = cached_parse(LEXICON_FILE, _parse_lexicon)
+    if path is None:
+        return copy.deepcopy(shipped)
+    user = cached_parse(Path(path).expanduser().resolve(), _parse_lexicon)
+    merged = {**shipped, **user} if extend else dict(user)
+    return copy.deepcopy(merged)
+
+def resolve_lexicon(lexicon: Mapping[str, dict] | str | Path | None) -> Mapping[str, dict]:
+    if lexicon is None:
+        return cached_parse(LEXICON_FILE, _parse_lexicon)
+    if isinstance(lexicon, (str, Path)):
+        return load_lexicon(lexicon)
+    if isinstance(lexicon, Mapping):
+        return lexicon
+    raise ValueError(
+        f"lexicon must be None, a path or a lexicon from load_lexicon() (got {type(lexicon).__name__})"
+    )
+
+def family_matchers(families: Mapping[str, dict]) -> list[tuple]:
+    return [
+        ((family_id, v["id"]), v["pattern"], v.get("fast"), v.get("anchor"))
+        for family_id, family in families.items()
+        for v in family["variants"]
+    ]
+
+
+# --------------------------------------------------------------------------- actor table
+
+
+ACTORS_FILE: Path = DATA_DIR / "actors.yaml"
+
+
+#: Keys an actor may have (``id``, ``label``, ``kind`` and ``names`` are required).
+ACTOR_KEYS = ("id", "label", "kind", "country", "note", "names")
+
+
+def _parse_actors(path: Path) -> dict[str, dict]:
+    actors: dict[str, dict] = {}
+    problems: list[str] = []
+    for index, entry in enumerate(read_yaml_list(path, "actors"), start=1):
+        ident, found = check_entry(
+            entry, path=path, what="actor", index=index, keys=ACTOR_KEYS,
+            required=("id", "label", "kind", "names"),
+        )
+        problems += found
+        if ident in actors:
+            problems.append(f"{path}: actor {ident!r}: duplicate id (actor #{index})")
+            continue
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(names, list) or not names:
+            if isinstance(entry, dict) and "names" in entry:
+                problems.append(f"{path}: actor {ident!r}: 'names' must be a non-empty list of phrases")
+            continue
+        patterns, anchors, fast = [], [], []
+        for name in names:
+            try:
+                patterns.append(compile_phrase(name))
+                anchors.append(anchor(patterns[-1]))
+                fast.append(fast_patterns(name))
+            except ValueError as exc:
+                problems.append(f"{path}: actor {ident!r}, name {name!r}: {exc}")
+        actors[ident] = {
+            "id": ident,
+            "label": entry.get("label", ""),
+            "kind": entry.get("kind", ""),
+            "country": entry.get("country", ""),
+            "note": entry.get("note", ""),
+            "names": list(names),
+            "patterns": patterns,
+            "anchors": anchors,
+            "fast": fast,
+            "file": str(path),
+        }
+    if problems:
+        raise LexiconError("\n".join(problems))
+    return actors
+
+
+def load_actors(path: str | Path | None = None, *, extend: bool = True) -> dict[str, dict]:
+    """Load the actor table: the shipped one, or a user file added to or replacing it.
+
+    Parameters
+    ----------
+    path
+        A YAML actor table (format in ``docs/lexicon.md``); ``None`` loads
+        the shipped ``analysis/data/actors.yaml``.
+    extend
+        With a ``path``: ``True`` adds its actors to the shipped ones (an
+        actor whose ``id`` is shipped is replaced as a whole), ``False`` uses
+        the user's actors alone.
+
+    Returns
+    -------
+    dict
+        ``{actor id: actor}`` in file order. An actor is a dict with ``id``,
+        ``label``, ``kind`` (``country``, ``leader``, ``minister``,
+        ``official``, ``organisation`` or the user's own), ``country``,
+        ``note``, ``names`` (the phrases), ``patterns`` (compiled) and
+        ``file``. A fresh copy on every call.
+
+    Raises
+    ------
+    LexiconError
+        Naming the file, the actor and the problem (broken YAML, unknown or
+        missing key, id not a slug, duplicate id, empty or invalid name).
+    """
+    if not isinstance(extend, bool):
+        raise ValueError(f"extend must be True or False (got {extend!r})")
+    shipped = cached_parse(ACTORS_FILE, _parse_actors)
+    if path is None:
+        return copy.deepcopy(shipped)
+    user = cached_parse(Path(path).expanduser().resolve(), _parse_actors)
+    return copy.deepcopy({**shipped, **user} if extend else dict(user))
+
+
+def resolve_actors(actors: Mapping[str, dict] | str | Path | None) -> Mapping[str, dict]:
+    if actors is None:
+        return cached_parse(ACTORS_FILE, _parse_actors)
+    if isinstance(actors, (str, Path)):
+        return load_actors(actors)
+    if isinstance(actors, Mapping):
+        return actors
+    raise ValueError(
+        f"actors must be None, a path or a table from load_actors() (got {type(actors).__name__})"
+    )
+
+
+def actor_matchers(actors: Mapping[str, dict]) -> list[tuple]:
+    matchers = []
+    for actor_id, actor in actors.items():
+        n = len(actor["patterns"])
+        fast = actor.get("fast") or [None] * n
+        anchors = actor.get("anchors") or [None] * n
+        matchers += [(actor_id, *m) for m in zip(actor["patterns"], fast, anchors, strict=True)]
+    return matchers

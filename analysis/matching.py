@@ -1,0 +1,289 @@
+"""The matching engine: labelled patterns searched in many texts at once.
+
+Matching
+    Every variant is searched in every text (phrases through case-sensitive
+    twins run on the lower-cased texts joined together, which is many times
+    faster; see :func:`fast_patterns`); overlapping matches of one
+    family count once, the longest (then the earliest, then the variant
+    listed first) being kept, so ``véritable multilatéralisme`` is one match
+    of variant ``veritable-multilateralisme``, not also one of
+    ``multilateralisme``. Matches of different families may overlap.
+
+    A phrase is only tried where it can match: one scan of the texts
+    (:func:`word_positions`) finds where the words phrases need occur, and a
+    phrase's pattern is then tried at the words every match of it starts
+    with (``coopération`` for ``coopération(s) gagnant-gagnant``), or, when
+    those are too short to be rare (``à toute épreuve``), only in the texts
+    holding one of its :func:`key_words` (``épreuve``). The result is the
+    same as scanning everything; ``regex:`` variants, and texts that are not
+    lower-cased by :func:`lowered_text`, are always scanned whole.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Any
+
+from .phrases import PREFILTERS, SPACE, WORD_RUN, lowered_text
+
+
+def text_view(text: str) -> tuple[str | None, str]:
+    """``(lowered, folded)``: :func:`lowered_text` of ``text`` (or ``None``) and its case-folded form."""
+    lowered = lowered_text(text)
+    return lowered, lowered if lowered is not None else text.casefold()
+
+def longest_matches(
+    text: str,
+    matchers: list[tuple[str, re.Pattern, list[re.Pattern] | None, str | None]],
+    *,
+    view: tuple[str | None, str] | None = None,
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches of labelled patterns: longest, then earliest, then first listed.
+
+    A matcher is ``(label, pattern, fast patterns or None, anchor or None)``.
+    Its fast patterns (:func:`fast_patterns`) are used on texts where they
+    apply (:func:`lowered_text`), its ``pattern`` on the others, and then
+    only on a text holding its anchor (:func:`anchor`).
+    """
+    return batch_matches([text], matchers, views=[view if view is not None else text_view(text)])[0]
+
+#: Joins texts for one scan per pattern; no phrase pattern can match it.
+_SEPARATOR = "\x00"
+
+def batch_matches(
+    texts: list[str],
+    matchers: list[tuple[str, re.Pattern, list[re.Pattern] | None, str | None]],
+    *,
+    views: list[tuple[str | None, str]] | None = None,
+) -> list[list[tuple[int, int, str]]]:
+    """:func:`longest_matches` of many texts at once, one list per text.
+
+    The texts where fast patterns apply are scanned joined by ``"\\x00"``
+    (which no phrase can match, so no match crosses two texts): one regex
+    call per pattern for the whole corpus instead of one per text.
+    """
+    return [resolve_overlaps(found) for found in candidates(texts, matchers, views)]
+
+def candidates(
+    texts: list[str],
+    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
+    views: list[tuple[str | None, str]] | None,
+    positions: list[dict[str, list[int]] | None] | None = None,
+) -> list[list[tuple]]:
+    """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
+
+    A fast pattern made by :func:`fast_patterns` is tried only where it can
+    match, from :func:`word_positions` of the texts (given, or found here
+    when there are enough such patterns): at the words every match starts
+    with, else in the texts holding one of its :func:`key_words`.
+    """
+    views = views if views is not None else [text_view(text) for text in texts]
+    fast_docs = [i for i, (low, _) in enumerate(views) if low is not None and _SEPARATOR not in low]
+    slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
+    joined = _SEPARATOR.join(views[i][0] for i in fast_docs)
+    starts, pos = [], 0
+    for i in fast_docs:
+        starts.append(pos)
+        pos += len(views[i][0]) + 1
+    plans = {c.pattern: _plan(c) for _, _, fast, _ in matchers for c in fast or ()}
+    vocabulary = frozenset().union(*(words for _, words in plans.values() if words))
+    if positions is None and sum(words is not None for _, words in plans.values()) >= _INDEX_MIN_PATTERNS:
+        positions = word_positions(views, vocabulary)
+    index = _joined_index([positions[i] for i in fast_docs], starts, vocabulary) if positions else None
+    candidates: list[list[tuple]] = [[] for _ in texts]
+    for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
+        for compiled in fast or ():
+            for start, end in _plan_spans(compiled, plans[compiled.pattern], index, joined, starts):
+                k = bisect_right(starts, start) - 1
+                base = starts[k]
+                candidates[fast_docs[k]].append((start - end, start - base, order, end - base, label))
+        for i in slow_docs if fast is not None else range(len(texts)):
+            if anchor_text is None or anchor_text in views[i][1]:
+                spans = [m.span() for m in pattern.finditer(texts[i]) if m.end() > m.start()]
+                candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
+    return candidates
+
+#: Fast patterns with prefilter words from which :func:`candidates`
+#: finds the words of the texts itself (one scan costs about 30 patterns' scans).
+_INDEX_MIN_PATTERNS = 20
+_INDEX_MIN_PATTERNS = 20
+#: Shortest words a fast pattern is tried at: shorter ones (``à``, ``une``) are too frequent.
+_MIN_START_WORD = 3
+
+def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
+    """How to run a fast pattern: at its ``"start"`` words, in texts with ``"key"`` words, or ``"all"``."""
+    first, key = PREFILTERS.get(pattern.pattern, (None, None))
+    if first and min(map(len, first)) >= _MIN_START_WORD:
+        return "start", first
+    if key:
+        return "key", key
+    return "all", None
+
+def word_positions(
+    views: list[tuple[str | None, str]], vocabulary: frozenset[str]
+) -> list[dict[str, list[int]] | None]:
+    """Per text view (:func:`text_view`), where the words of ``vocabulary`` start in it.
+
+    Whole words as in :func:`required_words`, searched in the lower-cased
+    text: ``{word: offsets}`` for the words it holds, ``None`` for a text
+    without a lower-cased view (no fast pattern runs on it).
+    """
+    finder = _word_finder(vocabulary)
+    first = re.compile(finder.pattern[len(_NOT_AFTER_WORD) :])
+    result: list[dict[str, list[int]] | None] = []
+    for low, _ in views:
+        found: dict[str, list[int]] | None = None
+        if low is not None:
+            found = {}
+            at_start = first.match(low)
+            if at_start is not None:
+                found[at_start.group(1)] = [0]
+            for match in finder.finditer(low):
+                word = match.group(1)
+                if word in found:
+                    found[word].append(match.start(1))
+                else:
+                    found[word] = [match.start(1)]
+        result.append(found)
+    return result
+
+# Every whole word but one at the start of a text follows a non-word character:
+# starting with that character class lets ``re`` skip ahead fast.
+_NOT_AFTER_WORD = r"[\W\u02bc]"
+
+@lru_cache(maxsize=16)
+def _word_finder(vocabulary: frozenset[str]) -> re.Pattern:
+    """A regex for the character before a word of a vocabulary and (group 1) the word, as a trie."""
+    trie: dict = {}
+    for word in vocabulary:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    body = branch(trie) if trie else "(?!)"
+    return re.compile(rf"{_NOT_AFTER_WORD}({body})(?!{WORD_RUN})")
+
+def _joined_index(
+    positions: list[dict[str, list[int]] | None], starts: list[int], vocabulary: frozenset[str]
+) -> dict[str, list[int]] | None:
+    """``{word: sorted offsets in the joined texts}``; ``None`` if a text's words are unknown."""
+    index: dict[str, list[int]] = {}
+    for base, found in zip(starts, positions, strict=True):
+        if found is None:
+            return None
+        for word, offsets in found.items():
+            if word in vocabulary:
+                index.setdefault(word, []).extend([base + offset for offset in offsets])
+    return index
+
+def _plan_spans(
+    pattern: re.Pattern,
+    plan: tuple[str, frozenset[str] | None],
+    index: dict[str, list[int]] | None,
+    joined: str,
+    starts: list[int],
+):
+    """``(start, end)`` of the matches of a fast pattern in the joined texts, as :func:`fast_finditer`."""
+    how, words = plan
+    if index is None or how == "all":
+        yield from _fast_spans(pattern, joined, 0, len(joined))
+    elif how == "start":
+        offsets = sorted(offset for word in words for offset in index.get(word, ()))
+        yield from _anchored_spans(pattern, joined, offsets)
+    else:
+        docs = sorted({bisect_right(starts, offset) - 1 for word in words for offset in index.get(word, ())})
+        for lo, hi in _doc_ranges(docs, starts, len(joined)):
+            yield from _fast_spans(pattern, joined, lo, hi)
+
+def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]):
+    """:func:`fast_finditer`, given every offset where a match can start (sorted)."""
+    pos = 0
+    for start in offsets:
+        if start < pos:
+            continue
+        before = lowered[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_"):
+            continue
+        match = pattern.match(lowered, start)
+        if match is not None and match.end() > start:
+            yield start, match.end()
+            pos = match.end()
+
+def _doc_ranges(docs: list[int], starts: list[int], size: int) -> list[tuple[int, int]]:
+    """The joined texts ``docs`` (sorted positions) as ``(start, end)`` stretches, neighbours merged."""
+    ranges: list[tuple[int, int]] = []
+    for k in docs:
+        lo = starts[k]
+        hi = starts[k + 1] - 1 if k + 1 < len(starts) else size
+        if ranges and ranges[-1][1] + 1 == lo:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
+    return ranges
+
+def fast_finditer(pattern: re.Pattern, lowered: str):
+    """``(start, end)`` of the matches of a fast pattern that start a word."""
+    return _fast_spans(pattern, lowered, 0, len(lowered))
+
+def _fast_spans(pattern: re.Pattern, lowered: str, pos: int, endpos: int):
+    """:func:`fast_finditer` within ``lowered[pos:endpos]``."""
+    while (match := pattern.search(lowered, pos, endpos)) is not None:
+        start, end = match.span()
+        before = lowered[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_"):
+            pos = start + 1
+            continue
+        if end > start:
+            yield start, end
+        pos = end if end > start else start + 1
+
+def resolve_overlaps(candidates: list[tuple]) -> list[tuple[int, int, str]]:
+    """Keep the longest, then earliest, then first-listed of overlapping candidates."""
+    if len(candidates) < 2:
+        return [(start, end, label) for _, start, _, end, label in candidates]
+    candidates.sort()
+    starts: list[int] = []  # the kept spans, sorted by start (they never overlap)
+    kept: list[tuple[int, int, str]] = []
+    for _, start, _, end, label in candidates:
+        i = bisect_right(starts, start)
+        if (i and kept[i - 1][1] > start) or (i < len(kept) and kept[i][0] < end):
+            continue
+        starts.insert(i, start)
+        kept.insert(i, (start, end, label))
+    return kept
+
+def matchers_vocabulary(
+    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
+) -> frozenset[str]:
+    """The words :func:`word_positions` must find for the fast patterns of ``matchers`` to be prefiltered."""
+    plans = (_plan(compiled) for _, _, fast, _ in matchers for compiled in fast or ())
+    return frozenset().union(*(words for _, words in plans if words))
+
+_CLOSING = {"«": "»", "“": "”", '"': '"'}
+_CLOSING = {"«": "»", "“": "”", '"': '"'}
+_CLOSE_RE = {opening: re.compile(rf"{SPACE}*{re.escape(closing)}") for opening, closing in _CLOSING.items()}
+
+def close_quote(text: str, start: int, end: int) -> int:
+    """Take in the closing quote of a quote that opened inside the match.
+
+    ``l'initiative « la Ceinture et la Route »`` then reads as written instead
+    of ending on an unbalanced ``« la Ceinture et la Route``.
+    """
+    span = text[start:end]
+    for opening, closing in _CLOSING.items():
+        opened = span.count(opening) - span.count(closing) if opening != closing else span.count(opening) % 2
+        if opened > 0:
+            after = _CLOSE_RE[opening].match(text, end)
+            if after:
+                return after.end()
+    return end
