@@ -56,7 +56,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,9 +63,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .cooccurrence import sequence_tokens
 from .corpus import check_corpus
-from .formulas import _resolve_lexicon, corpus_matches, required_words, slugify
-from .segments import _delimiters, join_tokens
+from .formulas import corpus_matches
+from .lexicon import resolve_lexicon
+from .phrases import required_words, slugify
+from .segments import join_tokens
 from .text import lemma, stopword_list, tokenize, unify_marks
 
 CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count", "n_docs",
@@ -168,7 +170,7 @@ def formula_candidates(
         phrase. Empty when every wording is listed.
     """
     corpus = check_corpus(corpus)
-    families = _resolve_lexicon(lexicon)
+    families = resolve_lexicon(lexicon)
     if family is not None and family not in families:
         raise ValueError(f"family must be None or one of {sorted(families)} (got {family!r})")
     for name, value, minimum in (("min_key_words", min_key_words, 2), ("max_gap", max_gap, 1),
@@ -186,7 +188,7 @@ def formula_candidates(
         return _empty()
 
     # Offsets are computed later, only for the documents that hold a candidate.
-    tok = _tokens(corpus)
+    tok = sequence_tokens(corpus)
     # Which key words each distinct form stands for, family by family (forms are few; tokens many).
     form_keys: list[dict[str, frozenset[str]]] = []
     all_keys = {word for weights, _ in keys.values() for word in weights}
@@ -294,53 +296,12 @@ def _form_pattern(form: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
 
 
-@dataclass
-class _Corpus:
-    """The corpus as integer arrays, cut into sequences (as :mod:`analysis.segments` does), with where
-    each sequence lies in its text."""
-
-    doc_ids: list[str]
-    texts: list[str]
-    vocab: list[str]
-    ids: np.ndarray  # form id of each token
-    doc: np.ndarray  # document of each token
-    breaks: np.ndarray  # True at the first token of each sequence
-    doc_first: np.ndarray  # first token of each document (length n_docs + 1)
-    pieces: list[tuple[int, int, int]]  # (document, start, end) of each sequence
-
-
-def _tokens(corpus: pd.DataFrame) -> _Corpus:
-    """Tokenize each piece of text between strong delimiters (the fast path of the tokenizer)."""
-    corpus = corpus.sort_values("doc_id", kind="stable")
-    texts = corpus["text"].tolist()
-    forms: list[str] = []
-    breaks: list[int] = []
-    pieces: list[tuple[int, int, int]] = []
-    sizes = []
-    for doc, text in enumerate(texts):
-        first = len(forms)
-        prev = 0
-        for pos in [*_delimiters(text), len(text)]:
-            chunk = tokenize(text[prev:pos])
-            if chunk:
-                breaks.append(len(forms))
-                pieces.append((doc, prev, pos))
-                forms.extend(chunk)
-            prev = pos
-        sizes.append(len(forms) - first)
-    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
-    is_break = np.zeros(len(forms), dtype=bool)
-    is_break[np.asarray(breaks, dtype=np.int64)] = True
-    return _Corpus(corpus["doc_id"].tolist(), texts, list(vocab), ids.astype(np.int64),
-                   np.repeat(np.arange(len(sizes)), sizes), is_break,
-                   np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), pieces)
-
-
 class _SequenceOffsets:
     """Token offsets of one sequence at a time, without tokenizing whole documents with offsets.
 
-    Each sequence is a piece of text between strong delimiters (:func:`_tokens`); the same piece
-    tokenized with offsets gives the offsets of that sequence's tokens.
+    Each sequence is a piece of text between strong delimiters
+    (:func:`analysis.cooccurrence.sequence_tokens`); the same piece tokenized
+    with offsets gives the offsets of that sequence's tokens.
     """
 
     def __init__(self, tok, seq_id: np.ndarray):

@@ -55,8 +55,10 @@ Cost
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,10 +66,10 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
-from .formulas import _resolve_lexicon, corpus_matches
-from .segments import _corpus_tokens
+from .formulas import corpus_matches
+from .lexicon import resolve_lexicon
 from .statistics import lafon_specificity, log_likelihood
-from .text import _stop_set, lemma, sentences, tokenize
+from .text import ABBREVIATIONS, lemma, sentences, stop_set, tokenize
 
 #: Measures accepted by :func:`cooccurrences` and :func:`cooccurrence_score`.
 COOCCURRENCE_MEASURES = ("lafon", "g2", "pmi", "t")
@@ -78,6 +80,106 @@ NETWORK_UNITS = ("sentence", "article")
 FAMILY_PREFIX = "family:"
 COOCCURRENCE_COLUMNS = ["term", "cofrequency", "frequency", "expected", "score", "p_value",
                         "context_size", "corpus_size"]
+
+
+# --------------------------------------------------------------------------- tokens in sequences
+
+_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
+_WORD_CHAR = r"[\w\u0300-\u036f]"
+_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
+_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
+
+
+def strong_delimiters(text: str) -> list[int]:
+    """Positions of the strong delimiters of a text, in text order.
+
+    The delimiters of :data:`analysis.segments.STRONG_DELIMITERS` (``. ! ? ; : …``
+    and the blank line), as repeated segments are cut: a full stop inside a
+    decimal number (``3.5``) or after an abbreviation of
+    :data:`analysis.text.ABBREVIATIONS` or an initial (``M.``, ``J.``) is not one.
+    """
+    marks = []
+    decimals = None
+    for match in _STRONG_RE.finditer(text):
+        pos = match.start()
+        if match.group() == ".":
+            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
+                if decimals is None:
+                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
+                if any(a < pos < b for a, b in decimals):
+                    continue
+            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+            word = word.group() if word else ""
+            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        marks.append(pos)
+    return marks
+
+
+@dataclass
+class SequenceTokens:
+    """A corpus as integer arrays, one entry per token, documents in ``doc_id`` order.
+
+    A *sequence* is the run of tokens between two strong delimiters
+    (:func:`strong_delimiters`); ``pieces[k]`` is ``(document, start, end)``,
+    the stretch of text sequence ``k`` was tokenized from.
+    """
+
+    doc_ids: list[str]
+    texts: list[str]
+    vocab: list[str]  # word form of each id
+    ids: np.ndarray  # form id of each token
+    doc: np.ndarray  # document (index into doc_ids) of each token
+    breaks: np.ndarray  # True at the first token of each sequence
+    doc_first: np.ndarray  # first token of each document (length n_docs + 1)
+    pieces: list[tuple[int, int, int]]
+    starts: np.ndarray  # offsets into the document's text (empty without offsets=True)
+    ends: np.ndarray
+
+
+def sequence_tokens(corpus: pd.DataFrame, *, offsets: bool = False) -> SequenceTokens:
+    """Tokenize a corpus piece by piece between strong delimiters (:func:`analysis.tokenize`).
+
+    A token never straddles a strong delimiter, so the tokens are those of the
+    whole texts; ``offsets=True`` also gives each token's offsets (slower).
+    """
+    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
+    texts = corpus["text"].tolist()
+    forms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    breaks: list[int] = []
+    pieces: list[tuple[int, int, int]] = []
+    sizes = []
+    for doc, text in enumerate(texts):
+        first = len(forms)
+        prev = 0
+        for pos in [*strong_delimiters(text), len(text)]:
+            if offsets:
+                spans = tokenize(text[prev:pos], offsets=True)
+                chunk = [form for form, _, _ in spans]
+                starts.extend(prev + a for _, a, _ in spans)
+                ends.extend(prev + b for _, _, b in spans)
+            else:
+                chunk = tokenize(text[prev:pos])
+            if chunk:
+                breaks.append(len(forms))
+                pieces.append((doc, prev, pos))
+                forms.extend(chunk)
+            prev = pos
+        sizes.append(len(forms) - first)
+    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    is_break = np.zeros(len(forms), dtype=bool)
+    is_break[np.asarray(breaks, dtype=np.int64)] = True
+    return SequenceTokens(
+        doc_ids=corpus["doc_id"].tolist(), texts=texts, vocab=list(vocab), ids=ids.astype(np.int64),
+        doc=np.repeat(np.arange(len(sizes)), sizes), breaks=is_break,
+        doc_first=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), pieces=pieces,
+        starts=np.asarray(starts, dtype=np.int64), ends=np.asarray(ends, dtype=np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- co-occurrents
 
 
 def cooccurrence_score(f, t, F, T, *, measure: str = "lafon") -> tuple[np.ndarray, np.ndarray]:
@@ -191,9 +293,9 @@ def cooccurrences(
     if measure not in COOCCURRENCE_MEASURES:
         raise ValueError(f"measure must be one of {COOCCURRENCE_MEASURES} (got {measure!r})")
     _check_int("min_count", min_count, 1)
-    hidden = _stop_set(stopwords)
+    hidden = stop_set(stopwords)
     is_family = pivot.startswith(FAMILY_PREFIX)
-    families = _resolve_lexicon(lexicon) if (is_family or unit == "family") else {}
+    families = resolve_lexicon(lexicon) if (is_family or unit == "family") else {}
     if is_family:
         family_id = pivot[len(FAMILY_PREFIX):].strip()
         if family_id not in families:
@@ -201,7 +303,7 @@ def cooccurrences(
 
     # Offsets are needed to place formula matches; for a family pivot only the documents holding
     # one need them (_offsets), which is much cheaper than offsets for the whole corpus.
-    tok = _corpus_tokens(corpus, offsets=unit == "family")
+    tok = sequence_tokens(corpus, offsets=unit == "family")
     n = len(tok.ids)
     ids, vocab = tok.ids, tok.vocab
     if unit == "lemma":
@@ -419,7 +521,7 @@ def formula_network(
     _check_int("min_count", min_count, 1)
     if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not np.isfinite(min_score):
         raise ValueError(f"min_score must be a number (got {min_score!r})")
-    families = _resolve_lexicon(lexicon)
+    families = resolve_lexicon(lexicon)
     texts = corpus["text"].tolist()
     found = corpus_matches(texts, families)
     unit_sets: list[frozenset[str]] = []

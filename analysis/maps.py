@@ -58,8 +58,9 @@ from scipy import linalg
 from scipy.sparse.linalg import LinearOperator, svds
 
 from .corpus import check_corpus
-from .counts import term_matrix
-from .formulas import _resolve_lexicon, corpus_matches, group_values
+from .counts import group_values, term_matrix
+from .formulas import corpus_matches
+from .lexicon import resolve_lexicon
 
 #: Tables with more cells than this go through the sparse truncated SVD (a full dense SVD of
 #: 700 documents × 2,000 terms already takes tens of seconds on a busy 2-core machine).
@@ -445,7 +446,7 @@ def _corpus_tables(corpus, *, by, terms, lemmatize, stopwords, supplementary_row
 
 
 def _family_counts(texts: list[str], lexicon) -> tuple[sp.csr_matrix, np.ndarray]:
-    families = _resolve_lexicon(lexicon)
+    families = resolve_lexicon(lexicon)
     ids = list(families)
     position = {f: i for i, f in enumerate(ids)}
     rows, cols = [], []

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import cooccurrence_score, cooccurrences, formula_network, lafon_specificity, log_likelihood
+from analysis import (
+    cooccurrence_score, cooccurrences, formula_network, lafon_specificity, log_likelihood, tokenize,
+)
 
 # --- published values ---------------------------------------------------------------------
 
@@ -219,3 +221,21 @@ def test_formula_network_bad_arguments():
         formula_network(frame("x"), measure="pmi")
     with pytest.raises(ValueError, match="min_score"):
         formula_network(frame("x"), min_score=np.nan)
+
+
+# --- sequences -------------------------------------------------------------------------
+
+
+def test_strong_delimiters_are_those_of_repeated_segments():
+    from analysis.cooccurrence import sequence_tokens, strong_delimiters
+    from analysis.segments import STRONG_DELIMITERS
+
+    text = "M. Xi a dit : 3.5 % ; oui ! Non ? Bien… Fin.\n\nAutre"
+    marks = strong_delimiters(text)
+    assert [text[m] for m in marks] == [":", ";", "!", "?", "…", ".", "\n"]
+    assert {text[m] if text[m] != "\n" else "\n\n" for m in marks} == set(STRONG_DELIMITERS)
+    tok = sequence_tokens(frame(text, "L’amitié sino-bélarusse."), offsets=True)
+    assert [tok.vocab[i] for i in tok.ids] == tokenize(text) + tokenize("L’amitié sino-bélarusse.")
+    assert int(tok.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
+    first = tok.doc_first[1]
+    assert text[tok.starts[0] : tok.ends[0]] == "M" and tok.starts[first] == 0

@@ -14,6 +14,7 @@ ORDER = [
     "phrases", "lexicon",
     "counts", "statistics",
     "matching", "speech", "formulas", "segments", "concordance",
+    "cooccurrence", "candidates", "maps",  # co-occurrence and maps (issue 10)
     "plots",
 ]
 
