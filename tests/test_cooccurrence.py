@@ -9,7 +9,12 @@ import pytest
 from scipy import stats
 
 from analysis import (
-    cooccurrence_score, cooccurrences, formula_network, lafon_specificity, log_likelihood, tokenize,
+    cooccurrence_score,
+    cooccurrences,
+    formula_network,
+    lafon_specificity,
+    log_likelihood,
+    tokenize,
 )
 
 # --- published values ---------------------------------------------------------------------
