@@ -301,8 +301,8 @@ def cooccurrences(
         if family_id not in families:
             raise ValueError(f"pivot: unknown family {family_id!r}; families are {sorted(families)}")
 
-    # Offsets are needed to place formula matches; for a family pivot only the documents holding
-    # one need them (_offsets), which is much cheaper than offsets for the whole corpus.
+    # Offsets place formula matches on tokens; a family pivot needs them only in the sequences
+    # holding a match (_match_token_spans), which is much cheaper than offsets for the whole corpus.
     tok = sequence_tokens(corpus, offsets=unit == "family")
     n = len(tok.ids)
     ids, vocab = tok.ids, tok.vocab
@@ -312,6 +312,7 @@ def cooccurrences(
     # Pivot occurrences as token ranges [start, end).
     if is_family:
         spans = _match_token_spans(tok, corpus_matches(tok.texts, {family_id: families[family_id]}))
+        spans = spans[spans[:, 0] >= 0]
         starts, ends = spans[:, 0], spans[:, 1]
     else:
         words = tokenize(pivot)
@@ -339,10 +340,10 @@ def cooccurrences(
     t = int(context.sum())
 
     if unit == "family":
-        found = [[m for m in doc if _holds_token(tok, d, m)] for d, doc in enumerate(corpus_matches(tok.texts,
-                                                                                                 families))]
+        found = corpus_matches(tok.texts, families)
         first = _match_token_spans(tok, found)[:, 0]
         labels = np.array([family for doc in found for _, family, _, _ in doc], dtype=object)
+        first, labels = first[first >= 0], labels[first >= 0]
         keep = ~pivot_mask[first] if len(first) else np.zeros(0, dtype=bool)
         first, labels = first[keep], labels[keep]
         terms, inverse = np.unique(labels, return_inverse=True) if len(labels) else (np.array([], object),
@@ -410,38 +411,47 @@ def _cover(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(delta[:-1]) > 0
 
 
-def _offsets(tok, doc: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end offsets of the tokens of one document (computed here if ``tok`` has none)."""
-    lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-    if len(tok.starts) == len(tok.ids):
-        return tok.starts[lo:hi], tok.ends[lo:hi]
-    # The tokens of a text are the same whether it is cut at strong delimiters or not (segments).
-    spans = tokenize(tok.texts[doc], offsets=True)
-    if len(spans) != hi - lo:  # pragma: no cover - guards the tokenizer's invariant
-        raise RuntimeError(f"token count mismatch in document {tok.doc_ids[doc]!r}")
-    return (np.fromiter((a for _, a, _ in spans), dtype=np.int64, count=len(spans)),
-            np.fromiter((b for _, _, b in spans), dtype=np.int64, count=len(spans)))
+def _match_token_spans(tok: SequenceTokens, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
+    """Token ranges ``[start, end)`` of character matches (the tokens they overlap), in match order.
 
+    ``(-1, -1)`` for a match that overlaps no token. Offsets are computed for the
+    sequences holding a match only (one piece of text each), unless ``tok`` has them.
+    """
+    n = len(tok.ids)
+    piece_doc = np.fromiter((d for d, _, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
+    piece_start = np.fromiter((a for _, a, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
+    seq_first = np.append(np.flatnonzero(tok.breaks), n)
+    cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
 
-def _holds_token(tok, doc: int, match: tuple) -> bool:
-    """Whether a character match overlaps a token of its document."""
-    _, ends = _offsets(tok, doc)
-    return int(np.searchsorted(ends, match[0], side="right")) < len(ends)
+    def piece(k: int) -> tuple[int, np.ndarray, np.ndarray]:
+        if k not in cache:
+            base, end = int(seq_first[k]), int(seq_first[k + 1])
+            if len(tok.starts) == n:
+                cache[k] = (base, tok.starts[base:end], tok.ends[base:end])
+            else:
+                doc, a, b = tok.pieces[k]
+                found = tokenize(tok.texts[doc][a:b], offsets=True)
+                cache[k] = (base, np.array([x for _, x, _ in found], dtype=np.int64) + a,
+                            np.array([y for _, _, y in found], dtype=np.int64) + a)
+        return cache[k]
 
-
-def _match_token_spans(tok, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
-    """Token ranges ``[start, end)`` of character matches (the tokens they overlap), in match order."""
     spans = []
     for doc, doc_matches in enumerate(matches):
         if not doc_matches:
             continue
-        lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-        starts, ends = _offsets(tok, doc)
+        lo_k, hi_k = (int(x) for x in np.searchsorted(piece_doc, [doc, doc + 1]))
         for m_start, _, m_end, _ in doc_matches:
-            a = int(np.searchsorted(ends, m_start, side="right"))
-            b = int(np.searchsorted(starts, m_end, side="left"))
-            if a < hi - lo:  # a match always holds a token; this guards odd regex variants
-                spans.append((lo + a, lo + max(b, a + 1)))
+            k = max(lo_k, lo_k + int(np.searchsorted(piece_start[lo_k:hi_k], m_start, side="right")) - 1)
+            while k < hi_k:
+                base, starts, ends = piece(k)
+                first = int(np.searchsorted(ends, m_start, side="right"))
+                if first < len(ends):
+                    last = int(np.searchsorted(starts, m_end, side="left"))
+                    spans.append((base + first, base + max(last, first + 1)))
+                    break
+                k += 1  # the match starts after its piece's last token: it begins in the next one
+            else:
+                spans.append((-1, -1))  # no token (an odd regex variant)
     return np.asarray(spans, dtype=np.int64).reshape(-1, 2)
 
 
