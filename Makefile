@@ -84,6 +84,7 @@ bench: setup ## Run the speed and memory benchmarks (10 MB synthetic corpus; sev
 	$(PY) benchmarks/bench_statistics.py
 	$(PY) benchmarks/bench_phrasing.py
 	$(PY) benchmarks/bench_trends.py
+	$(PY) benchmarks/bench_maps.py
 
 clean: ## Remove output/ (never touches corpus/ or notebooks/)
 	rm -rf $(OUTPUT)

@@ -58,6 +58,12 @@ from .counts import vocabulary_overlap
 from .formulas import formulas_by_speaker
 from .plots import colour_map, histogram, panel_chart, pivot_heatmap, series_bar_chart
 # --- end charts and tables ---
+# --- co-occurrence and maps (issue 10) ---
+from .cooccurrence import FormulaNetwork, cooccurrence_score, cooccurrences, formula_network
+from .maps import CorrespondenceAnalysis, correspondence_analysis
+from .candidates import family_key_words, formula_candidates, lexicon_snippet
+from .plots import ca_map, network_chart
+# --- end co-occurrence and maps ---
 
 __all__ = sorted(
     name for name, value in globals().items()

@@ -15,6 +15,7 @@ print style (:data:`STYLE`) the first time.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -845,3 +846,181 @@ def progression_chart(
 
 
 # --- end over time and position ---
+
+
+# --- co-occurrence and maps (issue 10) ---
+
+
+def network_chart(
+    network,
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+    ax: plt.Axes | None = None,
+    show_isolated: bool = True,
+) -> plt.Figure:
+    """The formula network of :func:`analysis.formula_network` on a circle.
+
+    Nodes sit on a circle in lexicon order (a fixed, readable layout: no
+    label can cover another, whatever the edges), sized by the number of
+    units holding the family (hollow: never found); edges are drawn with a
+    width and shade growing with their score. Labels are written outward
+    along the radius. ``labels`` maps family ids to the text shown (default:
+    each family's ``label``).
+    """
+    import numpy as np
+
+    plt = _pyplot()
+
+    nodes, edges = network.nodes, network.edges
+    if not show_isolated:
+        linked = set(edges["family_a"]) | set(edges["family_b"])
+        nodes = nodes[nodes["family"].isin(linked)]
+    if nodes.empty:
+        raise ValueError("network has no node to draw")
+    names = dict(zip(nodes["family"], nodes["label"], strict=True)) | (labels or {})
+    fig, ax = _axes(ax, (9.0, 9.0))
+    n = len(nodes)
+    angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n
+    position = {f: (np.cos(a), np.sin(a)) for f, a in zip(nodes["family"], angles, strict=True)}
+    top = float(edges["score"].max()) if len(edges) else 1.0
+    for row in edges.sort_values("score").itertuples(index=False):
+        if row.family_a not in position or row.family_b not in position:
+            continue
+        (x0, y0), (x1, y1) = position[row.family_a], position[row.family_b]
+        weight = row.score / top if top > 0 else 0.0
+        ax.plot([x0, x1], [y0, y1], color=plt.cm.Blues(0.35 + 0.6 * weight), linewidth=0.8 + 4 * weight,
+                zorder=1, solid_capstyle="round")
+    units = nodes["units"].to_numpy()
+    sizes = 40 + 260 * units / max(units.max(), 1)
+    for (f, u), size in zip(zip(nodes["family"], units, strict=True), sizes, strict=True):
+        x, y = position[f]
+        ax.scatter([x], [y], s=size, zorder=2, color=POSITIVE_COLOR if u else "white",
+                   edgecolors=POSITIVE_COLOR if u else NEUTRAL_COLOR, linewidths=1.0)
+    for f, angle in zip(nodes["family"], angles, strict=True):
+        x, y = position[f]
+        degrees = np.degrees(angle) % 360
+        left_side = 90 < degrees < 270
+        ax.text(1.1 * x, 1.1 * y, textwrap.fill(names.get(f, f), 28),
+                rotation=degrees - 180 if left_side else degrees, linespacing=1.0,
+                rotation_mode="anchor", ha="right" if left_side else "left", va="center", fontsize=8.5,
+                color="black" if dict(zip(nodes["family"], units, strict=True))[f] else NEUTRAL_COLOR)
+    ax.set_xlim(-2.45, 2.45)
+    ax.set_ylim(-2.45, 2.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    measure = getattr(network.graph, "graph", {}).get("measure", "score")
+    unit = getattr(network.graph, "graph", {}).get("unit", "unit")
+    ax.set_title(title)
+    ax.text(0.5, -0.01, f"Edges: families found in the same {unit} more often than chance "
+            f"(width and shade: {measure} score).\n"
+            f"Node size: {unit}s holding the family; hollow: never found.",
+            transform=ax.transAxes, ha="center", va="top", fontsize=8, color=NEUTRAL_COLOR)
+    return fig
+
+
+def ca_map(
+    analysis,
+    *,
+    title: str,
+    axes: tuple[int, int] = (1, 2),
+    top_terms: int = 30,
+    top_rows: int | None = None,
+    row_labels: dict[str, str] | None = None,
+    column_labels: dict[str, str] | None = None,
+    show_rows: bool = True,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """The first plane (or ``axes``) of a :func:`analysis.correspondence_analysis`: parts and terms.
+
+    A symmetric map: rows (parts, orange squares; supplementary ones hollow)
+    and columns (terms, blue dots; supplementary ones, such as formula
+    families, in dark grey) in principal coordinates. Only the ``top_terms``
+    active terms contributing most to the plane are shown (contribution to
+    the plane: ``(ctr₁ λ₁ + ctr₂ λ₂) / (λ₁ + λ₂)``), as analysts read an AFC
+    in TXM or IRaMuTeQ; every supplementary column is shown, and the ``top_rows``
+    active parts contributing most (``None``: every part). Axis labels give
+    each axis' eigenvalue and share of inertia. ``row_labels`` and
+    ``column_labels`` map names to the text shown (for instance terms as
+    written, :func:`analysis.as_written`). Labels are moved apart with
+    adjustText (Flyamer et al., https://github.com/Phlya/adjustText) so that
+    they do not cover each other.
+    """
+    from adjustText import adjust_text
+
+    a1, a2 = axes
+    eig = analysis.eigenvalues.set_index("axis")
+    missing = [a for a in axes if a not in eig.index or a not in set(analysis.columns["axis"])]
+    if missing:
+        raise ValueError(f"axes: the analysis has no axis {missing}; a map needs two axes "
+                         f"(a table of 2 rows or 2 columns has only one)")
+    if not isinstance(top_terms, int) or top_terms < 1:
+        raise ValueError(f"top_terms must be a positive integer (got {top_terms!r})")
+    if top_rows is not None and (not isinstance(top_rows, int) or top_rows < 1):
+        raise ValueError(f"top_rows must be None or a positive integer (got {top_rows!r})")
+    fig, ax = _axes(ax, (9.0, 7.5))
+    lam1, lam2 = eig.at[a1, "eigenvalue"], eig.at[a2, "eigenvalue"]
+
+    def plane(frame):
+        name = frame.columns[0]
+        wide = frame.pivot(index=[name, "supplementary"], columns="axis",
+                           values=["coordinate", "contribution"])
+        out = pd.DataFrame({
+            "label": wide.index.get_level_values(0).astype(str),
+            "supplementary": wide.index.get_level_values(1),
+            "x": wide[("coordinate", a1)].to_numpy(), "y": wide[("coordinate", a2)].to_numpy(),
+            "ctr": ((wide[("contribution", a1)] * lam1 + wide[("contribution", a2)] * lam2)
+                    / (lam1 + lam2)).to_numpy(),
+        })
+        return out.sort_values(["supplementary", "ctr", "label"], ascending=[True, False, True],
+                               kind="stable")
+
+    cols = plane(analysis.columns)
+    active_cols = cols[~cols["supplementary"]].head(top_terms)
+    sup_cols = cols[cols["supplementary"]]
+    texts = []
+    ax.axhline(0, color="#BBBBBB", linewidth=0.7, zorder=0)
+    ax.axvline(0, color="#BBBBBB", linewidth=0.7, zorder=0)
+    ax.scatter(active_cols["x"], active_cols["y"], s=14, color=POSITIVE_COLOR, zorder=2,
+               label=f"terms (the {len(active_cols)} contributing most)")
+    for row in active_cols.itertuples():
+        label = (column_labels or {}).get(row.label, row.label)
+        texts.append(ax.text(row.x, row.y, label, fontsize=8, color=POSITIVE_COLOR))
+    if len(sup_cols):
+        ax.scatter(sup_cols["x"], sup_cols["y"], s=18, marker="D", color=NEUTRAL_COLOR, zorder=2,
+                   label="supplementary columns")
+        for row in sup_cols.itertuples():
+            label = (column_labels or {}).get(row.label, row.label)
+            texts.append(ax.text(row.x, row.y, label, fontsize=8, color=NEUTRAL_COLOR, style="italic"))
+    if show_rows:
+        rows = plane(analysis.rows)
+        if top_rows is not None:
+            rows = pd.concat([rows[~rows["supplementary"]].head(top_rows), rows[rows["supplementary"]]])
+        for supplementary, group in rows.groupby("supplementary", sort=True):
+            shown = "parts" if top_rows is None else f"parts (the {len(group)} contributing most)"
+            ax.scatter(group["x"], group["y"], s=30, marker="s", zorder=3,
+                       color="white" if supplementary else NEGATIVE_COLOR, edgecolors=NEGATIVE_COLOR,
+                       label="supplementary parts" if supplementary else shown)
+            for row in group.itertuples():
+                label = (row_labels or {}).get(row.label, row.label)
+                texts.append(ax.text(row.x, row.y, label, fontsize=8, color=NEGATIVE_COLOR, weight="bold"))
+    ax.set_xlabel(f"Axis {a1}: λ = {lam1:.4f} ({100 * eig.at[a1, 'share']:.1f} % of inertia)")
+    ax.set_ylabel(f"Axis {a2}: λ = {lam2:.4f} ({100 * eig.at[a2, 'share']:.1f} % of inertia)")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    ax.margins(0.12)
+    if texts:
+        xs = [t.get_position()[0] for t in texts]
+        ys = [t.get_position()[1] for t in texts]
+        # Elements with the same profile share a point: stack their labels first, since
+        # adjustText cannot tell in which direction to push labels that start at one spot.
+        step = 0.035 * ((max(ys) - min(ys)) or 1.0)
+        seen: dict[tuple[float, float], int] = {}
+        for text, x, y in zip(texts, xs, ys, strict=True):
+            key = (round(x, 2), round(y, 2))
+            text.set_position((x, y + step * seen.get(key, 0)))
+            seen[key] = seen.get(key, 0) + 1
+        # Labels keep clear of each other and of every marker (x, y); the iteration is deterministic.
+        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.4),
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
+    return fig

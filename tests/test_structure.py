@@ -15,6 +15,7 @@ ORDER = [
     "counts", "statistics",
     "matching", "speech", "formulas", "segments", "concordance",
     "trends",
+    "cooccurrence", "candidates", "maps",  # co-occurrence and maps (issue 10)
     "plots",
 ]
 

@@ -1,0 +1,594 @@
+"""Step 5 of the pipeline: co-occurrents of a pivot, and the network of formula families.
+
+Tokens and contexts
+    The tokens are those of :func:`analysis.tokenize` (lower case, elided
+    clitics as tokens of their own, stop words kept), in documents sorted by
+    ``doc_id``. A *sequence* is a stretch of tokens between two strong
+    delimiters of :mod:`analysis.segments` (``. ! ? ; : …`` and the blank
+    line, :data:`analysis.segments.STRONG_DELIMITERS`; a full stop after
+    ``M.`` or inside ``3.5`` is not one). The *context* of one occurrence of
+    the pivot is the ``window`` tokens before it and the ``window`` tokens
+    after it, cut at the ends of its sequence (``window="sentence"``: the
+    whole sequence). Contexts never cross a strong delimiter nor a document.
+
+Counting (the 2 × 2 table of every co-occurrent)
+    The contexts of all occurrences are joined into one set of token
+    positions, each position counted once however many windows cover it,
+    and the pivot's own tokens are taken out (a pivot is never its own
+    co-occurrent, and ``multilatéralisme ... multilatéralisme`` does not
+    count the second as a co-occurrent of the first). Then, for each
+    co-occurrent ``w``::
+
+        T   corpus size: tokens of the corpus that are not pivot tokens
+        t   context size: positions in the contexts
+        F   frequency of w among the T tokens
+        f   co-frequency: occurrences of w in the contexts
+        E   expected co-frequency, t F / T
+
+    which is the table of :mod:`analysis.statistics` with the contexts as
+    target (``a = f, N1 = t``) and the rest of the corpus as reference
+    (``b = F − f, N2 = T − t``), and Evert's (2008) table for surface
+    co-occurrence in windows (``O11 = f, R1 = t, C1 = F, N = T``).
+
+Measures (:func:`cooccurrence_score`), all signed: positive when ``f > E``
+(attraction), negative when ``f < E``
+    ``lafon``  Lafon's specificity of ``f`` in the hypergeometric model, the
+               co-occurrence index of TXM (Heiden et al. 2010):
+               ``−log10 P(X ≥ f)`` if ``f ≥ E``, else ``log10 P(X ≤ f)``, with
+               ``X ~ Hypergeometric(T, F, t)`` (:func:`analysis.lafon_specificity`).
+    ``g2``     Dunning's log-likelihood G² on the 2 × 2 table
+               (:func:`analysis.log_likelihood`).
+    ``pmi``    pointwise mutual information ``log2(f / E)`` (Church & Hanks
+               1990; Evert 2008, "MI").
+    ``t``      t-score ``(f − E) / √f`` (Church et al. 1991; Evert 2008).
+
+Units
+    ``unit="form"`` counts word forms, ``"lemma"`` their lemmas
+    (:func:`analysis.lemma`), ``"family"`` the formula families of the
+    lexicon (a match counts once, at its first token; ``F`` is then the
+    number of matches of the family outside the pivot).
+
+Cost
+    One tokenization of the corpus and a few passes over integer arrays:
+    linear in corpus size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .corpus import check_corpus
+from .formulas import corpus_matches
+from .lexicon import resolve_lexicon
+from .statistics import lafon_specificity, log_likelihood
+from .text import ABBREVIATIONS, lemma, sentences, stop_set, tokenize
+
+#: Measures accepted by :func:`cooccurrences` and :func:`cooccurrence_score`.
+COOCCURRENCE_MEASURES = ("lafon", "g2", "pmi", "t")
+#: Units accepted by :func:`cooccurrences`.
+UNITS = ("form", "lemma", "family")
+#: Units of :func:`formula_network`.
+NETWORK_UNITS = ("sentence", "article")
+FAMILY_PREFIX = "family:"
+COOCCURRENCE_COLUMNS = ["term", "cofrequency", "frequency", "expected", "score", "p_value",
+                        "context_size", "corpus_size"]
+
+
+# --------------------------------------------------------------------------- tokens in sequences
+
+_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
+_WORD_CHAR = r"[\w\u0300-\u036f]"
+_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
+_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
+
+
+def strong_delimiters(text: str) -> list[int]:
+    """Positions of the strong delimiters of a text, in text order.
+
+    The delimiters of :data:`analysis.segments.STRONG_DELIMITERS` (``. ! ? ; : …``
+    and the blank line), as repeated segments are cut: a full stop inside a
+    decimal number (``3.5``) or after an abbreviation of
+    :data:`analysis.text.ABBREVIATIONS` or an initial (``M.``, ``J.``) is not one.
+    """
+    marks = []
+    decimals = None
+    for match in _STRONG_RE.finditer(text):
+        pos = match.start()
+        if match.group() == ".":
+            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
+                if decimals is None:
+                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
+                if any(a < pos < b for a, b in decimals):
+                    continue
+            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+            word = word.group() if word else ""
+            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        marks.append(pos)
+    return marks
+
+
+@dataclass
+class SequenceTokens:
+    """A corpus as integer arrays, one entry per token, documents in ``doc_id`` order.
+
+    A *sequence* is the run of tokens between two strong delimiters
+    (:func:`strong_delimiters`); ``pieces[k]`` is ``(document, start, end)``,
+    the stretch of text sequence ``k`` was tokenized from.
+    """
+
+    doc_ids: list[str]
+    texts: list[str]
+    vocab: list[str]  # word form of each id
+    ids: np.ndarray  # form id of each token
+    doc: np.ndarray  # document (index into doc_ids) of each token
+    breaks: np.ndarray  # True at the first token of each sequence
+    doc_first: np.ndarray  # first token of each document (length n_docs + 1)
+    pieces: list[tuple[int, int, int]]
+    starts: np.ndarray  # offsets into the document's text (empty without offsets=True)
+    ends: np.ndarray
+
+
+def sequence_tokens(corpus: pd.DataFrame, *, offsets: bool = False) -> SequenceTokens:
+    """Tokenize a corpus piece by piece between strong delimiters (:func:`analysis.tokenize`).
+
+    A token never straddles a strong delimiter, so the tokens are those of the
+    whole texts; ``offsets=True`` also gives each token's offsets (slower).
+    """
+    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
+    texts = corpus["text"].tolist()
+    forms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    breaks: list[int] = []
+    pieces: list[tuple[int, int, int]] = []
+    sizes = []
+    for doc, text in enumerate(texts):
+        first = len(forms)
+        prev = 0
+        for pos in [*strong_delimiters(text), len(text)]:
+            if offsets:
+                spans = tokenize(text[prev:pos], offsets=True)
+                chunk = [form for form, _, _ in spans]
+                starts.extend(prev + a for _, a, _ in spans)
+                ends.extend(prev + b for _, _, b in spans)
+            else:
+                chunk = tokenize(text[prev:pos])
+            if chunk:
+                breaks.append(len(forms))
+                pieces.append((doc, prev, pos))
+                forms.extend(chunk)
+            prev = pos
+        sizes.append(len(forms) - first)
+    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    is_break = np.zeros(len(forms), dtype=bool)
+    is_break[np.asarray(breaks, dtype=np.int64)] = True
+    return SequenceTokens(
+        doc_ids=corpus["doc_id"].tolist(), texts=texts, vocab=list(vocab), ids=ids.astype(np.int64),
+        doc=np.repeat(np.arange(len(sizes)), sizes), breaks=is_break,
+        doc_first=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), pieces=pieces,
+        starts=np.asarray(starts, dtype=np.int64), ends=np.asarray(ends, dtype=np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- co-occurrents
+
+
+def cooccurrence_score(f, t, F, T, *, measure: str = "lafon") -> tuple[np.ndarray, np.ndarray]:
+    """Score co-frequencies ``f`` given context size ``t``, frequency ``F`` and corpus size ``T``.
+
+    Formulas and references in the module docstring; ``E = t F / T``.
+
+    Parameters
+    ----------
+    f, t, F, T
+        Arrays (or numbers) of non-negative integers, ``f ≤ min(t, F)``,
+        ``t, F ≤ T``.
+    measure
+        ``"lafon"``, ``"g2"``, ``"pmi"`` or ``"t"``.
+
+    Returns
+    -------
+    (score, p_value)
+        The signed score (positive: attraction) and, for ``lafon`` and
+        ``g2``, its p-value (the hypergeometric tail, χ²(1)); ``NaN`` for
+        ``pmi`` and ``t``, which are not tests. ``pmi`` is ``−inf`` where
+        ``f = 0``; ``t`` is 0 where ``f = E = 0``.
+    """
+    if measure not in COOCCURRENCE_MEASURES:
+        raise ValueError(f"measure must be one of {COOCCURRENCE_MEASURES} (got {measure!r})")
+    f, t, F, T = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (f, t, F, T)))
+    if measure == "lafon":
+        return lafon_specificity(f, t, F, T)
+    if measure == "g2":
+        return log_likelihood(f, F - f, t, T - t)
+    expected = t * F / np.maximum(T, 1)
+    nan = np.full(f.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if measure == "pmi":
+            score = np.log2(f / expected)
+        else:
+            score = np.where(f > 0, (f - expected) / np.sqrt(f), 0.0)
+    return score + 0.0, nan
+
+
+def _check_int(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+
+
+def cooccurrences(
+    corpus: pd.DataFrame,
+    pivot: str,
+    *,
+    window: int | str = 5,
+    unit: str = "form",
+    measure: str = "lafon",
+    min_count: int = 2,
+    stopwords: bool | Iterable[str] = False,
+    lexicon: Mapping[str, dict] | str | Path | None = None,
+) -> pd.DataFrame:
+    """The co-occurrents of a pivot: words (lemmas, families) found near it more than chance.
+
+    Contexts, the 2 × 2 table and the measures are defined in the module
+    docstring (``T``, ``t``, ``F``, ``f``, ``E``).
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text``.
+    pivot
+        A word or a phrase (``"véritable multilatéralisme"``: consecutive
+        tokens, within one sequence), matched on tokens, so case and
+        apostrophes do not matter; with ``unit="lemma"`` it is matched on
+        lemmas (``"coopérer"`` finds ``coopère``, ``coopéré``);
+        ``"family:<id>"`` is every match of a formula family of the lexicon
+        (:func:`analysis.find_formulas`).
+    window
+        Tokens on each side of every occurrence (an integer ≥ 1), or
+        ``"sentence"``: the whole sequence between strong delimiters.
+    unit
+        What co-occurs: ``"form"``, ``"lemma"`` or ``"family"``.
+    measure
+        ``"lafon"``, ``"g2"``, ``"pmi"`` or ``"t"`` (:func:`cooccurrence_score`).
+    min_count
+        Keep the co-occurrents of co-frequency ``f`` at least this (TXM's
+        *cofmin*; PMI overrates rare pairs, so keep it ≥ 3 with ``"pmi"``).
+    stopwords
+        ``True`` hides the co-occurrents that are French stop words
+        (:func:`analysis.stopword_list`), an iterable hides those words. They
+        are only hidden: ``T``, ``t`` and every score stay the same.
+    lexicon
+        The formula lexicon for ``family:`` pivots and ``unit="family"``
+        (as in :func:`analysis.find_formulas`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term`` (the co-occurrent: a form, a lemma or a family id),
+        ``cofrequency`` (f), ``frequency`` (F), ``expected`` (E), ``score``,
+        ``p_value`` (``NaN`` for ``pmi`` and ``t``), ``context_size`` (t)
+        and ``corpus_size`` (T); sorted by score (highest first), then term.
+        ``attrs["pivot_occurrences"]`` holds the number of occurrences of
+        the pivot (0: empty result).
+    """
+    corpus = check_corpus(corpus)
+    if not isinstance(pivot, str) or not pivot.strip():
+        raise ValueError(f"pivot must be a non-empty word, phrase or 'family:<id>' (got {pivot!r})")
+    if isinstance(window, str):
+        if window != "sentence":
+            raise ValueError(f"window must be a positive integer or 'sentence' (got {window!r})")
+    else:
+        _check_int("window", window, 1)
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS} (got {unit!r})")
+    if measure not in COOCCURRENCE_MEASURES:
+        raise ValueError(f"measure must be one of {COOCCURRENCE_MEASURES} (got {measure!r})")
+    _check_int("min_count", min_count, 1)
+    hidden = stop_set(stopwords)
+    is_family = pivot.startswith(FAMILY_PREFIX)
+    families = resolve_lexicon(lexicon) if (is_family or unit == "family") else {}
+    if is_family:
+        family_id = pivot[len(FAMILY_PREFIX):].strip()
+        if family_id not in families:
+            raise ValueError(f"pivot: unknown family {family_id!r}; families are {sorted(families)}")
+
+    # Offsets place formula matches on tokens; a family pivot needs them only in the sequences
+    # holding a match (_match_token_spans), which is much cheaper than offsets for the whole corpus.
+    tok = sequence_tokens(corpus, offsets=unit == "family")
+    n = len(tok.ids)
+    ids, vocab = tok.ids, tok.vocab
+    if unit == "lemma":
+        ids, vocab = _lemma_ids(ids, vocab)
+
+    # Pivot occurrences as token ranges [start, end).
+    if is_family:
+        spans = _match_token_spans(tok, corpus_matches(tok.texts, {family_id: families[family_id]}))
+        spans = spans[spans[:, 0] >= 0]
+        starts, ends = spans[:, 0], spans[:, 1]
+    else:
+        words = tokenize(pivot)
+        if unit == "lemma":
+            words = [lemma(w) for w in words]
+        starts = _phrase_starts(ids, vocab, tok.breaks, words)
+        ends = starts + len(words)
+    pivot_mask = _cover(starts, ends, n)
+
+    # Sequence bounds of every token, then the union of the windows.
+    seq_id = np.cumsum(tok.breaks) - 1 if n else np.zeros(0, dtype=np.int64)
+    seq_first = np.flatnonzero(tok.breaks)
+    seq_end = np.append(seq_first[1:], n)
+    if len(starts):
+        lo_seq, hi_seq = seq_first[seq_id[starts]], seq_end[seq_id[starts]]
+        if window == "sentence":
+            left_lo, right_hi = lo_seq, hi_seq
+        else:
+            left_lo, right_hi = np.maximum(starts - window, lo_seq), np.minimum(ends + window, hi_seq)
+        context = _cover(np.concatenate([left_lo, ends]), np.concatenate([starts, right_hi]), n)
+    else:
+        context = np.zeros(n, dtype=bool)
+    context &= ~pivot_mask
+    T = int(n - pivot_mask.sum())
+    t = int(context.sum())
+
+    if unit == "family":
+        found = corpus_matches(tok.texts, families)
+        first = _match_token_spans(tok, found)[:, 0]
+        labels = np.array([family for doc in found for _, family, _, _ in doc], dtype=object)
+        first, labels = first[first >= 0], labels[first >= 0]
+        keep = ~pivot_mask[first] if len(first) else np.zeros(0, dtype=bool)
+        first, labels = first[keep], labels[keep]
+        terms, inverse = np.unique(labels, return_inverse=True) if len(labels) else (np.array([], object),
+                                                                                      np.array([], int))
+        F = np.bincount(inverse, minlength=len(terms))
+        f = np.bincount(inverse[context[first]], minlength=len(terms)) if len(first) else F * 0
+    else:
+        F = np.bincount(ids[~pivot_mask], minlength=len(vocab))
+        f = np.bincount(ids[context], minlength=len(vocab))
+        terms = np.asarray(vocab, dtype=object)
+
+    keep = f >= min_count
+    if hidden:
+        keep &= np.array([str(term) not in hidden for term in terms], dtype=bool)
+    f, F, terms = f[keep], F[keep], terms[keep]
+    score, p_value = cooccurrence_score(f, t, F, T, measure=measure)
+    frame = pd.DataFrame({
+        "term": pd.Series(terms, dtype=object),
+        "cofrequency": f.astype(np.int64),
+        "frequency": F.astype(np.int64),
+        "expected": t * F / max(T, 1),
+        "score": score,
+        "p_value": p_value,
+        "context_size": np.int64(t),
+        "corpus_size": np.int64(T),
+    }, columns=COOCCURRENCE_COLUMNS)
+    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame.attrs["pivot_occurrences"] = int(len(starts))
+    return frame
+
+
+def _lemma_ids(ids: np.ndarray, vocab: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Token ids mapped from forms to lemmas (each distinct form lemmatized once)."""
+    lemma_of = pd.Series([lemma(form) for form in vocab], dtype=object)
+    lemma_ids, lemmas = pd.factorize(lemma_of, sort=False)
+    return lemma_ids.astype(np.int64)[ids] if len(ids) else ids, list(lemmas)
+
+
+def _phrase_starts(ids: np.ndarray, vocab: list[str], breaks: np.ndarray, words: list[str]) -> np.ndarray:
+    """Positions where the token sequence ``words`` starts, within one sequence."""
+    index = {word: i for i, word in enumerate(vocab)}
+    if not words or any(w not in index for w in words):
+        return np.zeros(0, dtype=np.int64)
+    n = len(ids)
+    candidates = np.flatnonzero(ids == index[words[0]])
+    candidates = candidates[candidates + len(words) <= n]
+    for k, word in enumerate(words[1:], start=1):
+        candidates = candidates[(ids[candidates + k] == index[word]) & ~breaks[candidates + k]]
+    # Overlapping occurrences of a repetitive phrase (``a a`` in ``a a a``) count left to right.
+    kept, last_end = [], -1
+    for start in candidates.tolist():
+        if start >= last_end:
+            kept.append(start)
+            last_end = start + len(words)
+    return np.asarray(kept, dtype=np.int64)
+
+
+def _cover(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """Boolean mask of the positions covered by the ranges [lo, hi) (empty ranges ignored)."""
+    delta = np.zeros(n + 1, dtype=np.int64)
+    nonempty = hi > lo
+    np.add.at(delta, lo[nonempty], 1)
+    np.add.at(delta, hi[nonempty], -1)
+    return np.cumsum(delta[:-1]) > 0
+
+
+def _match_token_spans(tok: SequenceTokens, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
+    """Token ranges ``[start, end)`` of character matches (the tokens they overlap), in match order.
+
+    ``(-1, -1)`` for a match that overlaps no token. Offsets are computed for the
+    sequences holding a match only (one piece of text each), unless ``tok`` has them.
+    """
+    n = len(tok.ids)
+    piece_doc = np.fromiter((d for d, _, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
+    piece_start = np.fromiter((a for _, a, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
+    seq_first = np.append(np.flatnonzero(tok.breaks), n)
+    cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
+
+    def piece(k: int) -> tuple[int, np.ndarray, np.ndarray]:
+        if k not in cache:
+            base, end = int(seq_first[k]), int(seq_first[k + 1])
+            if len(tok.starts) == n:
+                cache[k] = (base, tok.starts[base:end], tok.ends[base:end])
+            else:
+                doc, a, b = tok.pieces[k]
+                found = tokenize(tok.texts[doc][a:b], offsets=True)
+                cache[k] = (base, np.array([x for _, x, _ in found], dtype=np.int64) + a,
+                            np.array([y for _, _, y in found], dtype=np.int64) + a)
+        return cache[k]
+
+    spans = []
+    for doc, doc_matches in enumerate(matches):
+        if not doc_matches:
+            continue
+        lo_k, hi_k = (int(x) for x in np.searchsorted(piece_doc, [doc, doc + 1]))
+        for m_start, _, m_end, _ in doc_matches:
+            k = max(lo_k, lo_k + int(np.searchsorted(piece_start[lo_k:hi_k], m_start, side="right")) - 1)
+            while k < hi_k:
+                base, starts, ends = piece(k)
+                first = int(np.searchsorted(ends, m_start, side="right"))
+                if first < len(ends):
+                    last = int(np.searchsorted(starts, m_end, side="left"))
+                    spans.append((base + first, base + max(last, first + 1)))
+                    break
+                k += 1  # the match starts after its piece's last token: it begins in the next one
+            else:
+                spans.append((-1, -1))  # no token (an odd regex variant)
+    return np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+
+
+# --------------------------------------------------------------------------- formula network
+
+
+class FormulaNetwork(NamedTuple):
+    """Result of :func:`formula_network`: the edge table, the node table and the graph."""
+
+    edges: pd.DataFrame
+    nodes: pd.DataFrame
+    graph: object  # networkx.Graph
+
+
+def formula_network(
+    corpus: pd.DataFrame,
+    *,
+    unit: str = "sentence",
+    measure: str = "lafon",
+    min_count: int = 1,
+    min_score: float = 0.0,
+    lexicon: Mapping[str, dict] | str | Path | None = None,
+) -> FormulaNetwork:
+    """Formula families that occur in the same sentences (or articles) more often than chance.
+
+    The corpus is cut into ``N`` units (sentences of :func:`analysis.sentences`,
+    or articles). For two families ``a`` and ``b`` found in ``n_a`` and
+    ``n_b`` units (:func:`analysis.find_formulas`; a unit counts once however
+    many matches it holds), ``k`` units hold both, where ``n_a n_b / N`` are
+    expected if the families were spread independently. The edge score is
+
+    - ``"lafon"``: Lafon's specificity of ``k`` in ``X ~ Hypergeometric(N,
+      n_b, n_a)`` (:func:`analysis.lafon_specificity`), the co-occurrence
+      index of textometry (Lafon 1981, *Dépouillements et statistiques en
+      lexicométrie*, ch. on co-occurrences; Heiden et al. 2010, TXM), or
+    - ``"g2"``: Dunning's G² of the units' 2 × 2 table (:func:`analysis.log_likelihood`),
+
+    both positive when ``k`` exceeds its expectation (attraction).
+
+    Parameters
+    ----------
+    corpus
+        One row per article with ``doc_id`` and ``text``.
+    unit
+        ``"sentence"`` or ``"article"``.
+    measure
+        ``"lafon"`` or ``"g2"``.
+    min_count
+        Keep the pairs found together in at least this many units.
+    min_score
+        Keep the pairs whose score is above this (default 0: every pair seen
+        together more often than expected; 2 keeps Lafon's p < 0.01, 3.84
+        G²'s p < 0.05).
+    lexicon
+        As in :func:`analysis.find_formulas`.
+
+    Returns
+    -------
+    FormulaNetwork
+        ``edges``: ``family_a``, ``family_b`` (``family_a < family_b``),
+        ``together`` (k), ``units_a``, ``units_b``, ``n_units`` (N),
+        ``expected``, ``score``, ``p_value``; sorted by score (highest
+        first), then family_a, family_b. ``nodes``: one row per family of the
+        lexicon, ``family``, ``label``, ``units`` (n_a), ``matches``; in
+        lexicon order. ``graph``: a :class:`networkx.Graph` with every family
+        as a node (attributes ``label``, ``units``, ``matches``) and the
+        edges (attributes ``together``, ``expected``, ``score``,
+        ``p_value``).
+    """
+    import networkx as nx
+
+    corpus = check_corpus(corpus)
+    if unit not in NETWORK_UNITS:
+        raise ValueError(f"unit must be one of {NETWORK_UNITS} (got {unit!r})")
+    if measure not in ("lafon", "g2"):
+        raise ValueError(f"measure must be one of ('lafon', 'g2') (got {measure!r})")
+    _check_int("min_count", min_count, 1)
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not np.isfinite(min_score):
+        raise ValueError(f"min_score must be a number (got {min_score!r})")
+    families = resolve_lexicon(lexicon)
+    texts = corpus["text"].tolist()
+    found = corpus_matches(texts, families)
+    unit_sets: list[frozenset[str]] = []
+    n_units = 0
+    matches: Counter = Counter()
+    for text, doc_matches in zip(texts, found, strict=True):
+        for _, family, _, _ in doc_matches:
+            matches[family] += 1
+        if unit == "article":
+            n_units += 1
+            unit_sets.append(frozenset(family for _, family, _, _ in doc_matches))
+            continue
+        bounds = sentences(text) if doc_matches else None
+        if bounds is None:
+            n_units += len(sentences(text))
+            continue
+        n_units += len(bounds)
+        starts = np.array([s for _, s, _ in bounds], dtype=np.int64)
+        per_sentence: dict[int, set[str]] = {}
+        for m_start, family, _, _ in doc_matches:
+            k = int(np.searchsorted(starts, m_start, side="right")) - 1
+            per_sentence.setdefault(max(k, 0), set()).add(family)
+        unit_sets.extend(frozenset(s) for s in per_sentence.values())
+    units: Counter = Counter()
+    pairs: Counter = Counter()
+    for present in unit_sets:
+        ordered = sorted(present)
+        units.update(ordered)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[a, b] += 1
+    rows = [(a, b, k, units[a], units[b]) for (a, b), k in pairs.items() if k >= min_count]
+    edges = pd.DataFrame(rows, columns=["family_a", "family_b", "together", "units_a", "units_b"])
+    edges = edges.astype({"family_a": object, "family_b": object, "together": "int64", "units_a": "int64",
+                          "units_b": "int64"})
+    edges["n_units"] = np.int64(n_units)
+    edges["expected"] = edges["units_a"] * edges["units_b"] / max(n_units, 1)
+    k, na, nb = (edges[c].to_numpy() for c in ("together", "units_a", "units_b"))
+    if measure == "lafon":
+        score, p_value = lafon_specificity(k, na, nb, n_units) if len(k) else (np.zeros(0), np.zeros(0))
+    else:
+        score, p_value = log_likelihood(k, nb - k, na, n_units - na) if len(k) else (np.zeros(0), np.zeros(0))
+    edges["score"] = np.asarray(score, dtype=float)
+    edges["p_value"] = np.asarray(p_value, dtype=float)
+    edges = edges[edges["score"] > min_score]
+    edges = edges.sort_values(["score", "family_a", "family_b"], ascending=[False, True, True],
+                              kind="stable").reset_index(drop=True)
+    nodes = pd.DataFrame({
+        "family": pd.Series(list(families), dtype=object),
+        "label": pd.Series([families[f]["label"] for f in families], dtype=object),
+        "units": pd.Series([units[f] for f in families], dtype="int64"),
+        "matches": pd.Series([matches[f] for f in families], dtype="int64"),
+    })
+    graph = nx.Graph(unit=unit, measure=measure, n_units=n_units)
+    for row in nodes.itertuples(index=False):
+        graph.add_node(row.family, label=row.label, units=int(row.units), matches=int(row.matches))
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.family_a, row.family_b, together=int(row.together), expected=float(row.expected),
+                       score=float(row.score), p_value=float(row.p_value))
+    return FormulaNetwork(edges, nodes, graph)
