@@ -25,3 +25,7 @@ class CorpusError(AnalysisError):
 
 class LexiconError(AnalysisError):
     """A formula lexicon or actor table file is not valid."""
+
+
+class TokenIndexError(AnalysisError):
+    """A saved token index does not belong to the corpus or the tokenizer at hand."""
