@@ -319,7 +319,8 @@ def _tokenize_chunk(texts: list[str]) -> dict:
             after = np.searchsorted(positions, np.asarray(strong_delimiters(text), dtype=np.int64), "right")
             after = np.unique(np.append(after, 0))
             breaks.append(first + after[after < len(spans)])
-            sent_token.append(first + np.searchsorted(positions, np.asarray(s_starts, dtype=np.int64), "left"))
+            sent_positions = np.asarray(s_starts, dtype=np.int64)
+            sent_token.append(first + np.searchsorted(positions, sent_positions, "left"))
         else:
             sent_token.append(np.full(len(doc_sents), first, dtype=np.int64))
         sizes[k] = len(forms) - first
@@ -384,8 +385,8 @@ def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None 
     parts = (texts[lo:hi] for lo, hi in bounds)
     vocabulary: dict[str, int] = {}
     pieces: dict[str, list[np.ndarray]] = {name: [] for name in (
-        "token_ids", "starts", "ends", "sizes", "breaks", "sentence_starts", "sentence_ends", "sentence_token",
-        "sentence_counts")}
+        "token_ids", "starts", "ends", "sizes", "breaks", "sentence_starts", "sentence_ends",
+        "sentence_token", "sentence_counts")}
     n_tokens = 0
     with tqdm(total=total, unit="char", unit_scale=True, desc="token index", disable=not show) as bar:
         if n_jobs > 1 and len(bounds) > 1:
@@ -613,8 +614,8 @@ def load_index(path: str | Path, corpus: pd.DataFrame | None = None) -> TokenInd
         frame = check_corpus(corpus).reset_index(drop=True)
         now = document_hashes(frame)
         if _corpus_key(now) != header["key"]:
-            raise TokenIndexError(f"{path}: {_differences(metadata['doc_id'].tolist(), doc_hashes, frame, now)}; "
-                                  "rebuild it with build_index and save_index")
+            differences = _differences(metadata["doc_id"].tolist(), doc_hashes, frame, now)
+            raise TokenIndexError(f"{path}: {differences}; rebuild it with build_index and save_index")
     index = TokenIndex(
         corpus=frame,
         vocab=np.asarray(_unpack(arrays["vocab_data"], arrays["vocab_ends"]), dtype=object),
@@ -622,8 +623,8 @@ def load_index(path: str | Path, corpus: pd.DataFrame | None = None) -> TokenInd
         tokenizer_version=header["tokenizer"], **{name: arrays[name] for name in _ARRAYS},
     )
     if "lemma_of" in arrays:
-        lemma_vocab = np.asarray(_unpack(arrays["lemma_vocab_data"], arrays["lemma_vocab_ends"]), dtype=object)
-        index._cache["lemmas"] = (arrays["lemma_of"], lemma_vocab)
+        lemma_vocab = _unpack(arrays["lemma_vocab_data"], arrays["lemma_vocab_ends"])
+        index._cache["lemmas"] = (arrays["lemma_of"], np.asarray(lemma_vocab, dtype=object))
     return index
 
 

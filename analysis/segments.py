@@ -36,8 +36,6 @@ from .formulas import find_formulas
 from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
 from .text import tokenize
 
-
-
 # --------------------------------------------------------------------------- corpus as integer arrays
 
 
