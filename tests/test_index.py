@@ -7,7 +7,13 @@ import pytest
 import analysis
 import analysis.index as index_module
 from analysis import (
-    TokenIndexError, build_index, load_index, merge_indexes, save_index, sentences, tokenize,
+    TokenIndexError,
+    build_index,
+    load_index,
+    merge_indexes,
+    save_index,
+    sentences,
+    tokenize,
 )
 from analysis.index import ensure_index, strong_delimiters
 from analysis.segments import _corpus_tokens, _index_tokens
@@ -21,8 +27,8 @@ TEXTS = {
           "que la Chine soutient le véritable multilatéralisme.",
     "d2": "",
     "d4": "İstanbul, l’Initiative « la Ceinture et la Route »\u00a0et\tle multilatéralisme. 3.5 % de plus…",
-    "d0": "Wang Yi a souligné : « La Chine et le Bélarus sont des partenaires. » Il a ajouté que la coopération "
-          "gagnant-gagnant continuera.\n\nLe véritable multilatéralisme, a-t-il dit.",
+    "d0": "Wang Yi a souligné : « La Chine et le Bélarus sont des partenaires. » Il a ajouté que la "
+          "coopération gagnant-gagnant continuera.\n\nLe véritable multilatéralisme, a-t-il dit.",
 }
 
 
