@@ -376,7 +376,7 @@ def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None 
         raise ValueError(f"n_jobs must be an integer >= 1 (got {n_jobs!r})")
     if progress is not None and not isinstance(progress, bool):
         raise ValueError(f"progress must be None, True or False (got {progress!r})")
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
     texts = frame["text"].tolist()
     bounds = _chunks(texts)
