@@ -230,3 +230,49 @@ def test_kwic_contexts_with_no_break_spaces_and_tabs(corpus):
     lines = analysis.kwic(build_index(corpus), "et le multilatéralisme", window=2)
     assert lines[["doc_id", "left", "match", "right"]].values.tolist() == [
         ["d4", "la Route »\u00a0", "et le multilatéralisme", ". 3.5 % de"]]
+
+
+@pytest.mark.parametrize("measure", ["g2", "chi2", "lafon", "log_ratio"])
+def test_keyness_by_part_equals_one_call_per_part(corpus, measure):
+    by_part = analysis.keyness(corpus, by="doc_id", measure=measure, stopwords=True)
+    expected = pd.concat(
+        [analysis.keyness(corpus, target=doc_id, measure=measure, stopwords=True).assign(doc_id=doc_id)
+         for doc_id in sorted(TEXTS) if TEXTS[doc_id]],  # the empty article d2 gives no row
+        ignore_index=True,
+    )
+    expected = expected[["doc_id", *expected.columns[:-1]]]
+    pd.testing.assert_frame_equal(by_part, expected, check_exact=True)
+
+
+def test_keyness_by_part_top_n_keeps_the_first_and_last_rows(corpus):
+    full = analysis.keyness(corpus, by="source", min_count=1)
+    top = analysis.keyness(corpus, by="source", min_count=1, top_n=3)
+    expected = pd.concat([pd.concat([rows.head(3), rows.tail(3)]) for _, rows in full.groupby("source")],
+                         ignore_index=True)
+    pd.testing.assert_frame_equal(top, expected, check_exact=True)
+    assert analysis.keyness(corpus, target="d0", top_n=2)["term"].tolist() == (
+        analysis.keyness(corpus, target="d0").iloc[[0, 1, -2, -1]]["term"].tolist())
+
+
+def test_keyness_by_against_french_and_bad_combinations(corpus):
+    french = analysis.keyness(corpus, by="source", reference="french", stopwords=True)
+    expected = analysis.keyness(corpus, target="source=A", reference="french", stopwords=True)
+    part_a = french[french["source"] == "A"].drop(columns="source").reset_index(drop=True)
+    pd.testing.assert_frame_equal(part_a, expected, check_exact=True)
+    with pytest.raises(ValueError, match="either target"):
+        analysis.keyness(corpus, target="d0", by="doc_id")
+    with pytest.raises(ValueError, match="either target"):
+        analysis.keyness(corpus)
+    with pytest.raises(ValueError, match="top_n"):
+        analysis.keyness(corpus, by="doc_id", top_n=0)
+
+
+def test_specificities_top_n_and_terms(corpus):
+    full = analysis.specificities(corpus, by="source", min_count=1)
+    top = analysis.specificities(corpus, by="source", min_count=1, top_n=2)
+    expected = pd.concat([pd.concat([rows.head(2), rows.tail(2)]) for _, rows in full.groupby("source")],
+                         ignore_index=True)
+    pd.testing.assert_frame_equal(top, expected, check_exact=True)
+    some = analysis.specificities(corpus, by="source", min_count=1, terms=["coopération", "chine"])
+    pd.testing.assert_frame_equal(
+        some, full[full["term"].isin(["coopération", "chine"])].reset_index(drop=True), check_exact=True)
