@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import analysis
 import analysis.index as index_module
@@ -276,3 +278,25 @@ def test_specificities_top_n_and_terms(corpus):
     some = analysis.specificities(corpus, by="source", min_count=1, terms=["coopération", "chine"])
     pd.testing.assert_frame_equal(
         some, full[full["term"].isin(["coopération", "chine"])].reset_index(drop=True), check_exact=True)
+
+
+# Property: the index's forms, lower-cased forms, offsets, breaks and sentences are those of a fresh
+# tokenization, whatever the pieces (case, both apostrophes, inversions, abbreviations, decimals, İ, Σ).
+PIECES = st.sampled_from(["la", "Paix", "L’OCS", "l'", "M.", "J.", "3.5", "a-t-il", "etc.", "…", ".", ";",
+                          "!", "?", "«", "»", ",", "\n\n", "\n", " ", "\u00a0", "\t", "İstanbul", "ΟΔΟΣ",
+                          "aujourd'hui", "Qu’en", "e\u0301te\u0301", "Été"])
+
+
+@settings(max_examples=150)
+@given(st.lists(st.lists(PIECES, max_size=25), min_size=1, max_size=3))
+def test_the_index_is_a_fresh_tokenization(docs):
+    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "text": ["".join(d) for d in docs]})
+    index = build_index(frame)
+    fresh, converted = _corpus_tokens(frame), _index_tokens(index)
+    assert fresh.vocab == converted.vocab
+    for name in ("ids", "starts", "ends", "breaks", "doc_first"):
+        assert np.array_equal(getattr(fresh, name), getattr(converted, name)), name
+    for i, text in enumerate(frame["text"]):
+        lo, hi = index.doc_first[i], index.doc_first[i + 1]
+        assert index.vocab[index.token_ids[lo:hi]].tolist() == tokenize(text, lowercase=False)
+        assert index.sentences(i) == sentences(text)
