@@ -12,15 +12,16 @@ load_corpus, tokenize, ...``.
 import types as _types
 
 from .corpus import article_labels, articles_by_date, check_corpus, load_corpus
-from .errors import AnalysisError, CorpusError, LexiconError
+from .errors import AnalysisError, CorpusError, LexiconError, TokenIndexError
 from .paths import CORPUS_DIR, PROJECT_DIR, figures_dir, output_dir
 from .plots import apply_style, bar_chart, heatmap, panel_grid, save_figure, signed_bar_chart, timeline
 from .text import (
-    lemma, normalize, sentences, stopword_list, text_profile, tokenize, tokenizer, unify_marks,
+    lemma, normalize, sentences, stopword_list, tokenize, tokenizer, unify_marks,
 )
 
 # --- counts and statistics (issue 3) ---
-from .counts import as_written, term_frequencies, term_matrix
+from .index import TokenIndex, build_index, load_index, merge_indexes, save_index
+from .counts import as_written, term_frequencies, term_matrix, text_profile
 from .statistics import (
     chi_squared,
     keyness,

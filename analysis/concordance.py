@@ -2,7 +2,8 @@
 
 A concordance lists every occurrence of a pattern with its left and right
 context taken from the article itself, never from the article before or after.
-Patterns are matched on tokens (:func:`analysis.tokenize`), so case and the
+Patterns are matched on the tokens of the token index (:mod:`analysis.index`:
+:func:`analysis.tokenize`'s tokens, no second tokenization), so case and the
 apostrophe used (' or ’) do not matter: ``l'initiative`` finds
 ``l’Initiative``. A hyphenated compound is one token: ``gagnant`` does not
 find ``gagnant-gagnant`` (search ``gagnant-gagnant``, or use a regex).
@@ -18,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import check_corpus
 from .formulas import family_matches
+from .index import TokenIndex, ensure_index
 from .lexicon import load_lexicon
 from .text import lemma, tokenize, unify_marks
 
@@ -34,7 +35,7 @@ _SPACE_RE = re.compile(r"[\n\r\t\f\v]")
 
 
 def kwic(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     pattern: str,
     *,
     window: int = 8,
@@ -49,7 +50,8 @@ def kwic(
     Parameters
     ----------
     corpus
-        One row per article with ``doc_id`` and ``text`` (:func:`analysis.load_corpus`).
+        One row per article with ``doc_id`` and ``text`` (:func:`analysis.load_corpus`),
+        or its token index.
     pattern
         What to find:
 
@@ -111,7 +113,8 @@ def kwic(
     family = pattern.startswith(FAMILY_PREFIX)
     if family and (regex or lemma):
         raise ValueError(f"a {FAMILY_PREFIX}<id> pattern takes neither regex=True nor lemma=True")
-    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
+    index = ensure_index(corpus)
+    texts, doc_ids = index.texts, index.doc_ids
 
     if family:
         finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
@@ -120,14 +123,19 @@ def kwic(
             finder = _regex_finder(re.compile(pattern, re.IGNORECASE))
         except re.error as exc:
             raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+    if family or regex:
+        hits = [(i, start, end) for i, text in enumerate(texts) for start, end in finder(text)]
     else:
-        finder = _phrase_finder(pattern, lemmas=lemma)
+        hits = _index_phrase_matches(index, pattern, lemmas=lemma)
 
     rows = []
-    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
-        for start, end in finder(text):
+    for i, start, end in hits:
+        text = texts[i]
+        if by == "words":
+            left, right = _index_context(index, i, start, end, window)
+        else:
             left, right = _context(text, start, end, window, by)
-            rows.append((doc_id, left, _SPACE_RE.sub(" ", text[start:end]), right, start, end))
+        rows.append((doc_ids[i], left, _SPACE_RE.sub(" ", text[start:end]), right, start, end))
     frame = pd.DataFrame(rows, columns=COLUMNS).astype(
         {"doc_id": object, "left": object, "match": object, "right": object, "start": "int64", "end": "int64"}
     )
@@ -140,6 +148,51 @@ def kwic(
         order = sorted(range(len(frame)), key=keys.__getitem__)  # stable: ties keep position order
         frame = frame.iloc[order].reset_index(drop=True)
     return frame
+
+
+def _index_phrase_matches(index: TokenIndex, pattern: str, *, lemmas: bool) -> list[tuple[int, int, int]]:
+    """``(row, start, end)`` of every run of tokens equal to the pattern's words (lemmas if asked),
+    with only spaces, line breaks or quotation marks between them; found on the index's token ids."""
+    words = tokenize(pattern)
+    if not words:
+        raise ValueError(f"pattern {pattern!r} holds no word (tokens are letters, digits, ' and -)")
+    if lemmas:
+        lemma_of, lemma_vocab = index.lemmas()
+        keys = np.asarray([w.lower() for w in lemma_vocab.tolist()], dtype=object)[lemma_of]
+        words = [lemma(w).lower() for w in words]
+    else:
+        keys = index.lower_vocab
+    lower, doc = index.lower_ids, index.token_doc
+    n_tok = len(lower)
+    found = np.arange(n_tok)
+    for j, word in enumerate(words):
+        allowed = np.zeros(len(keys) + 1, dtype=bool)
+        allowed[:-1] = keys == word
+        found = found[found + j < n_tok]
+        found = found[allowed[lower[found + j]] & (doc[np.minimum(found + j, n_tok - 1)] == doc[found])]
+    texts = index.texts
+    hits = []
+    for p in found.tolist():
+        i = int(doc[p])
+        text = texts[i]
+        if all(_PHRASE_GAP_RE.fullmatch(text, int(index.ends[q]), int(index.starts[q + 1]))
+               for q in range(p, p + len(words) - 1)):
+            hits.append((i, int(index.starts[p]), int(index.ends[p + len(words) - 1])))
+    return hits
+
+
+def _index_context(index: TokenIndex, i: int, start: int, end: int, window: int) -> tuple[str, str]:
+    """Left and right context in words (as :func:`_context` with ``by="words"``), from the index's offsets."""
+    if window == 0:
+        return "", ""
+    text = index.corpus["text"].iat[i]
+    lo, hi = index.doc_first[i], index.doc_first[i + 1]
+    starts, ends = index.starts[lo:hi], index.ends[lo:hi]
+    before = int(np.searchsorted(ends, start, side="right"))  # tokens ending at or before start
+    left_from = int(starts[before - window]) if before >= window else 0
+    after = int(np.searchsorted(starts, end, side="left"))  # first token starting at or after end
+    right_to = int(ends[after + window - 1]) if after + window - 1 < len(starts) else len(text)
+    return _SPACE_RE.sub(" ", text[left_from:start]), _SPACE_RE.sub(" ", text[end:right_to])
 
 
 def _phrase_finder(pattern: str, *, lemmas: bool):

@@ -1,8 +1,12 @@
 """Step 3 of the pipeline: counting terms in documents and groups of documents.
 
-Counting goes through scikit-learn's ``CountVectorizer`` with the project's
-tokenizer (:func:`analysis.text.tokenizer`), once per corpus; group totals are
-sums of rows of that sparse matrix, never a second tokenization.
+Counting reads the token index (:mod:`analysis.index`): the documents ×
+terms matrix is built directly from the integer ids of the tokens as a
+``scipy.sparse`` matrix (the counts scikit-learn's ``CountVectorizer`` gives
+with the project's tokenizer, :func:`analysis.text.tokenizer`, without
+tokenizing again); group totals are sums of rows of that sparse matrix.
+Every function taking a corpus frame takes a :class:`analysis.TokenIndex` as
+well.
 
 Terms
     A term is a token or an n-gram of consecutive tokens joined by one space
@@ -40,7 +44,7 @@ Actors
 
 from __future__ import annotations
 
-from collections import Counter
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,11 +52,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
-from .corpus import check_corpus
+from .index import TokenIndex, ensure_index
 from .lexicon import load_actors
-from .text import lemma, stop_set, tokenize, tokenizer
+from .text import stop_set
 
 #: Rates are given per this many tokens.
 RATE_BASE = 10_000
@@ -80,7 +83,7 @@ class TermMatrix:
 
 
 def term_matrix(
-    texts: Iterable[str],
+    texts: Iterable[str] | TokenIndex,
     *,
     lemmatize: bool = False,
     stopwords: bool | Iterable[str] = True,
@@ -92,7 +95,8 @@ def term_matrix(
     Parameters
     ----------
     texts
-        The documents.
+        The documents, or a token index (:func:`analysis.build_index`; its
+        documents in corpus order).
     lemmatize, stopwords, ngram_range, actors
         As in :func:`term_frequencies`.
 
@@ -102,38 +106,97 @@ def term_matrix(
         Sparse documents × terms counts, the sorted terms and every document's
         token total (all tokens, stop words included).
     """
-    texts = list(texts)
     _check_options(lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    if isinstance(texts, TokenIndex):
+        index = texts
+    else:
+        if isinstance(texts, str):
+            raise ValueError("texts must be an iterable of texts or a TokenIndex, not a single string")
+        texts = list(texts)
+        index = ensure_index(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts}),
+                             name="texts")
     low, high = ngram_range
-    vectorizer = CountVectorizer(
-        tokenizer=tokenizer(), token_pattern=None, lowercase=False,
-        ngram_range=(1, high), dtype=np.int64,
-    )
-    try:
-        counts = vectorizer.fit_transform(texts).tocsc()
-    except ValueError:  # no token at all (sklearn's "empty vocabulary")
-        return TermMatrix(sp.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object),
-                          np.zeros(len(texts), dtype=np.int64))
-    terms = vectorizer.get_feature_names_out().astype(object)
-    words = [term.split(" ") for term in terms]
-    sizes = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    tokens = np.asarray(counts[:, sizes == 1].sum(axis=1)).ravel().astype(np.int64)
-
-    keep = sizes >= low
+    n_docs = index.n_docs
+    tokens = index.doc_sizes.astype(np.int64)
+    if index.n_tokens == 0:
+        return TermMatrix(sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object), tokens)
     stop = stop_set(stopwords)
+    words = index.lower_vocab
+    is_stop = np.zeros(len(words), dtype=bool)
     if stop:
-        edges = {x for ws in words for x in (ws[0], ws[-1])}
-        is_stop = {w: w in stop or (lemmatize and lemma(w).lower() in stop) for w in edges}
-        keep &= np.fromiter((not (is_stop[ws[0]] or is_stop[ws[-1]]) for ws in words), dtype=bool,
-                            count=len(words))
-    counts, terms, words = counts[:, keep], terms[keep], [w for w, k in zip(words, keep, strict=True) if k]
-
+        is_stop = np.fromiter((w in stop for w in words.tolist()), dtype=bool, count=len(words))
+        if lemmatize:
+            lemma_of, lemma_vocab = index.lemmas()
+            lemma_stop = np.fromiter((w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool,
+                                     count=len(lemma_vocab))
+            is_stop |= lemma_stop[lemma_of]
+    lemma_words = None
     if lemmatize:
-        counts, terms = _merge_columns(counts, [" ".join(lemma(w) for w in ws) for ws in words])
+        lemma_of, lemma_vocab = index.lemmas()
+        lemma_words = lemma_vocab[lemma_of]
+    docs, columns, terms, lemma_terms = [], [], [], []
+    n_columns = 0
+    for n, positions, codes, gram_terms, gram_lemmas, first, last in _ngram_levels(index, high, lemma_words):
+        if n < low:
+            continue
+        keep = ~(is_stop[first] | is_stop[last])
+        new_code = np.cumsum(keep) - 1 + n_columns
+        kept = keep[codes]
+        docs.append(index.token_doc[positions[kept]])
+        columns.append(new_code[codes[kept]])
+        terms.append(gram_terms[keep])
+        if gram_lemmas is not None:
+            lemma_terms.append(gram_lemmas[keep])
+        n_columns += int(keep.sum())
+    terms = np.concatenate(terms) if terms else np.array([], dtype=object)
+    order = np.argsort(terms, kind="stable")  # the sorted vocabulary of CountVectorizer
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    docs = np.concatenate(docs) if docs else np.array([], dtype=np.int64)
+    columns = rank[np.concatenate(columns)] if columns else np.array([], dtype=np.int64)
+    counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(terms)))
+    counts.sum_duplicates()
+    terms = terms[order]
+    if lemmatize:
+        counts, terms = _merge_columns(counts, np.concatenate(lemma_terms)[order])
     table = _actor_table(actors)
     if table:
         counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
-    return TermMatrix(sp.csr_matrix(counts), np.asarray(terms, dtype=object), tokens)
+    counts = sp.csr_matrix(counts)
+    counts.sort_indices()
+    return TermMatrix(counts, np.asarray(terms, dtype=object), tokens)
+
+
+def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
+    """Yield, for n = 1 .. high: n, the positions where an n-gram starts (not crossing documents),
+    the n-gram code at each, the term of each code, its lemma term (or None), and its first and
+    last lower-cased form ids.
+    """
+    lower = index.lower_ids
+    n_tok = len(lower)
+    vocab = index.lower_vocab
+    run = index.doc_first[1:][index.token_doc] - np.arange(n_tok)  # tokens left in the document
+    positions = np.arange(n_tok)
+    codes = lower.astype(np.int64)
+    terms = vocab
+    lemmas = lemma_words
+    first_ids = np.arange(len(vocab))
+    yield 1, positions, codes, terms, lemmas, first_ids, first_ids
+    size = max(len(vocab), 1)
+    for n in range(2, high + 1):
+        valid = run[positions] >= n
+        positions, prev = positions[valid], codes[valid]
+        if not len(positions):
+            return
+        last_word = lower[positions + n - 1].astype(np.int64)
+        new_codes, uniques = pd.factorize(prev * size + last_word, sort=False)
+        prev_code, last = uniques // size, uniques % size
+        terms = terms[prev_code] + " " + vocab[last]
+        if lemmas is not None:
+            lemmas = lemmas[prev_code] + " " + lemma_words[last]
+        first_ids = first_ids[prev_code]
+        codes = new_codes.astype(np.int64)
+        yield n, positions, codes, terms, lemmas, first_ids, last
 
 
 def _merge_columns(counts: sp.spmatrix, names: Sequence[str]) -> tuple[sp.spmatrix, np.ndarray]:
@@ -166,7 +229,7 @@ def _actor_label(term: str, table: Mapping[str, Mapping]) -> str:
 
 
 def term_frequencies(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str | Sequence[str] | None = None,
     lemmatize: bool = False,
@@ -180,7 +243,8 @@ def term_frequencies(
     Parameters
     ----------
     corpus
-        A corpus frame (:func:`analysis.load_corpus`), with a ``text`` column.
+        A corpus frame (:func:`analysis.load_corpus`), with a ``text`` column,
+        or its token index (:func:`analysis.build_index`).
     by
         ``None`` for the whole corpus; a column name (``"doc_id"``,
         ``"source"`` ...) or a list of names for one table per group. ``"year"``
@@ -210,21 +274,21 @@ def term_frequencies(
         of documents of the group containing the term). Sorted by the group
         column(s), then ``count`` descending, then ``term``.
     """
-    corpus = check_corpus(corpus)
-    keys = group_keys(corpus, by)
+    index = ensure_index(corpus)
+    keys = group_keys(index.corpus, by)
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
     matrix = term_matrix(
-        corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range, actors=actors
+        index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range, actors=actors
     )
-    groups, indicator = group_indicator(keys, len(corpus))
-    counts = (indicator @ matrix.counts).tocoo()
-    doc_freq = (indicator @ (matrix.counts > 0).astype(np.int64)).tocsr()
+    groups, indicator = group_indicator(keys, index.n_docs)
+    counts = sp.csr_matrix(indicator @ matrix.counts)
+    doc_freq = sp.csr_matrix(indicator @ (matrix.counts > 0).astype(np.int64))
     tokens = indicator @ matrix.tokens
+    rows, cols, values, freqs = aligned_cells(counts, doc_freq)
 
-    rows, cols, values = counts.row, counts.col, counts.data
     mask = values >= min_count
-    rows, cols, values = rows[mask], cols[mask], values[mask]
+    rows, cols, values, freqs = rows[mask], cols[mask], values[mask], freqs[mask]
     if groups is None:
         frame = pd.DataFrame(index=range(len(rows)))
     else:
@@ -232,7 +296,7 @@ def term_frequencies(
     frame["term"] = matrix.terms[cols] if len(cols) else np.array([], dtype=object)
     frame["count"] = values.astype(np.int64)
     frame["rate"] = values / tokens[rows] * RATE_BASE if len(rows) else np.array([], dtype=float)
-    frame["doc_freq"] = cells(doc_freq, rows, cols)
+    frame["doc_freq"] = freqs.astype(np.int64)
     group_cols = list(groups.columns) if groups is not None else []
     frame = frame.sort_values(
         [*group_cols, "count", "term"], ascending=[*([True] * len(group_cols)), False, True], kind="stable"
@@ -240,7 +304,26 @@ def term_frequencies(
     return frame.reset_index(drop=True)
 
 
-def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
+def aligned_cells(a: sp.spmatrix, b: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and values of the non-zero cells of ``a``, with ``b``'s values at the same cells.
+
+    Linear in the number of cells: when ``b`` has the sparsity structure of
+    ``a`` (as counts and document frequencies do), its values are read in
+    the same order, without fancy indexing.
+    """
+    a, b = sp.csr_matrix(a), sp.csr_matrix(b)
+    for m in (a, b):
+        m.sum_duplicates()
+        m.sort_indices()
+        m.eliminate_zeros()
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    if np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices):
+        return rows, a.indices.astype(np.int64), a.data, b.data
+    b_data = np.asarray(b[rows, a.indices]).ravel() if a.nnz else np.array([], dtype=b.dtype)
+    return rows, a.indices.astype(np.int64), a.data, b_data
+
+
+def as_written(corpus: pd.DataFrame | TokenIndex, terms: Iterable[str]) -> list[str]:
     """Write lower-cased terms as the articles write them, for tables and charts.
 
     Each word of a term takes the spelling it has most often in the corpus
@@ -253,18 +336,14 @@ def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
     Parameters
     ----------
     corpus
-        The corpus the terms were counted in.
+        The corpus the terms were counted in, or its token index (which keeps
+        the spellings once computed).
     terms
         Terms as :func:`term_frequencies` returns them (words joined by one space).
     """
-    corpus = check_corpus(corpus)
     if isinstance(terms, str):
         raise ValueError("terms must be an iterable of terms, not a single string")
-    spellings: dict[str, Counter] = {}
-    for text in corpus["text"]:
-        for token in tokenize(text, lowercase=False):
-            spellings.setdefault(token.lower(), Counter())[token] += 1
-    best = {low: counts.most_common(1)[0][0] for low, counts in spellings.items()}
+    best = ensure_index(corpus).spellings()
 
     def written(word: str) -> str:
         if word in best or "'" not in word[:-1]:
@@ -273,13 +352,6 @@ def as_written(corpus: pd.DataFrame, terms: Iterable[str]) -> list[str]:
         return best.get(clitic + "'", clitic + "'") + written(rest)
 
     return [" ".join(written(word) for word in term.split(" ")) for term in terms]
-
-
-def cells(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The int64 values of a sparse matrix at (rows, cols) (empty-safe)."""
-    if len(rows) == 0:
-        return np.array([], dtype=np.int64)
-    return np.asarray(matrix[rows, cols]).ravel().astype(np.int64)
 
 
 def group_keys(corpus: pd.DataFrame, by: str | Sequence[str] | None) -> pd.DataFrame | None:
@@ -348,7 +420,7 @@ def group_values(corpus: pd.DataFrame, by: str) -> pd.Series:
 
 
 def grouped_counts(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str,
     per: float,
@@ -361,15 +433,18 @@ def grouped_counts(
     ``count(text)`` (called once per text, in corpus order) yields one key
     per occurrence; every group × key pair is
     a row (zeros included). Sorted by group, rate (descending), key.
+    ``n_tokens`` are read from the token index (every token).
     """
     if isinstance(per, bool) or not isinstance(per, (int, float)) or not per > 0:
         raise ValueError(f"per must be a positive number of tokens (got {per!r})")
-    groups = group_values(corpus, by)
+    index = ensure_index(corpus)
+    groups = group_values(index.corpus, by)
     counts: dict[tuple[Any, str], int] = {}
     tokens: dict[Any, int] = {}
-    for group, text in zip(groups, corpus["text"], strict=True):
+    sizes = index.doc_sizes.tolist()
+    for group, text, size in zip(groups, index.corpus["text"], sizes, strict=True):
         group = None if pd.isna(group) else group
-        tokens[group] = tokens.get(group, 0) + len(tokenize(text))
+        tokens[group] = tokens.get(group, 0) + size
         for key in count(text):
             counts[group, key] = counts.get((group, key), 0) + 1
     rows = [
@@ -386,6 +461,91 @@ def grouped_counts(
         [by, "rate", key_column], ascending=[True, False, True], kind="stable", na_position="last"
     )
     return frame.reset_index(drop=True)
+
+
+def text_profile(
+    corpus: pd.DataFrame | TokenIndex, *, stopwords: bool | Iterable[str] = False
+) -> pd.DataFrame:
+    """Size and vocabulary of each article, and of the whole corpus.
+
+    Parameters
+    ----------
+    corpus
+        A corpus frame (:func:`analysis.load_corpus`): ``doc_id`` and ``text``;
+        or its token index.
+    stopwords
+        Drop stop words before counting (default: count every token); ``True``
+        drops :func:`analysis.stopword_list`, an iterable drops those words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article in corpus order, then a row ``doc_id="(corpus)"``
+        for all articles together, with columns:
+
+        ``n_sentences``
+            sentences (:func:`analysis.sentences`);
+        ``n_tokens``
+            tokens N (:func:`analysis.tokenize`, lower-cased);
+        ``n_types``
+            distinct forms V;
+        ``n_lemmas``
+            distinct lemmas;
+        ``n_hapax``
+            forms occurring once, V1;
+        ``ttr``
+            type/token ratio V / N (Templin 1957). It falls as texts grow, so
+            compare it only between texts of similar length;
+        ``guiraud``
+            Guiraud's R = V / √N (Guiraud 1954), less dependent on length;
+        ``hapax_ratio``
+            V1 / V, the share of the vocabulary used once.
+    """
+    index = ensure_index(corpus)
+    stop = stop_set(stopwords)
+    lower, doc = index.lower_ids, index.token_doc
+    if stop:
+        kept = np.fromiter((w in stop for w in index.lower_vocab.tolist()), dtype=bool,
+                           count=len(index.lower_vocab))
+        keep = ~kept[lower]
+        lower, doc = lower[keep], doc[keep]
+    n_docs, n_forms = index.n_docs, max(len(index.lower_vocab), 1)
+    lemma_of, _ = index.lemmas()
+    # (document, form) pairs and their counts
+    pairs, pair_counts = np.unique(doc.astype(np.int64) * n_forms + lower, return_counts=True)
+    pair_doc, pair_form = pairs // n_forms, pairs % n_forms
+    n_tokens = np.bincount(doc, minlength=n_docs)
+    n_types = np.bincount(pair_doc, minlength=n_docs)
+    n_hapax = np.bincount(pair_doc[pair_counts == 1], minlength=n_docs)
+    n_lemma_types = max(int(lemma_of.max()) + 1 if len(lemma_of) else 1, 1)
+    lemma_pairs = np.unique(pair_doc * n_lemma_types + lemma_of[pair_form])
+    n_lemmas = np.bincount(lemma_pairs // n_lemma_types, minlength=n_docs)
+    n_sentences = index.sentence_counts()
+    rows = [
+        _profile_row(doc_id, *values)
+        for doc_id, *values in zip(index.doc_ids, n_sentences.tolist(), n_tokens.tolist(), n_types.tolist(),
+                                   n_lemmas.tolist(), n_hapax.tolist(), strict=True)
+    ]
+    totals = np.bincount(lower, minlength=len(index.lower_vocab))
+    present = np.flatnonzero(totals)
+    rows.append(_profile_row("(corpus)", int(n_sentences.sum()), int(totals.sum()), len(present),
+                             len(np.unique(lemma_of[present])), int((totals == 1).sum())))
+    return pd.DataFrame(rows)
+
+
+def _profile_row(doc_id: str, n_sentences: int, n_tokens: int, n_types: int, n_lemmas: int,
+                 n_hapax: int) -> dict:
+    return {
+        "doc_id": doc_id,
+        "n_sentences": n_sentences,
+        "n_tokens": n_tokens,
+        "n_types": n_types,
+        "n_lemmas": n_lemmas,
+        "n_hapax": n_hapax,
+        "ttr": n_types / n_tokens if n_tokens else float("nan"),
+        "guiraud": n_types / math.sqrt(n_tokens) if n_tokens else float("nan"),
+        "hapax_ratio": n_hapax / n_types if n_types else float("nan"),
+    }
 
 
 # --- vocabulary shared between groups (issues 7 and 9: tables the notebooks show) ---

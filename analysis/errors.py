@@ -32,3 +32,7 @@ class SourceError(AnalysisError):
 
     Not called ``ImportError``, which is Python's own exception for a failed ``import``.
     """
+
+
+class TokenIndexError(AnalysisError):
+    """A saved token index does not belong to the corpus or the tokenizer at hand."""

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from .corpus import check_corpus
 from .counts import grouped_counts
+from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
     candidates,
@@ -31,7 +31,6 @@ from .matching import (
     word_positions,
 )
 from .speech import speech_passages
-from .text import sentences
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -98,7 +97,7 @@ def _corpus_matches(
     return [sorted(matches) for matches in found]
 
 def find_formulas(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     lexicon: Mapping[str, dict] | str | Path | None = None,
     actors: Mapping[str, dict] | str | Path | None = None,
@@ -108,7 +107,8 @@ def find_formulas(
     Parameters
     ----------
     corpus
-        A frame with ``doc_id`` and ``text`` (as from :func:`load_corpus`).
+        A frame with ``doc_id`` and ``text`` (as from :func:`load_corpus`), or
+        its token index (whose sentences are used).
     lexicon
         ``None`` (shipped lexicon), a path to a YAML lexicon (extending the
         shipped one), or a lexicon from :func:`load_lexicon`.
@@ -130,7 +130,8 @@ def find_formulas(
         when the match is not in attributed speech). Sorted by ``doc_id``,
         ``start``, ``family``.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
+    corpus = index.corpus
     families = resolve_lexicon(lexicon)
     table = resolve_actors(actors)
     texts = list(corpus["text"])
@@ -140,7 +141,7 @@ def find_formulas(
     positions = word_positions(views, vocabulary)
     found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
-    sents = {i: sentences(texts[i]) for i in with_matches}
+    sents = {i: index.sentences(i) for i in with_matches}
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
         sents=[sents[i] for i in with_matches], positions=[positions[i] for i in with_matches],
@@ -178,7 +179,7 @@ def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
     return ""
 
 def formula_counts(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str = "doc_id",
     per: float = 1000,
@@ -197,7 +198,7 @@ def formula_counts(
     Parameters
     ----------
     corpus
-        A frame with ``doc_id`` and ``text`` and any metadata.
+        A frame with ``doc_id`` and ``text`` and any metadata, or its token index.
     by
         The grouping column: ``"doc_id"``, ``"source"``, ``"year"`` (the year
         of ``date``) or any other column of ``corpus``. Missing values form a
@@ -215,12 +216,12 @@ def formula_counts(
         match* (count 0), so that a heatmap shows the zeros. Sorted by group,
         then rate (descending), then family.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
     families = resolve_lexicon(lexicon)
 
-    matches = iter(corpus_matches(list(corpus["text"]), families))
+    matches = iter(corpus_matches(index.texts, families))
     return grouped_counts(
-        corpus, by=by, per=per, keys=list(families), key_column="family",
+        index, by=by, per=per, keys=list(families), key_column="family",
         count=lambda _: [family_id for _, family_id, _, _ in next(matches)],
     )
 

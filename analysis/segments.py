@@ -23,7 +23,6 @@ Display
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,16 +33,8 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .formulas import find_formulas
-from .text import ABBREVIATIONS, tokenize
-
-#: Characters (and the blank line) that end a sequence for :func:`repeated_segments`.
-STRONG_DELIMITERS = (".", "!", "?", ";", ":", "…", "\n\n")
-_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
-_WORD_CHAR = r"[\w\u0300-\u036f]"
-# A decimal number, one token for the tokenizer (analysis.text).
-_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
-_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
-
+from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
+from .text import tokenize
 
 # --------------------------------------------------------------------------- corpus as integer arrays
 
@@ -94,7 +85,7 @@ def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
     texts = corpus["text"].tolist()
     for text in texts:
         first = len(forms)
-        marks = _delimiters(text)
+        marks = strong_delimiters(text)
         if offsets:
             spans = tokenize(text, offsets=True)
             if spans:
@@ -132,28 +123,30 @@ def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
     )
 
 
-def _delimiters(text: str) -> list[int]:
-    """Positions of the strong delimiters of a text (module docstring), in text order.
+def _index_tokens(index: TokenIndex) -> _Tokens:
+    """The :class:`_Tokens` of a token index: documents in doc_id order, ids numbered by first appearance.
 
-    A full stop inside a decimal number (``3.5``, one token) or after an
-    abbreviation or an initial is not a delimiter.
+    Equal to :func:`_corpus_tokens` of the index's corpus, without tokenizing again.
     """
-    marks = []
-    decimals = None
-    for match in _STRONG_RE.finditer(text):
-        pos = match.start()
-        if match.group() == ".":
-            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
-                if decimals is None:
-                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
-                if any(a < pos < b for a, b in decimals):
-                    continue
-            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
-            word = word.group() if word else ""
-            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
-        marks.append(pos)
-    return marks
+    doc_ids = np.asarray(index.doc_ids, dtype=object)
+    order = np.argsort(doc_ids, kind="stable")
+    sizes = index.doc_sizes[order]
+    doc_first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    # position in the index of each token, documents taken in doc_id order
+    take = np.repeat(index.doc_first[:-1][order] - doc_first[:-1], sizes) + np.arange(doc_first[-1])
+    ids, uniques = pd.factorize(index.lower_ids[take], sort=False)
+    texts = index.texts
+    return _Tokens(
+        doc_ids=doc_ids[order].tolist(),
+        texts=[texts[i] for i in order],
+        vocab=index.lower_vocab[uniques].tolist(),
+        ids=ids.astype(np.int64),
+        doc=np.repeat(np.arange(len(sizes)), sizes),
+        starts=index.starts[take].astype(np.int64),
+        ends=index.ends[take].astype(np.int64),
+        breaks=index.breaks[take],
+        doc_first=doc_first,
+    )
 
 
 def join_tokens(tokens) -> str:
@@ -286,7 +279,7 @@ def repeated_segments(
             raise ValueError(f"max_len must be None or >= min_len (got max_len={max_len}, min_len={min_len})")
     if not isinstance(maximal, bool):
         raise ValueError(f"maximal must be True or False (got {maximal!r})")
-    tok = _corpus_tokens(corpus, offsets=False)
+    tok = _index_tokens(ensure_index(corpus))
     run = tok.run_lengths(sentences=True)
     rows = []
     for level, longer in _levels(tok, run, min_freq=min_freq, min_docs=min_docs, max_len=max_len):
@@ -345,7 +338,7 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
         start_b.
     """
     _check_int("min_words", min_words, 2)
-    tok = _corpus_tokens(corpus)
+    tok = _index_tokens(ensure_index(corpus))
     run = tok.run_lengths(sentences=False)
     shingles = None
     for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_words):
@@ -438,12 +431,13 @@ def formulaicity(
         ``segment_share``.
     """
     _check_int("min_len", min_len, 1)
-    tok = _corpus_tokens(corpus)
+    index = ensure_index(corpus)
+    tok = _index_tokens(index)
     n_docs = len(tok.doc_ids)
     n_tokens = np.diff(tok.doc_first)
 
     formula_cover = np.zeros(len(tok.ids), dtype=bool)
-    matches = find_formulas(corpus, lexicon=lexicon)
+    matches = find_formulas(index, lexicon=lexicon)
     doc_index = {d: i for i, d in enumerate(tok.doc_ids)}
     for doc_id, group in matches.groupby("doc_id", sort=False):
         i = doc_index[str(doc_id)]

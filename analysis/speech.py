@@ -90,8 +90,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import check_corpus
 from .counts import grouped_counts
+from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, resolve_actors
 from .matching import candidates, resolve_overlaps, text_view
 from .text import sentences, stopword_list
@@ -357,7 +357,7 @@ def _not_names() -> frozenset[str]:
 
 
 def find_actors(
-    corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None
+    corpus: pd.DataFrame | TokenIndex, *, actors: Mapping[str, dict] | str | Path | None = None
 ) -> pd.DataFrame:
     """Find every mention of an actor of the table in every article.
 
@@ -368,9 +368,10 @@ def find_actors(
         (as written), ``start``, ``end`` (offsets into ``text``). Of
         overlapping names the longest is kept, and a description followed
         by the same actor's name in apposition (``le président chinois, Xi
-        Jinping``) is one mention. Sorted by ``doc_id``, ``start``.
+        Jinping``) is one mention. Sorted by ``doc_id``, ``start``. ``corpus``
+        may be a corpus frame or its token index.
     """
-    corpus = check_corpus(corpus)
+    corpus = ensure_index(corpus).corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
     rows = [
@@ -411,7 +412,7 @@ def _merge_appositions(text: str, mentions: list[tuple[int, int, str]]) -> list[
 
 
 def actor_counts(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str = "doc_id",
     per: float = 1000,
@@ -442,11 +443,11 @@ def actor_counts(
         ``rate``: one row per group and actor of the table, zeros included.
         Sorted by group, rate (descending), actor.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
     table = resolve_actors(actors)
-    mentions = iter(_mentions(list(corpus["text"]), table))
+    mentions = iter(_mentions(index.texts, table))
     frame = grouped_counts(
-        corpus, by=by, per=per, keys=list(table), key_column="actor",
+        index, by=by, per=per, keys=list(table), key_column="actor",
         count=lambda _: [actor_id for _, _, actor_id in next(mentions)],
     )
     frame.insert(2, "kind", frame["actor"].map({a: table[a]["kind"] for a in table}))
@@ -456,13 +457,16 @@ def actor_counts(
 # --------------------------------------------------------------------------- who says what
 
 
-def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | None = None) -> pd.DataFrame:
+def speech(
+    corpus: pd.DataFrame | TokenIndex, *, actors: Mapping[str, dict] | str | Path | None = None
+) -> pd.DataFrame:
     """Attribute reported speech to its speaker (rules in the module docstring).
 
     Parameters
     ----------
     corpus
-        A frame with ``doc_id`` and ``text``.
+        A frame with ``doc_id`` and ``text``, or its token index (whose
+        sentences are used).
     actors
         ``None`` (shipped actor table), a path, or a table from
         :func:`load_actors`; speakers are named by its ids.
@@ -481,13 +485,17 @@ def speech(corpus: pd.DataFrame, *, actors: Mapping[str, dict] | str | Path | No
         quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
         ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
+    corpus = index.corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
+    sents = index.sentence_lists()
     rows = [
         {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
          "text": text[start:end], "cue": cue, "rule": rule}
-        for doc_id, text, passages in zip(corpus["doc_id"], texts, speech_passages(texts, table), strict=True)
+        for doc_id, text, passages in zip(
+            corpus["doc_id"], texts, speech_passages(texts, table, sents=sents), strict=True
+        )
         for speaker, start, end, cue, rule in passages
     ]
     frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))

@@ -22,11 +22,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .corpus import check_corpus
-from .counts import cells, group_indicator, group_keys, term_matrix
+from .counts import aligned_cells, group_indicator, group_keys, term_matrix
+from .index import TokenIndex, ensure_index
 
 #: Measures accepted by :func:`keyness`.
 MEASURES = ("g2", "chi2", "lafon", "log_ratio")
@@ -171,27 +172,36 @@ def lafon_specificity(f, t, F, T) -> tuple[np.ndarray, np.ndarray]:
 
 
 def keyness(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
-    target: str | Sequence[str] | pd.Series | np.ndarray,
+    target: str | Sequence[str] | pd.Series | np.ndarray | None = None,
+    by: str | Sequence[str] | None = None,
     reference: str | Sequence[str] | pd.Series | np.ndarray = "rest",
     measure: str = "g2",
     min_count: int = 2,
     lemmatize: bool = False,
     stopwords: bool | Iterable[str] = False,
     ngram_range: tuple[int, int] = (1, 1),
+    top_n: int | None = None,
 ) -> pd.DataFrame:
-    """Terms over- and under-used in a target part of the corpus.
+    """Terms over- and under-used in a target part of the corpus, or in each part against the rest.
 
     Parameters
     ----------
     corpus
-        A corpus frame (:func:`analysis.load_corpus`).
+        A corpus frame (:func:`analysis.load_corpus`) or its token index.
     target
         The documents of the target: a list of ``doc_id``, one ``doc_id``, a
         boolean mask over the rows, or a ``"column=value"`` string
         (``"source=Xinhua"``, ``"year=2024"``, ``"lang=fr"`` for every
-        French article).
+        French article). Give ``target`` or ``by``, not both.
+    by
+        Instead of one target, every part of the corpus defined by these
+        column(s) (``"doc_id"``: every article; ``"source"``, ``"year"`` ...)
+        against the rest of the corpus (or against ``"french"``), in one call:
+        the same rows as calling ``keyness(target="<column>=<value>")`` part by
+        part, with the part's value(s) in front. Parts without a token give
+        no row.
     reference
         ``"rest"`` (every document not in the target), another selection of
         the same kinds (it must not share a document with the target), or
@@ -216,6 +226,8 @@ def keyness(
         ``term``, ``score`` (the measure, signed: positive for over-use in the
         target), ``p_value``, ``effect`` (Log Ratio), ``count_target``,
         ``count_reference``; sorted by ``score`` descending, then ``term``.
+        With ``by``, the ``by`` column(s) come first and rows are sorted by
+        part, then score descending, then term.
 
     Notes
     -----
@@ -230,17 +242,29 @@ def keyness(
     as strongly over-used); it lists forms, so ``lemmatize`` must be False and
     terms single words.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
+    corpus = index.corpus
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES} (got {measure!r})")
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
-    in_target = select_documents(corpus, target, name="target")
+    _check_top_n(top_n)
+    if (target is None) == (by is None):
+        raise ValueError("give either target (one part against a reference) or by (every part against "
+                         "the rest), not both and not neither")
     french = isinstance(reference, str) and reference == "french"
     if french and (lemmatize or ngram_range != (1, 1)):
         raise ValueError(
             "reference='french' needs lemmatize=False and ngram_range=(1, 1): wordfreq lists word forms"
         )
+    if by is not None:
+        if not (isinstance(reference, str) and reference in ("rest", "french")):
+            raise ValueError("with by, reference must be 'rest' or 'french'")
+        keys = group_keys(corpus, by)
+        matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+        return _keyness_by_part(matrix, keys, measure=measure, min_count=min_count, french=french,
+                                top_n=top_n)
+    in_target = select_documents(corpus, target, name="target")
     if french:
         in_reference = None
     elif isinstance(reference, str) and reference == "rest":
@@ -253,7 +277,7 @@ def keyness(
         if (in_target & in_reference).any():
             raise ValueError("reference shares documents with target; the two selections must not overlap")
 
-    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     a = np.asarray(matrix.counts[in_target].sum(axis=0)).ravel()
     n1 = int(matrix.tokens[in_target].sum())
     if french:
@@ -268,7 +292,19 @@ def keyness(
         side = "target" if n1 == 0 else "reference"
         raise ValueError(f"{side} has no token; keyness needs text on both sides")
     a, b, terms = a[keep], b[keep], matrix.terms[keep]
+    score, p_value, effect = _measure(measure, a, b, n1, n2)
+    frame = pd.DataFrame({
+        "term": terms.astype(object), "score": score, "p_value": p_value, "effect": effect,
+        "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
+    })
+    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    if top_n is not None and len(frame) > 2 * top_n:
+        frame = pd.concat([frame.head(top_n), frame.tail(top_n)])
+    return frame.reset_index(drop=True)
 
+
+def _measure(measure: str, a, b, n1, n2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(score, p_value, effect)`` of :func:`keyness`'s measure on arrays of 2 × 2 tables."""
     effect = log_ratio(a, b, n1, n2)
     if measure == "g2":
         score, p_value = log_likelihood(a, b, n1, n2)
@@ -278,21 +314,130 @@ def keyness(
         score, p_value = lafon_specificity(a, n1, a + b, n1 + n2)
     else:
         score, p_value = effect, log_likelihood(a, b, n1, n2)[1]
-    frame = pd.DataFrame({
-        "term": terms.astype(object), "score": score, "p_value": p_value, "effect": effect,
-        "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
-    })
-    frame = frame.sort_values(["score", "term"], ascending=[False, True], kind="stable")
-    return frame.reset_index(drop=True)
+    return score, p_value, effect
+
+
+def _keyness_by_part(matrix, keys: pd.DataFrame, *, measure: str, min_count: int, french: bool,
+                     top_n: int | None) -> pd.DataFrame:
+    """:func:`keyness` of every part (rows of ``keys``'s groups) against the rest, or against French."""
+    groups, indicator = group_indicator(keys, matrix.counts.shape[0])
+    parts = sp.csr_matrix(indicator @ matrix.counts)
+    sizes = np.asarray(indicator @ matrix.tokens, dtype=np.int64)
+    total = np.asarray(matrix.counts.sum(axis=0)).ravel().astype(np.int64)
+    corpus_size = int(matrix.tokens.sum())
+    if french:
+        reference = _french_counts(matrix.terms)
+        cells = _present_cells(parts, minimum=min_count)  # a >= min_count: only present terms
+    else:
+        keep = total >= min_count
+        parts, total, reference = parts[:, keep], total[keep], None
+        if (sizes == corpus_size).any() and corpus_size:
+            raise ValueError("reference: one part holds every token, so 'rest' is empty; "
+                             "give reference='french'")
+        cells = _part_cells(parts, total, top_n)
+    terms = matrix.terms if french else matrix.terms[keep]
+    columns = ["term", "score", "p_value", "effect", "count_target", "count_reference"]
+    frames = []
+    for part, term, a in cells:
+        n1 = sizes[part]
+        has_text = n1 > 0
+        part, term, a, n1 = part[has_text], term[has_text], a[has_text], n1[has_text]
+        if french:
+            b, n2 = reference[term], np.full(len(term), FRENCH_REFERENCE_SIZE, dtype=np.int64)
+        else:
+            b, n2 = total[term] - a, corpus_size - n1
+        score, p_value, effect = _measure(measure, a, b, n1, n2)
+        order = _part_order(part, score, term, top_n)
+        frames.append(tuple(x[order] for x in (part, term, score, p_value, effect, a, b)))
+    part, term, score, p_value, effect, a, b = (np.concatenate(x) for x in zip(*frames, strict=True)) \
+        if frames else (np.array([], dtype=np.int64),) * 7
+    frame = groups.iloc[part].reset_index(drop=True)
+    frame["term"] = terms[term].astype(object) if len(term) else np.array([], dtype=object)
+    frame["score"] = np.asarray(score, dtype=float)
+    frame["p_value"] = np.asarray(p_value, dtype=float)
+    frame["effect"] = np.asarray(effect, dtype=float)
+    frame["count_target"] = np.asarray(a, dtype=np.int64)
+    frame["count_reference"] = np.asarray(b, dtype=np.int64)
+    return frame[[*groups.columns, *columns]]
+
+
+def _check_top_n(top_n) -> None:
+    if top_n is not None and (
+        isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1
+    ):
+        raise ValueError(f"top_n must be None or an integer of at least 1 (got {top_n!r})")
+
+
+#: Cells (parts × terms) computed at once when every term of every part is asked for.
+BLOCK_CELLS = 2_000_000
+
+
+def _present_cells(parts: sp.csr_matrix, *, minimum: int):
+    """The non-zero cells of ``parts`` whose count is at least ``minimum``, as one block."""
+    rows, cols, values, _ = aligned_cells(parts, parts)
+    keep = values >= minimum
+    yield rows[keep], cols[keep], values[keep].astype(np.int64)
+
+
+def _part_cells(parts: sp.csr_matrix, total: np.ndarray, top_n: int | None):
+    """Blocks of ``(part, term, count)`` cells to score, parts in order.
+
+    Every cell (zeros included) when ``top_n`` is None, a few parts at a time;
+    else only the cells that can rank among a part's ``top_n`` first or last:
+    its non-zero cells, and the absent terms of highest corpus total (a score
+    of an absent term falls as its total grows, for every measure), ties
+    included.
+    """
+    n_parts, n_terms = parts.shape
+    if top_n is None:
+        step = max(1, BLOCK_CELLS // max(n_terms, 1))
+        for lo in range(0, n_parts, step):
+            block = parts[lo : lo + step].toarray()
+            k = block.shape[0]
+            yield (np.repeat(np.arange(lo, lo + k), n_terms), np.tile(np.arange(n_terms), k),
+                   block.ravel().astype(np.int64))
+        return
+    rows, cols, values, _ = aligned_cells(parts, parts)
+    by_total = np.lexsort((np.arange(n_terms), -total))  # highest total first
+    sorted_total = total[by_total]
+    extra_rows, extra_cols = [], []
+    for g in range(n_parts):
+        present = parts.indices[parts.indptr[g] : parts.indptr[g + 1]]
+        head = by_total[: top_n + len(present)]
+        absent = head[~np.isin(head, present)][:top_n]
+        if len(absent) == top_n:  # take every term tied with the last one
+            cut = np.searchsorted(-sorted_total, -total[absent[-1]], side="right")
+            head = by_total[:cut]
+            absent = head[~np.isin(head, present)]
+        extra_rows.append(np.full(len(absent), g, dtype=np.int64))
+        extra_cols.append(absent)
+    yield (np.concatenate([rows, *extra_rows]), np.concatenate([cols, *extra_cols]).astype(np.int64),
+           np.concatenate([values.astype(np.int64), np.zeros(sum(map(len, extra_rows)), dtype=np.int64)]))
+
+
+def _part_order(part: np.ndarray, score: np.ndarray, term: np.ndarray, top_n: int | None) -> np.ndarray:
+    """Order cells by part, score descending, term (terms are numbered in sorted order); with
+    ``top_n``, keep each part's ``top_n`` first and ``top_n`` last cells."""
+    order = np.lexsort((term, -score, part))
+    if top_n is None or not len(order):
+        return order
+    sorted_part = part[order]
+    starts = np.flatnonzero(np.r_[True, sorted_part[1:] != sorted_part[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    rank = np.arange(len(order)) - np.repeat(starts, sizes)
+    size = np.repeat(sizes, sizes)
+    return order[(rank < top_n) | (rank >= size - top_n)]
 
 
 def specificities(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str | Sequence[str] = "doc_id",
     min_count: int = 2,
     lemmatize: bool = False,
     stopwords: bool | Iterable[str] = False,
+    terms: Iterable[str] | None = None,
+    top_n: int | None = None,
 ) -> pd.DataFrame:
     """Lafon's specificity of every term in every part (the textometric table).
 
@@ -304,56 +449,71 @@ def specificities(
     Parameters
     ----------
     corpus
-        A corpus frame.
+        A corpus frame, or its token index.
     by
         The column(s) defining the parts (``"year"`` is derived from ``date``).
     min_count
         Keep the terms whose corpus total ``F`` is at least this (TXM's Fmin).
     lemmatize, stopwords
         As in :func:`keyness` (sizes count every token in any case).
+    terms
+        Only these terms (as counted: lower case, lemmas with
+        ``lemmatize=True``); ``None``: every term.
+    top_n
+        ``None`` keeps every term in every part; ``k`` keeps each part's ``k``
+        most over-used and ``k`` most under-used terms (the first and last
+        rows), computing only those: memory then grows with the result, not
+        with parts × vocabulary.
 
     Returns
     -------
     pandas.DataFrame
         The ``by`` column(s), ``term``, ``count`` (f, in the part, 0 included),
         ``part_size`` (t), ``term_total`` (F), ``corpus_size`` (T),
-        ``specificity``; every term in every part, sorted by part, then
-        ``specificity`` descending, then ``term``.
+        ``specificity``; every term in every part (or the ``top_n`` first and
+        last), sorted by part, then ``specificity`` descending, then ``term``.
+        Parts are computed a few at a time, never as one dense parts ×
+        vocabulary table.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
     if by is None:
         raise ValueError("by must name the column(s) defining the parts (e.g. 'doc_id', 'source', 'year')")
     if not isinstance(min_count, (int, np.integer)) or isinstance(min_count, bool) or min_count < 1:
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
-    keys = group_keys(corpus, by)
-    groups, indicator = group_indicator(keys, len(corpus))
-    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords)
-    counts = (indicator @ matrix.counts).toarray()
-    part_size = indicator @ matrix.tokens
-    total = counts.sum(axis=0)
+    _check_top_n(top_n)
+    if isinstance(terms, str):
+        raise ValueError("terms must be None or an iterable of terms, not a single string")
+    keys = group_keys(index.corpus, by)
+    groups, indicator = group_indicator(keys, index.n_docs)
+    matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords)
+    parts = sp.csr_matrix(indicator @ matrix.counts)
+    part_size = np.asarray(indicator @ matrix.tokens, dtype=np.int64)
+    total = np.asarray(matrix.counts.sum(axis=0)).ravel().astype(np.int64)
     keep = total >= min_count
-    counts, total, terms = counts[:, keep], total[keep], matrix.terms[keep]
-    n_parts, n_terms = counts.shape
+    if terms is not None:
+        keep &= np.isin(matrix.terms, np.asarray(list(terms), dtype=object))
+    parts, total, kept_terms = parts[:, keep], total[keep], matrix.terms[keep]
     corpus_size = int(matrix.tokens.sum())
-    f = counts.ravel()
-    t = np.repeat(part_size, n_terms)
-    F = np.tile(total, n_parts)
-    score, _ = lafon_specificity(f, t, F, corpus_size)
-    frame = groups.iloc[np.repeat(np.arange(n_parts), n_terms)].reset_index(drop=True)
-    frame["term"] = np.tile(terms, n_parts)
-    frame["count"] = f.astype(np.int64)
-    frame["part_size"] = t.astype(np.int64)
-    frame["term_total"] = F.astype(np.int64)
+    blocks = []
+    for part, term, f in _part_cells(parts, total, top_n):
+        t, F = part_size[part], total[term]
+        score, _ = lafon_specificity(f, t, F, corpus_size)
+        order = _part_order(part, score, term, top_n)
+        blocks.append((part[order], term[order], f[order], t[order], F[order], score[order]))
+    part, term, f, t, F, score = (np.concatenate(x) for x in zip(*blocks, strict=True)) if blocks else (
+        np.array([], dtype=np.int64),) * 6
+    frame = groups.iloc[part].reset_index(drop=True)
+    frame["term"] = kept_terms[term].astype(object) if len(term) else np.array([], dtype=object)
+    frame["count"] = np.asarray(f, dtype=np.int64)
+    frame["part_size"] = np.asarray(t, dtype=np.int64)
+    frame["term_total"] = np.asarray(F, dtype=np.int64)
     frame["corpus_size"] = np.int64(corpus_size)
-    frame["specificity"] = score
-    group_cols = list(groups.columns)
-    frame = frame.sort_values([*group_cols, "specificity", "term"],
-                              ascending=[*([True] * len(group_cols)), False, True], kind="stable")
-    return frame.reset_index(drop=True)
+    frame["specificity"] = np.asarray(score, dtype=float)
+    return frame
 
 
 def tfidf_keywords(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     by: str | Sequence[str] = "doc_id",
     top_n: int = 15,
@@ -389,7 +549,7 @@ def tfidf_keywords(
     Parameters
     ----------
     corpus
-        A corpus frame.
+        A corpus frame, or its token index.
     by
         Column(s) defining the groups (``"doc_id"``: one per article).
     top_n
@@ -408,7 +568,7 @@ def tfidf_keywords(
         ``rank`` (1 = highest weight; ties broken by term); sorted by group,
         then rank.
     """
-    corpus = check_corpus(corpus)
+    index = ensure_index(corpus)
     if by is None:
         raise ValueError("by must name the column(s) defining the groups (e.g. 'doc_id')")
     if not isinstance(top_n, (int, np.integer)) or isinstance(top_n, bool) or top_n < 1:
@@ -416,23 +576,26 @@ def tfidf_keywords(
     unknown = sorted(set(vectorizer_options) - set(TFIDF_OPTIONS))
     if unknown:
         raise ValueError(f"unknown vectorizer option(s) {unknown}; allowed: {list(TFIDF_OPTIONS)}")
-    keys = group_keys(corpus, by)
-    groups, indicator = group_indicator(keys, len(corpus))
-    matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
-    counts = (indicator @ matrix.counts).tocsr()
-    weights = TfidfTransformer(**vectorizer_options).fit_transform(counts).tocoo()
-    rows, cols = weights.row, weights.col
-    frame = pd.DataFrame({
-        "_group": rows, "term": matrix.terms[cols] if len(cols) else np.array([], dtype=object),
-        "tfidf": weights.data, "count": cells(counts, rows, cols),
-    })
-    frame = frame[frame["tfidf"] > 0]
-    frame = frame.sort_values(["_group", "tfidf", "term"], ascending=[True, False, True], kind="stable")
-    frame = frame.groupby("_group", sort=False).head(top_n)
-    frame["rank"] = frame.groupby("_group", sort=False).cumcount().astype(np.int64) + 1
-    result = groups.iloc[frame["_group"].to_numpy()].reset_index(drop=True)
-    for column in ("term", "tfidf", "count", "rank"):
-        result[column] = frame[column].to_numpy()
+    keys = group_keys(index.corpus, by)
+    groups, indicator = group_indicator(keys, index.n_docs)
+    matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
+    counts = sp.csr_matrix(indicator @ matrix.counts)
+    weights = TfidfTransformer(**vectorizer_options).fit_transform(counts)
+    rows, cols, tfidf, count = aligned_cells(weights, counts)
+    positive = tfidf > 0
+    rows, cols, tfidf, count = rows[positive], cols[positive], tfidf[positive], count[positive]
+    # per group: highest weight first, ties by term (columns are numbered in term order)
+    order = _part_order(rows, tfidf, cols, None)
+    rows, cols, tfidf, count = rows[order], cols[order], tfidf[order], count[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.array([], dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(rows)])
+    rank = np.arange(len(rows)) - np.repeat(starts, sizes) + 1
+    top = rank <= top_n
+    result = groups.iloc[rows[top]].reset_index(drop=True)
+    result["term"] = matrix.terms[cols[top]] if top.any() else np.array([], dtype=object)
+    result["tfidf"] = tfidf[top].astype(float)
+    result["count"] = count[top].astype(np.int64)
+    result["rank"] = rank[top].astype(np.int64)
     return result
 
 

@@ -40,16 +40,11 @@ Known limits
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 
-import pandas as pd
-
-from .corpus import check_corpus
 from .paths import DATA_DIR
 
 #: Elided words split from the word that follows them.
@@ -401,71 +396,3 @@ def _append_sentence(result: list, text: str, start: int, end: int) -> None:
         lead = len(chunk) - len(chunk.lstrip())
         s = start + lead
         result.append((stripped, s, s + len(stripped)))
-
-
-def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFrame:
-    """Size and vocabulary of each article, and of the whole corpus.
-
-    Parameters
-    ----------
-    corpus
-        A corpus frame (:func:`analysis.load_corpus`): ``doc_id`` and ``text``.
-    stopwords
-        Drop stop words before counting (default: count every token).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per article in corpus order, then a row ``doc_id="(corpus)"``
-        for all articles together, with columns:
-
-        ``n_sentences``
-            sentences (:func:`sentences`);
-        ``n_tokens``
-            tokens N (:func:`tokenize`, lower-cased);
-        ``n_types``
-            distinct forms V;
-        ``n_lemmas``
-            distinct lemmas;
-        ``n_hapax``
-            forms occurring once, V1;
-        ``ttr``
-            type/token ratio V / N (Templin 1957). It falls as texts grow, so
-            compare it only between texts of similar length;
-        ``guiraud``
-            Guiraud's R = V / √N (Guiraud 1954), less dependent on length;
-        ``hapax_ratio``
-            V1 / V, the share of the vocabulary used once.
-    """
-    corpus = check_corpus(corpus)
-    rows = []
-    total_forms: Counter = Counter()
-    total_lemmas: set[str] = set()
-    total_sentences = 0
-    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
-        forms = Counter(tokenize(text, stopwords=stopwords))
-        lemmas = {lemma(f) for f in forms}
-        n_sent = len(sentences(text))
-        rows.append(_profile_row(doc_id, n_sent, forms, lemmas))
-        total_forms.update(forms)
-        total_lemmas |= lemmas
-        total_sentences += n_sent
-    rows.append(_profile_row("(corpus)", total_sentences, total_forms, total_lemmas))
-    return pd.DataFrame(rows)
-
-
-def _profile_row(doc_id: str, n_sentences: int, forms: Counter, lemmas: set[str]) -> dict:
-    n_tokens = sum(forms.values())
-    n_types = len(forms)
-    n_hapax = sum(1 for c in forms.values() if c == 1)
-    return {
-        "doc_id": doc_id,
-        "n_sentences": n_sentences,
-        "n_tokens": n_tokens,
-        "n_types": n_types,
-        "n_lemmas": len(lemmas),
-        "n_hapax": n_hapax,
-        "ttr": n_types / n_tokens if n_tokens else float("nan"),
-        "guiraud": n_types / math.sqrt(n_tokens) if n_tokens else float("nan"),
-        "hapax_ratio": n_hapax / n_types if n_types else float("nan"),
-    }

@@ -10,7 +10,7 @@ from analysis.paths import PACKAGE_DIR
 ORDER = [
     "errors", "paths",
     "corpus", "sources",
-    "text",
+    "text", "index",
     "phrases", "lexicon",
     "counts", "statistics",
     "matching", "speech", "formulas", "segments", "concordance",
