@@ -61,7 +61,7 @@ from functools import lru_cache, partial
 
 import pandas as pd
 
-from .corpus import check_corpus
+from .corpus import CORPUS_ROW, check_corpus
 from .paths import DATA_DIR
 
 #: Elided words split from the word that follows them.
@@ -473,7 +473,9 @@ def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFra
     -------
     pandas.DataFrame
         One row per article in corpus order, then a row ``doc_id="(corpus)"``
-        for all articles together, with columns:
+        for all articles together (an article with that ``doc_id`` is
+        refused with a ValueError; :func:`analysis.load_corpus` refuses it
+        too), with columns:
 
         ``n_sentences``
             sentences (:func:`sentences`);
@@ -494,6 +496,8 @@ def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFra
             V1 / V, the share of the vocabulary used once.
     """
     corpus = check_corpus(corpus)
+    if (corpus["doc_id"] == CORPUS_ROW).any():
+        raise ValueError(f"corpus: doc_id {CORPUS_ROW!r} is reserved for the whole-corpus row; rename that article")
     rows = []
     total_forms: Counter = Counter()
     total_lemmas: set[str] = set()
@@ -506,7 +510,7 @@ def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFra
         total_forms.update(forms)
         total_lemmas |= lemmas
         total_sentences += n_sent
-    rows.append(_profile_row("(corpus)", total_sentences, total_forms, total_lemmas))
+    rows.append(_profile_row(CORPUS_ROW, total_sentences, total_forms, total_lemmas))
     return pd.DataFrame(rows)
 
 
