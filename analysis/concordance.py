@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
+from .errors import PatternError, excerpt
 from .formulas import family_matches
 from .lexicon import load_lexicon
-from .text import lemma, tokenize, unify_marks
+from .phrases import UserRegex
+from .text import CLITICS, lemma, tokenize, unify_marks
 
 COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
 KWIC_BY = ("words", "chars")
@@ -29,6 +31,7 @@ KWIC_SORT = ("position", "left", "right")
 FAMILY_PREFIX = "family:"
 #: What may stand between two words of a phrase: spaces and line breaks, and quotation marks.
 _PHRASE_GAP_RE = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")
+_GAP_CHARS = "\"'«»“”‘’‚„‹›"
 _WORD_CHAR_RE = re.compile(r"[\w\u0300-\u036f]")
 _SPACE_RE = re.compile(r"[\n\r\t\f\v]")
 
@@ -59,10 +62,21 @@ def kwic(
           (« » " “ ” ‘ ’), so ``initiative la ceinture et la route`` finds
           ``l’Initiative « La Ceinture et la Route »`` but ``paix sécurité``
           does not find ``paix, sécurité``;
+          A word pattern holds only words, spaces and quotation marks: an
+          elided clitic written alone (``l'``, ``qu’``) finds the elided
+          word (``l’Initiative``), and any other character outside the words
+          (``c++``, ``c#``, ``paix, sécurité``) is refused with a ValueError
+          rather than dropped (which would find plain ``c``); to find it as
+          written, use ``regex=True`` with the pattern escaped
+          (``re.escape("c++")``);
         - with ``regex=True``, a Python regular expression, matched
           case-insensitively on the text with every apostrophe written ``'``
           and every hyphen ``-`` (so offsets are unchanged); empty matches are
-          skipped;
+          skipped. It runs through the ``regex`` package with a time limit
+          (:class:`analysis.phrases.UserRegex`: 2 s per article of up to a
+          million characters): a pattern that backtracks catastrophically
+          (``(a+)+$``) raises :class:`analysis.PatternError` (a ValueError)
+          naming it instead of hanging;
         - with ``lemma=True``, a word or phrase matched on lemmas
           (:func:`analysis.lemma`): ``apporter`` finds ``apporté``,
           ``apportant``;
@@ -117,9 +131,10 @@ def kwic(
         finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
     elif regex:
         try:
-            finder = _regex_finder(re.compile(pattern, re.IGNORECASE))
-        except re.error as exc:
-            raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+            compiled = UserRegex(pattern, error=PatternError, where=f"kwic pattern {excerpt(pattern)}")
+        except ValueError as exc:
+            raise PatternError(f"pattern is not a valid regular expression: {exc}") from None
+        finder = _regex_finder(compiled)
     else:
         finder = _phrase_finder(pattern, lemmas=lemma)
 
@@ -142,10 +157,30 @@ def kwic(
     return frame
 
 
+def _pattern_words(pattern: str) -> list[str]:
+    """The tokens of a word pattern; a clitic alone keeps its apostrophe; refuse other characters."""
+    spans = tokenize(pattern, offsets=True)
+    if not spans:
+        raise ValueError(f"pattern {excerpt(pattern)} holds no word (tokens are letters, digits, ' and -)")
+    marks = unify_marks(pattern)
+    words, covered = [], set()
+    for token, start, end in spans:
+        if marks[end : end + 1] == "'" and f"{token}'" in CLITICS:
+            token, end = f"{token}'", end + 1  # "l'" alone: the elided article
+        words.append(token)
+        covered.update(range(start, end))
+    stray = sorted({c for i, c in enumerate(pattern) if i not in covered and not c.isspace() and c not in _GAP_CHARS})
+    if stray:
+        raise ValueError(
+            f"pattern {excerpt(pattern)} holds {''.join(stray)!r}, which a word pattern does not match "
+            "(it is made of words, spaces and quotes); to find it as written, use regex=True with the "
+            "pattern escaped (re.escape)"
+        )
+    return words
+
+
 def _phrase_finder(pattern: str, *, lemmas: bool):
-    words = tokenize(pattern)
-    if not words:
-        raise ValueError(f"pattern {pattern!r} holds no word (tokens are letters, digits, ' and -)")
+    words = _pattern_words(pattern)
     if lemmas:
         words = [lemma(w).lower() for w in words]
     words = tuple(words)

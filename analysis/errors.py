@@ -25,3 +25,15 @@ class CorpusError(AnalysisError):
 
 class LexiconError(AnalysisError):
     """A formula lexicon or actor table file is not valid."""
+
+
+class PatternError(AnalysisError, ValueError):
+    """A user's search pattern (``kwic(..., regex=True)``) is invalid or runs too long."""
+
+
+def excerpt(value: object, limit: int = 200) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages about values of any size."""
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({len(shown):,} characters in all)"

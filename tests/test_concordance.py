@@ -168,6 +168,45 @@ def test_bad_arguments_are_refused(kwargs, message):
         kwic(corpus("la paix"), **kwargs)
 
 
+def test_an_elided_clitic_alone_finds_the_elided_word():
+    texts = corpus("L’Initiative et l'OCS ; le pays.", "Jusqu'à la fin")
+    assert rows(kwic(texts, "l'", window=1)) == [("d1", "", "L’", "Initiative", 0, 2),
+                                                 ("d1", "et ", "l'", "OCS", 16, 18)]
+    assert rows(kwic(texts, "jusqu’", window=0)) == [("d2", "", "Jusqu'", "", 0, 6)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [("c++", "'+'"), ("c#", "'#'"), ("paix, sécurité", "','"), ("M. Xi", "'.'")],
+)
+def test_characters_a_word_pattern_cannot_match_are_refused(pattern, shown):
+    with pytest.raises(ValueError) as info:
+        kwic(corpus("Le C et le c++ en C#, paix, sécurité. M. Xi"), pattern)
+    assert str(info.value).startswith(f"pattern {pattern!r} holds {shown}, which a word pattern does not match")
+    literal = kwic(corpus("Le C et le c++ en C#"), re.escape(pattern), regex=True)
+    assert literal["match"].tolist() in ([], ["c++"], ["C#"])
+
+
+def test_a_catastrophic_regex_is_stopped_with_an_error_naming_it(monkeypatch):
+    import time
+
+    from analysis import PatternError, phrases
+
+    monkeypatch.setattr(phrases, "REGEX_TIMEOUT", 0.2)
+    started = time.perf_counter()
+    with pytest.raises(PatternError) as info:
+        kwic(corpus("a" * 40 + "b"), "(a|aa)+$", regex=True)
+    assert time.perf_counter() - started < 5
+    assert isinstance(info.value, ValueError)
+    assert str(info.value).startswith("kwic pattern '(a|aa)+$': regular expression '(a|aa)+$' was stopped after 0.2 s")
+
+
+def test_the_issue_catastrophic_regex_answers_at_once():
+    # (a+)+$ hangs Python's re for minutes on this text; the regex package answers at once.
+    assert rows(kwic(corpus("a" * 40 + "b"), "(a+)+$", regex=True)) == []
+    assert rows(kwic(corpus("b" + "a" * 40), "(a+)+$", regex=True, window=0)) == [("d1", "", "a" * 40, "", 1, 41)]
+
+
 # --- lexicon families ----------------------------------------------------------------------------
 
 LEXICON_YAML = """
