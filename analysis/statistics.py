@@ -319,6 +319,13 @@ def specificities(
         ``part_size`` (t), ``term_total`` (F), ``corpus_size`` (T),
         ``specificity``; every term in every part, sorted by part, then
         ``specificity`` descending, then ``term``.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` gives a single part (a one-article corpus): a part equal
+        to the whole corpus has nothing to differ from (every score would be
+        0).
     """
     corpus = check_corpus(corpus)
     if by is None:
@@ -327,6 +334,7 @@ def specificities(
         raise ValueError(f"min_count must be an integer of at least 1 (got {min_count!r})")
     keys = group_keys(corpus, by)
     groups, indicator = group_indicator(keys, len(corpus))
+    _need_two_parts(groups, by, "specificities compare each part with the whole corpus")
     matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords)
     counts = (indicator @ matrix.counts).toarray()
     part_size = indicator @ matrix.tokens
@@ -407,6 +415,13 @@ def tfidf_keywords(
         The ``by`` column(s), ``term``, ``tfidf``, ``count`` (in the group),
         ``rank`` (1 = highest weight; ties broken by term); sorted by group,
         then rank.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` gives a single group (a one-article corpus): every idf
+        is then 1, and the ranks would only be frequencies that look like
+        keywords.
     """
     corpus = check_corpus(corpus)
     if by is None:
@@ -418,6 +433,7 @@ def tfidf_keywords(
         raise ValueError(f"unknown vectorizer option(s) {unknown}; allowed: {list(TFIDF_OPTIONS)}")
     keys = group_keys(corpus, by)
     groups, indicator = group_indicator(keys, len(corpus))
+    _need_two_parts(groups, by, "the idf of a term counts the groups it occurs in")
     matrix = term_matrix(corpus["text"], lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     counts = (indicator @ matrix.counts).tocsr()
     weights = TfidfTransformer(**vectorizer_options).fit_transform(counts).tocoo()
@@ -437,6 +453,15 @@ def tfidf_keywords(
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _need_two_parts(groups: pd.DataFrame, by, why: str) -> None:
+    """Refuse a corpus of one part: its scores would all be 0 (or rank terms by mere frequency)."""
+    if len(groups) < 2:
+        raise ValueError(
+            f"by={by!r} gives a single part ({len(groups)} in all): there is nothing to compare against "
+            f"({why}); use a corpus of at least two parts, or keyness(reference='french')"
+        )
 
 
 def select_documents(corpus: pd.DataFrame, selection, *, name: str = "selection") -> np.ndarray:
