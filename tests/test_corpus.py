@@ -332,3 +332,52 @@ def test_article_labels_and_order_by_date():
     assert articles_by_date(corpus, limit=1) == ["004_b"]
     with pytest.raises(ValueError, match="limit must be None or a positive integer"):
         articles_by_date(corpus, limit=0)
+
+
+# --- one Unicode form: decomposed (NFD) text gives exactly the results of composed (NFC) text ---------
+
+
+def _nfd_results(corpus: pd.DataFrame) -> dict:
+    import analysis as a
+
+    first = corpus["doc_id"].iloc[0]
+    return {
+        "tokenize": [a.tokenize(t) for t in corpus["text"]],
+        "tokenize_lemmas": [a.tokenize(t, lemmatize=True, stopwords=True) for t in corpus["text"]],
+        "text_profile": a.text_profile(corpus),
+        "term_frequencies": a.term_frequencies(corpus, by="doc_id"),
+        "as_written": a.as_written(corpus, ["bélarus", "l'initiative", "coopération"]),
+        "keyness": a.keyness(corpus, target=first),
+        "keyness_french": a.keyness(corpus, target=first, reference="french"),
+        "specificities": a.specificities(corpus),
+        "tfidf_keywords": a.tfidf_keywords(corpus),
+        "find_formulas": a.find_formulas(corpus),
+        "formula_counts": a.formula_counts(corpus),
+        "find_actors": a.find_actors(corpus),
+        "actor_counts": a.actor_counts(corpus),
+        "speech": a.speech(corpus),
+        "kwic": a.kwic(corpus, "coopération", window=5),
+        "kwic_elided": a.kwic(corpus, "l’initiative", window=3),
+        "kwic_regex": a.kwic(corpus, r"coopérations?\b|bélarus\w*", regex=True, window=3),
+        "kwic_lemma": a.kwic(corpus, "renforcer", lemma=True, window=3),
+        "kwic_family": a.kwic(corpus, "family:ceinture-et-route", window=3),
+        "repeated_segments": a.repeated_segments(corpus),
+        "shared_passages": a.shared_passages(corpus, min_words=4),
+        "formulaicity": a.formulaicity(corpus),
+        "article_labels": a.article_labels(corpus),
+    }
+
+
+def test_the_whole_api_gives_the_same_results_on_decomposed_text(seed_corpus):
+    nfd = seed_corpus.assign(text=[unicodedata.normalize("NFD", t) for t in seed_corpus["text"]])
+    assert (nfd["text"] != seed_corpus["text"]).all()  # the seed texts have accents to decompose
+    composed, decomposed = _nfd_results(seed_corpus), _nfd_results(nfd)
+    for name, expected in composed.items():
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(decomposed[name], expected, obj=name)
+        else:
+            assert decomposed[name] == expected, name
+    # Before NFC, decomposed text lost most of these (issue 8: 5 attributions of 14, no regex match).
+    assert [len(composed[name]) for name in ("speech", "find_formulas", "kwic", "kwic_regex", "kwic_family")] == [
+        14, 22, 11, 17, 2,
+    ]
