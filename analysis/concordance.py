@@ -169,7 +169,9 @@ def _pattern_words(pattern: str) -> list[str]:
             token, end = f"{token}'", end + 1  # "l'" alone: the elided article
         words.append(token)
         covered.update(range(start, end))
-    stray = sorted({c for i, c in enumerate(pattern) if i not in covered and not c.isspace() and c not in _GAP_CHARS})
+    stray = sorted({
+        c for i, c in enumerate(pattern) if i not in covered and not c.isspace() and c not in _GAP_CHARS
+    })
     if stray:
         raise ValueError(
             f"pattern {excerpt(pattern)} holds {''.join(stray)!r}, which a word pattern does not match "

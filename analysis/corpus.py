@@ -244,7 +244,8 @@ def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
             )
         duplicates = sorted({c for c in header if header.count(c) > 1})
         if duplicates:
-            problems.append(f"{table_path}: duplicate column(s) {', '.join(map(repr, duplicates))} in the header")
+            shown = ", ".join(map(repr, duplicates))
+            problems.append(f"{table_path}: duplicate column(s) {shown} in the header")
         derived = [c for c in DERIVED_COLUMNS if c in header]
         if derived:
             problems.append(f"{table_path}: column(s) {', '.join(map(repr, derived))} not allowed: "
@@ -320,7 +321,8 @@ def _read_text(file_path: Path) -> tuple[str, str | None]:
     if not text.strip():
         return "", f"{file_path}: empty text (only whitespace)" if text else f"{file_path}: empty file"
     if not any(char.isalnum() for char in text):
-        return "", f"{file_path}: empty text (no letter or digit, only invisible, control or punctuation characters)"
+        return "", (f"{file_path}: empty text (no letter or digit, only invisible, control or "
+                    "punctuation characters)")
     return text, None
 
 

@@ -127,7 +127,9 @@ def check_entry(
     for key in required:
         value = entry.get(key)
         if key == "id" and isinstance(value, str) and not _SLUG_RE.match(value):
-            problems.append(f"{path}: {what} {name}: id {excerpt(value)} must be a slug (a-z, 0-9, single '-')")
+            problems.append(
+                f"{path}: {what} {name}: id {excerpt(value)} must be a slug (a-z, 0-9, single '-')"
+            )
         elif key not in entry:
             problems.append(f"{path}: {what} {name}: missing key {key!r}")
         elif key != "variants" and key != "names" and (not isinstance(value, str) or not value.strip()):
@@ -207,7 +209,9 @@ def _parse_lexicon(path: Path) -> dict[str, dict]:
             if result is None:
                 continue
             if result["id"] in seen:
-                problems.append(f"{path}: family {excerpt(ident)}, variant {excerpt(result['id'])}: duplicate variant id")
+                problems.append(
+                    f"{path}: family {excerpt(ident)}, variant {excerpt(result['id'])}: duplicate variant id"
+                )
             seen.add(result["id"])
             compiled.append(result)
         families[ident] = {
@@ -323,7 +327,9 @@ def _parse_actors(path: Path) -> dict[str, dict]:
         names = entry.get("names") if isinstance(entry, dict) else None
         if not isinstance(names, list) or not names:
             if isinstance(entry, dict) and "names" in entry:
-                problems.append(f"{path}: actor {excerpt(ident)}: 'names' must be a non-empty list of phrases")
+                problems.append(
+                    f"{path}: actor {excerpt(ident)}: 'names' must be a non-empty list of phrases"
+                )
             continue
         patterns, anchors, fast = [], [], []
         for name in names:

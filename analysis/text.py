@@ -497,7 +497,9 @@ def text_profile(corpus: pd.DataFrame, *, stopwords: bool = False) -> pd.DataFra
     """
     corpus = check_corpus(corpus)
     if (corpus["doc_id"] == CORPUS_ROW).any():
-        raise ValueError(f"corpus: doc_id {CORPUS_ROW!r} is reserved for the whole-corpus row; rename that article")
+        raise ValueError(
+            f"corpus: doc_id {CORPUS_ROW!r} is reserved for the whole-corpus row; rename that article"
+        )
     rows = []
     total_forms: Counter = Counter()
     total_lemmas: set[str] = set()

@@ -138,9 +138,12 @@ def test_empty_date_is_missing_not_invented_and_extra_columns_kept(tmp_path):
          "metadata.csv, line 3: file 'a.txt' is already listed on line 2 (one row per article)"),
         ([row("a", "a.txt"), row("b", "./sub/../a.txt")], {"a.txt": b"ok", "sub/x.md": b""},
          "metadata.csv, line 3: file './sub/../a.txt' is already listed on line 2"),
-        ([row("a", "metadata.csv")], {}, "metadata.csv, line 2: file 'metadata.csv' is the metadata table itself"),
-        ([row("a", "sub")], {"sub/x.md": b"ok"}, "metadata.csv, line 2: file 'sub' is a folder, not a text file"),
-        ([row("a", "a.txt")], {"a.txt": b"ok", "B.TXT": b"ok"}, "B.TXT: text file has no row in metadata.csv"),
+        ([row("a", "metadata.csv")], {},
+         "metadata.csv, line 2: file 'metadata.csv' is the metadata table itself"),
+        ([row("a", "sub")], {"sub/x.md": b"ok"},
+         "metadata.csv, line 2: file 'sub' is a folder, not a text file"),
+        ([row("a", "a.txt")], {"a.txt": b"ok", "B.TXT": b"ok"},
+         "B.TXT: text file has no row in metadata.csv"),
         ([row("a", "a.txt")], {"a.txt": "\u200b\u00ad\x00\u2060 \n".encode()},
          "a.txt: empty text (no letter or digit, only invisible, control or punctuation characters)"),
         ([row("(corpus)", "a.txt")], {"a.txt": b"ok"},
@@ -236,10 +239,12 @@ def test_path_may_be_relative_string(tmp_path, monkeypatch):
 
 
 def test_a_duplicate_doc_id_is_the_only_problem_reported(tmp_path):
-    folder = make_corpus(tmp_path / "c", [row("a", "a.txt"), row("a", "b.txt")], {"a.txt": b"ok", "b.txt": b"ok"})
+    files = {"a.txt": b"ok", "b.txt": b"ok"}
+    folder = make_corpus(tmp_path / "c", [row("a", "a.txt"), row("a", "b.txt")], files)
     with pytest.raises(CorpusError) as info:
         load_corpus(folder)
-    assert info.value.problems == [f"{folder / 'metadata.csv'}, line 3: duplicate doc_id 'a' (first on line 2)"]
+    table = folder / "metadata.csv"
+    assert info.value.problems == [f"{table}, line 3: duplicate doc_id 'a' (first on line 2)"]
 
 
 def test_upper_case_extension_is_a_text_file(tmp_path):
@@ -253,7 +258,8 @@ def test_upper_case_extension_is_a_text_file(tmp_path):
         (HEADER.strip() + ",text\n", "metadata.csv: column(s) 'text' not allowed: the loader makes them"),
         (HEADER.strip() + ",n_chars\n", "metadata.csv: column(s) 'n_chars' not allowed"),
         (HEADER.strip() + ",title\n", "metadata.csv: duplicate column(s) 'title' in the header"),
-        (HEADER.replace(",", "\t"), "(the header is separated by tabs: save the table as comma-separated CSV"),
+        (HEADER.replace(",", "\t"),
+         "(the header is separated by tabs: save the table as comma-separated CSV"),
     ],
 )
 def test_bad_header_columns(tmp_path, header, message):
@@ -378,6 +384,5 @@ def test_the_whole_api_gives_the_same_results_on_decomposed_text(seed_corpus):
         else:
             assert decomposed[name] == expected, name
     # Before NFC, decomposed text lost most of these (issue 8: 5 attributions of 14, no regex match).
-    assert [len(composed[name]) for name in ("speech", "find_formulas", "kwic", "kwic_regex", "kwic_family")] == [
-        14, 22, 11, 17, 2,
-    ]
+    names = ("speech", "find_formulas", "kwic", "kwic_regex", "kwic_family")
+    assert [len(composed[name]) for name in names] == [14, 22, 11, 17, 2]

@@ -10,6 +10,9 @@ import pytest
 
 from analysis import LexiconError, find_formulas, load_actors, load_lexicon, phrases
 
+#: A one-family lexicon; format it with the variant's kind and value.
+VARIANT = "families:\n  - id: fer\n    label: fer\n    variants:\n      - id: v\n        {}\n"
+
 
 def write(tmp_path, text: str, name: str = "lexicon.yaml"):
     path = tmp_path / name
@@ -21,7 +24,7 @@ def alias_bomb(levels: int = 9, width: int = 10) -> str:
     """A "billion laughs" file: nested aliases expanding to width ** levels strings."""
     names = "abcdefghijklmnop"[:levels]
     lines = [f"{names[0]}: &{names[0]} [" + ",".join(['"x"'] * width) + "]"]
-    for previous, name in zip(names, names[1:]):
+    for previous, name in zip(names, names[1:], strict=False):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * width) + "]")
     return "\n".join(lines) + "\n"
 
@@ -47,7 +50,8 @@ def test_alias_bomb_is_refused_at_once_in_little_memory(tmp_path):
 
 
 def test_aliases_are_refused_in_actor_files_too(tmp_path):
-    path = write(tmp_path, "actors:\n  - &x {id: a, label: A, kind: country, names: [A]}\n  - *x\n", "actors.yaml")
+    text = "actors:\n  - &x {id: a, label: A, kind: country, names: [A]}\n  - *x\n"
+    path = write(tmp_path, text, "actors.yaml")
     with pytest.raises(LexiconError, match="anchors and aliases"):
         load_actors(path)
 
@@ -56,11 +60,13 @@ def test_duplicate_keys_are_an_error_naming_the_key(tmp_path):
     text = "families:\n  - id: fer\n    label: fer\n    label: acier\n    variants: [ami de fer]\n"
     with pytest.raises(LexiconError) as info:
         load_lexicon(write(tmp_path, text))
-    assert str(info.value).endswith("at line 4, column 5: duplicate key 'label' (a key may appear once in a mapping)")
+    expected = "at line 4, column 5: duplicate key 'label' (a key may appear once in a mapping)"
+    assert str(info.value).endswith(expected)
 
 
 def test_a_huge_bad_value_is_shown_by_its_start(tmp_path):
-    text = "families:\n  - id: fer\n    label: [" + ", ".join(["x" * 50] * 20_000) + "]\n    variants: [fer]\n"
+    huge = ", ".join(["x" * 50] * 20_000)
+    text = f"families:\n  - id: fer\n    label: [{huge}]\n    variants: [fer]\n"
     with pytest.raises(LexiconError) as info:
         load_lexicon(write(tmp_path, text))
     message = str(info.value)
@@ -77,7 +83,7 @@ def test_a_huge_bad_value_is_shown_by_its_start(tmp_path):
     ],
 )
 def test_variants_matching_everything_or_nothing_are_refused(tmp_path, variant, problem):
-    text = f"families:\n  - id: fer\n    label: fer\n    variants:\n      - id: v\n        {variant}\n"
+    text = VARIANT.format(variant)
     with pytest.raises(LexiconError) as info:
         load_lexicon(write(tmp_path, text))
     assert problem in str(info.value)
@@ -85,7 +91,7 @@ def test_variants_matching_everything_or_nothing_are_refused(tmp_path, variant, 
 
 def test_a_catastrophic_regex_variant_is_stopped_with_an_error_naming_it(tmp_path, monkeypatch):
     monkeypatch.setattr(phrases, "REGEX_TIMEOUT", 0.2)
-    text = "families:\n  - id: fer\n    label: fer\n    variants:\n      - id: v\n        regex: '(\\w|\\w\\w)+$'\n"
+    text = VARIANT.format("regex: '(\\w|\\w\\w)+$'")
     path = write(tmp_path, text)
     corpus = pd.DataFrame({"doc_id": ["a"], "text": ["a" * 40 + "!"]})
     started = time.perf_counter()
@@ -93,12 +99,13 @@ def test_a_catastrophic_regex_variant_is_stopped_with_an_error_naming_it(tmp_pat
         find_formulas(corpus, lexicon=load_lexicon(path, extend=False))
     assert time.perf_counter() - started < 5
     assert str(info.value).startswith(
-        f"{path}: family 'fer', variant 'v': regular expression '(\\\\w|\\\\w\\\\w)+$' was stopped after 0.2 s"
+        f"{path}: family 'fer', variant 'v': regular expression '(\\\\w|\\\\w\\\\w)+$' "
+        "was stopped after 0.2 s"
     )
 
 
 def test_the_issue_regex_variant_runs_fast_on_the_seed_corpus(tmp_path, seed_corpus):
-    text = "families:\n  - id: fer\n    label: fer\n    variants:\n      - id: v\n        regex: '(\\w+\\s?)+$'\n"
+    text = VARIANT.format("regex: '(\\w+\\s?)+$'")
     started = time.perf_counter()
     found = find_formulas(seed_corpus, lexicon=load_lexicon(write(tmp_path, text), extend=False))
     assert time.perf_counter() - started < 2 * phrases.REGEX_TIMEOUT
