@@ -73,8 +73,8 @@ def kwic(
           case-insensitively on the text with every apostrophe written ``'``
           and every hyphen ``-`` (so offsets are unchanged); empty matches are
           skipped. It runs through the ``regex`` package with a time limit
-          (:class:`analysis.phrases.UserRegex`: 2 s per article of up to a
-          million characters): a pattern that backtracks catastrophically
+          (:class:`analysis.phrases.UserRegex`: 2 s of processor time per
+          article of up to a million characters): a pattern that backtracks catastrophically
           (``(a+)+$``) raises :class:`analysis.PatternError` (a ValueError)
           naming it instead of hanging;
         - with ``lemma=True``, a word or phrase matched on lemmas

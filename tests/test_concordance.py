@@ -197,7 +197,7 @@ def test_a_catastrophic_regex_is_stopped_with_an_error_naming_it(monkeypatch):
     started = time.perf_counter()
     with pytest.raises(PatternError) as info:
         kwic(corpus("a" * 40 + "b"), "(a|aa)+$", regex=True)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 60  # stops (0.2 s of processor time)
     assert isinstance(info.value, ValueError)
     assert str(info.value).startswith(
         "kwic pattern '(a|aa)+$': regular expression '(a|aa)+$' was stopped after 0.2 s"

@@ -55,8 +55,8 @@ def test_user_regex_is_stopped_after_its_time_limit(monkeypatch):
     started = time.perf_counter()
     with pytest.raises(LookupError) as info:
         list(pattern.finditer("a" * 40 + "b"))
-    assert time.perf_counter() - started < 5  # bounded (the engine checks its clock now and then)
-    expected = "test: regular expression '(a|aa)+$' was stopped after 0.2 s on one text"
+    assert time.perf_counter() - started < 60  # stops (after 0.2 s of processor time)
+    expected = "test: regular expression '(a|aa)+$' was stopped after 0.2 s (processor time) on one text"
     assert str(info.value).startswith(expected)
     with pytest.raises(LookupError):
         pattern.search("a" * 40 + "b")
