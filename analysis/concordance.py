@@ -23,7 +23,7 @@ from .errors import PatternError, excerpt
 from .formulas import family_matches
 from .lexicon import load_lexicon
 from .phrases import UserRegex
-from .text import CLITICS, lemma, tokenize, unify_marks
+from .text import CLITICS, IGNORABLES, lemma, tokenize, unify_marks
 
 COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
 KWIC_BY = ("words", "chars")
@@ -209,7 +209,8 @@ def _phrase_finder(pattern: str, *, lemmas: bool):
         # Candidates: the pattern's words with only spaces or quotes between them, in the
         # lower-cased text; each is checked on the tokens of the passage around it.
         low = unify_marks(text).lower()
-        if lemmas or len(low) != len(text) or not unicodedata.is_normalized("NFC", low):
+        messy = "_" in low or any(char in low for char in IGNORABLES)  # words the candidates would miss
+        if lemmas or messy or len(low) != len(text) or not unicodedata.is_normalized("NFC", low):
             return on_tokens(text, tokenize(text, offsets=True), 0)
         found = []
         pos = low.find(first)

@@ -47,7 +47,11 @@ Inverted subjects
 
 Known limits
     Numbers written with a space as thousands separator (``1 000``) give two
-    tokens, since a token never holds a space.
+    tokens, since a token never holds a space. The combining marks known are
+    those of the Latin, Greek and Cyrillic scripts (U+0300–U+036F and the
+    diacritic blocks); a mark of another script (Arabic madda, Indic vowel
+    signs, kana voicing marks) splits the word. NFC, which the loader and
+    every corpus function apply, composes most of them into their letter.
 """
 
 from __future__ import annotations

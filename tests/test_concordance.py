@@ -168,6 +168,15 @@ def test_bad_arguments_are_refused(kwargs, message):
         kwic(corpus("la paix"), **kwargs)
 
 
+def test_words_with_soft_hyphens_zero_width_characters_or_underscores_are_found():
+    texts = corpus("la coopé\u00adration, _coopération_ et coopération_bilatérale, co\u200bopération")
+    assert rows(kwic(texts, "coopération", window=0)) == [
+        ("d1", "", "coopé\u00adration", "", 3, 15), ("d1", "", "coopération", "", 18, 29),
+        ("d1", "", "co\u200bopération", "", 58, 70),
+    ]
+    assert kwic(texts, "coopération_bilatérale")["match"].tolist() == ["coopération_bilatérale"]
+
+
 def test_an_elided_clitic_alone_finds_the_elided_word():
     texts = corpus("L’Initiative et l'OCS ; le pays.", "Jusqu'à la fin")
     assert rows(kwic(texts, "l'", window=1)) == [("d1", "", "L’", "Initiative", 0, 2),
@@ -257,15 +266,17 @@ def test_unknown_family_is_refused(lexicon):
 
 LONG_WORD = "multilatéralisme-gagnant-gagnant-anticonstitutionnellement"  # makes the passage grow
 WORDS = st.sampled_from(["la", "Paix", "l’Initiative", "L'initiative", "gagnant-gagnant", "aujourd'hui",
-                         "a-t-il", LONG_WORD])
+                         "a-t-il", LONG_WORD, "coopé\u00adration", "l’\u200bInitiative", "_la_",
+                         "Coopération"])
 SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", " « ", " » ", "", "’"])
-PATTERNS = st.sampled_from(["la", "paix", "la paix", "l'initiative", "initiative la", "paix la paix", "il"])
+PATTERNS = st.sampled_from(["la", "paix", "la paix", "l'initiative", "initiative la", "paix la paix", "il",
+                            "coopération", "l'"])
 
 
 def _reference(text, pattern, window):
     from analysis import tokenize
 
-    words = tokenize(pattern)
+    words = ["l'"] if pattern == "l'" else tokenize(pattern)  # a clitic alone is its token
     spans = tokenize(text, offsets=True)
     forms = [t for t, _, _ in spans]
     gap = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")

@@ -319,8 +319,12 @@ def test_tokenizer_properties_hold_on_any_text(text, lowercase):
         assert normalize(text[start:end], lowercase=lowercase) == token
 
 
+#: Text in the scripts whose combining marks the tokenizer knows (Latin, Greek, Cyrillic: see Known limits).
+EUROPEAN = st.text(st.characters(max_codepoint=0x52F), max_size=60)
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(st.text(max_size=60), FRENCHISH, MESSY), st.booleans())
+@given(st.one_of(EUROPEAN, FRENCHISH, MESSY), st.booleans())
 def test_nfd_text_gives_the_tokens_of_nfc_text(text, lowercase):
     nfc = unicodedata.normalize("NFC", text)
     assert tokenize(nfd(text), lowercase=lowercase) == tokenize(nfc, lowercase=lowercase)
