@@ -96,7 +96,10 @@ NON_INVERSIONS: frozenset[str] = frozenset({"jong-il", "sung-il"})
 #: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``, ``est-ce``).
 INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu", "ce"})
 # French elides only before a vowel or a mute h: ``M'Bappé``, ``N'Djamena`` are names.
-_ELISION_NEXT = "aeiouyhàâäéèêëîïôöùûüÿœæ"
+# Any accent on the vowel (``d'Úbeda``), so that decomposed text elides as composed text does.
+_ELISION_NEXT = "hœæ" + "".join(
+    sorted({chr(c) for c in range(0x41, 0x2000) if unicodedata.normalize("NFD", chr(c))[0] in "aeiouy"})
+)
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}]"
