@@ -12,7 +12,7 @@ load_corpus, tokenize, ...``.
 import types as _types
 
 from .corpus import article_labels, articles_by_date, check_corpus, load_corpus
-from .errors import AnalysisError, CorpusError, LexiconError, TokenIndexError
+from .errors import AnalysisError, CorpusError, LexiconError, PatternError, TokenIndexError
 from .paths import CORPUS_DIR, PROJECT_DIR, figures_dir, output_dir
 from .plots import apply_style, bar_chart, heatmap, panel_grid, save_figure, signed_bar_chart, timeline
 from .text import (

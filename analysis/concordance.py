@@ -12,17 +12,18 @@ find ``gagnant-gagnant`` (search ``gagnant-gagnant``, or use a regex).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .errors import PatternError, excerpt
 from .formulas import family_matches
 from .index import TokenIndex, ensure_index
 from .lexicon import load_lexicon
-from .text import lemma, tokenize, unify_marks
+from .phrases import UserRegex
+from .text import CLITICS, lemma, tokenize, unify_marks
 
 COLUMNS = ["doc_id", "left", "match", "right", "start", "end"]
 KWIC_BY = ("words", "chars")
@@ -30,6 +31,7 @@ KWIC_SORT = ("position", "left", "right")
 FAMILY_PREFIX = "family:"
 #: What may stand between two words of a phrase: spaces and line breaks, and quotation marks.
 _PHRASE_GAP_RE = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")
+_GAP_CHARS = "\"'«»“”‘’‚„‹›"
 _WORD_CHAR_RE = re.compile(r"[\w\u0300-\u036f]")
 _SPACE_RE = re.compile(r"[\n\r\t\f\v]")
 
@@ -61,10 +63,21 @@ def kwic(
           (« » " “ ” ‘ ’), so ``initiative la ceinture et la route`` finds
           ``l’Initiative « La Ceinture et la Route »`` but ``paix sécurité``
           does not find ``paix, sécurité``;
+          A word pattern holds only words, spaces and quotation marks: an
+          elided clitic written alone (``l'``, ``qu’``) finds the elided
+          word (``l’Initiative``), and any other character outside the words
+          (``c++``, ``c#``, ``paix, sécurité``) is refused with a ValueError
+          rather than dropped (which would find plain ``c``); to find it as
+          written, use ``regex=True`` with the pattern escaped
+          (``re.escape("c++")``);
         - with ``regex=True``, a Python regular expression, matched
           case-insensitively on the text with every apostrophe written ``'``
           and every hyphen ``-`` (so offsets are unchanged); empty matches are
-          skipped;
+          skipped. It runs through the ``regex`` package with a time limit
+          (:class:`analysis.phrases.UserRegex`: 2 s of processor time per
+          article of up to a million characters): a pattern that backtracks catastrophically
+          (``(a+)+$``) raises :class:`analysis.PatternError` (a ValueError)
+          naming it instead of hanging;
         - with ``lemma=True``, a word or phrase matched on lemmas
           (:func:`analysis.lemma`): ``apporter`` finds ``apporté``,
           ``apportant``;
@@ -120,9 +133,10 @@ def kwic(
         finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
     elif regex:
         try:
-            finder = _regex_finder(re.compile(pattern, re.IGNORECASE))
-        except re.error as exc:
-            raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+            compiled = UserRegex(pattern, error=PatternError, where=f"kwic pattern {excerpt(pattern)}")
+        except ValueError as exc:
+            raise PatternError(f"pattern is not a valid regular expression: {exc}") from None
+        finder = _regex_finder(compiled)
     if family or regex:
         hits = [(i, start, end) for i, text in enumerate(texts) for start, end in finder(text)]
     else:
@@ -153,9 +167,7 @@ def kwic(
 def _index_phrase_matches(index: TokenIndex, pattern: str, *, lemmas: bool) -> list[tuple[int, int, int]]:
     """``(row, start, end)`` of every run of tokens equal to the pattern's words (lemmas if asked),
     with only spaces, line breaks or quotation marks between them; found on the index's token ids."""
-    words = tokenize(pattern)
-    if not words:
-        raise ValueError(f"pattern {pattern!r} holds no word (tokens are letters, digits, ' and -)")
+    words = _pattern_words(pattern)
     if lemmas:
         lemma_of, lemma_vocab = index.lemmas()
         keys = np.asarray([w.lower() for w in lemma_vocab.tolist()], dtype=object)[lemma_of]
@@ -195,51 +207,28 @@ def _index_context(index: TokenIndex, i: int, start: int, end: int, window: int)
     return _SPACE_RE.sub(" ", text[left_from:start]), _SPACE_RE.sub(" ", text[end:right_to])
 
 
-def _phrase_finder(pattern: str, *, lemmas: bool):
-    words = tokenize(pattern)
-    if not words:
-        raise ValueError(f"pattern {pattern!r} holds no word (tokens are letters, digits, ' and -)")
-    if lemmas:
-        words = [lemma(w).lower() for w in words]
-    words = tuple(words)
-    k = len(words)
-    phrase_re = re.compile(_PHRASE_GAP_RE.pattern.join(re.escape(w) for w in words))
-    first = words[0]
-
-    def on_tokens(text: str, spans: list[tuple[str, int, int]], lo: int) -> list[tuple[int, int]]:
-        forms = tuple(lemma(t).lower() for t, _, _ in spans) if lemmas else tuple(t for t, _, _ in spans)
-        found = []
-        i = -1
-        while True:
-            try:
-                i = forms.index(words[0], i + 1)
-            except ValueError:
-                return found
-            if forms[i : i + k] == words and all(
-                _PHRASE_GAP_RE.fullmatch(text, lo + spans[j][2], lo + spans[j + 1][1])
-                for j in range(i, i + k - 1)
-            ):
-                found.append((lo + spans[i][1], lo + spans[i + k - 1][2]))
-
-    def find(text: str) -> list[tuple[int, int]]:
-        # Candidates: the pattern's words with only spaces or quotes between them, in the
-        # lower-cased text; each is checked on the tokens of the passage around it.
-        low = unify_marks(text).lower()
-        if lemmas or len(low) != len(text) or not unicodedata.is_normalized("NFC", low):
-            return on_tokens(text, tokenize(text, offsets=True), 0)
-        found = []
-        pos = low.find(first)
-        while pos >= 0:
-            candidate = phrase_re.match(low, pos)
-            if candidate and not (pos and _WORD_CHAR_RE.match(low, pos - 1)):
-                start, end = candidate.span()
-                lo, hi = _space_before(text, start), _space_after(text, end)
-                spans = tokenize(text[lo:hi], offsets=True)
-                found += [m for m in on_tokens(text, spans, lo) if m[0] == start]
-            pos = low.find(first, pos + 1)
-        return found
-
-    return find
+def _pattern_words(pattern: str) -> list[str]:
+    """The tokens of a word pattern; a clitic alone keeps its apostrophe; refuse other characters."""
+    spans = tokenize(pattern, offsets=True)
+    if not spans:
+        raise ValueError(f"pattern {excerpt(pattern)} holds no word (tokens are letters, digits, ' and -)")
+    marks = unify_marks(pattern)
+    words, covered = [], set()
+    for token, start, end in spans:
+        if marks[end : end + 1] == "'" and f"{token}'" in CLITICS:
+            token, end = f"{token}'", end + 1  # "l'" alone: the elided article
+        words.append(token)
+        covered.update(range(start, end))
+    stray = sorted({
+        c for i, c in enumerate(pattern) if i not in covered and not c.isspace() and c not in _GAP_CHARS
+    })
+    if stray:
+        raise ValueError(
+            f"pattern {excerpt(pattern)} holds {''.join(stray)!r}, which a word pattern does not match "
+            "(it is made of words, spaces and quotes); to find it as written, use regex=True with the "
+            "pattern escaped (re.escape)"
+        )
+    return words
 
 
 def _regex_finder(compiled: re.Pattern):

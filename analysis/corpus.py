@@ -8,7 +8,9 @@ reads both, checks them, and never writes to the folder.
 from __future__ import annotations
 
 import csv
+import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,10 @@ from .paths import corpus_dir
 METADATA_FILE = "metadata.csv"
 #: Columns the metadata table must have, in the order the corpus frame keeps.
 METADATA_COLUMNS = ("doc_id", "file", "title", "date", "source", "url", "lang", "note")
+#: Columns the loader adds itself, so the table may not have them.
+DERIVED_COLUMNS = ("text", "n_chars")
+#: The ``doc_id`` of the whole-corpus row of :func:`analysis.text_profile`; no article may have it.
+CORPUS_ROW = "(corpus)"
 DATE_FORMAT = "%Y-%m-%d"
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,17 +56,24 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
         column of the table (as text), and ``n_chars`` (length of ``text``).
 
         ``text`` is the file decoded as UTF-8 with a leading byte-order mark
-        removed and Windows (``\\r\\n``) or old Mac (``\\r``) line endings turned
-        into ``\\n``; every offset the package reports points into it.
+        removed, Windows (``\\r\\n``) or old Mac (``\\r``) line endings turned
+        into ``\\n``, and brought to Unicode NFC (composed accents: text
+        copied from a PDF or a Mac application is often decomposed); every
+        offset the package reports points into this ``text``, not into the
+        bytes of the file, which is never modified. Metadata values are kept
+        as written (a quoted value may hold line breaks), in NFC too.
 
     Raises
     ------
     CorpusError
-        Listing every problem found: missing folder or table, missing column,
-        empty or duplicate ``doc_id``, a row whose file is missing, a file path
-        outside the corpus folder, a ``.txt`` file with no row, an unparsable
-        date, a file that is not UTF-8 (with the encoding it looks like), or an
-        empty or whitespace-only text.
+        Listing every problem found: missing folder or table, missing or
+        duplicate column, a column named ``text`` or ``n_chars`` (the loader
+        makes those), empty, duplicate or reserved (``"(corpus)"``)
+        ``doc_id``, a row whose file is missing, is a folder or is the table
+        itself, a file listed on two rows, a file path outside the corpus
+        folder, a ``.txt`` file (any case) with no row, an unparsable date, a
+        file that is not UTF-8 (with the encoding it looks like), or a text
+        that is empty or holds no letter or digit.
     """
     folder = Path(path).expanduser().resolve() if path is not None else corpus_dir()
     if not folder.is_dir():
@@ -73,22 +86,30 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     problems: list[str] = []
     records = []
     seen: dict[str, int] = {}
-    listed: set[Path] = set()
+    listed: dict[Path, int] = {}
     for line_no, row in rows:
         where = f"{table_path}, line {line_no}"
         doc_id = row["doc_id"].strip()
+        file_path, file_problem = _resolve_file(folder, row["file"].strip(), where)
+        if file_problem is None:
+            if file_path in listed:
+                file_problem = (f"{where}: file {row['file'].strip()!r} is already listed on line "
+                                f"{listed[file_path]} (one row per article)")
+            else:
+                listed[file_path] = line_no
         if not doc_id:
             problems.append(f"{where}: empty doc_id")
+            continue
+        if doc_id == CORPUS_ROW:
+            problems.append(f"{where}: doc_id {CORPUS_ROW!r} is reserved (text_profile's whole-corpus row)")
             continue
         if doc_id in seen:
             problems.append(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
             continue
         seen[doc_id] = line_no
-        file_path, problem = _resolve_file(folder, row["file"].strip(), where)
-        if problem:
-            problems.append(problem)
+        if file_problem:
+            problems.append(file_problem)
             continue
-        listed.add(file_path)
         date, problem = _parse_date(row["date"].strip(), where)
         if problem:
             problems.append(problem)
@@ -98,7 +119,8 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
             continue
         records.append({**row, "doc_id": doc_id, "text": text, "date": date})
 
-    for orphan in sorted(p for p in folder.rglob("*.txt") if p.resolve() not in listed):
+    texts = (p for p in folder.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+    for orphan in sorted(p for p in texts if p.resolve() not in listed):
         problems.append(f"{orphan}: text file has no row in {METADATA_FILE} (add one, or move the file out)")
 
     if problems:
@@ -156,7 +178,13 @@ def articles_by_date(corpus: pd.DataFrame, *, limit: int | None = None) -> list[
 
 
 def check_corpus(corpus: pd.DataFrame, *, name: str = "corpus") -> pd.DataFrame:
-    """Check a corpus frame passed to an analysis function; return it with ``doc_id`` as text.
+    """Check a corpus frame passed to an analysis function; return it ready for analysis.
+
+    The frame returned has ``doc_id`` as text and every ``text`` in Unicode
+    NFC (composed accents), so that a frame built by hand from decomposed
+    (NFD) text gives exactly the results of its composed form; offsets in
+    results point into the NFC text. The frame itself is returned when
+    nothing needs changing (the usual case: :func:`load_corpus` gives NFC).
 
     Raises
     ------
@@ -179,9 +207,11 @@ def check_corpus(corpus: pd.DataFrame, *, name: str = "corpus") -> pd.DataFrame:
     bad = [d for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) if not isinstance(t, str)]
     if bad:
         raise ValueError(f"{name}: text must be a string in every row (not for doc_id {bad[:3]})")
-    if corpus["doc_id"].map(type).eq(str).all():
-        return corpus
-    return corpus.assign(doc_id=corpus["doc_id"].astype(str))
+    if not corpus["doc_id"].map(type).eq(str).all():
+        corpus = corpus.assign(doc_id=corpus["doc_id"].astype(str))
+    if not all(unicodedata.is_normalized("NFC", t) for t in corpus["text"]):
+        corpus = corpus.assign(text=[unicodedata.normalize("NFC", t) for t in corpus["text"]])
+    return corpus
 
 
 def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -194,18 +224,35 @@ def _read_metadata(table_path: Path) -> list[tuple[int, dict[str, str]]]:
             f"{table_path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             f"it looks like {_guess_encoding(data)}; save it as CSV UTF-8"
         ) from None
-    reader = csv.DictReader(raw.splitlines(), strict=True)
+    if not unicodedata.is_normalized("NFC", raw):
+        raw = unicodedata.normalize("NFC", raw)
+    # newline="": line breaks inside quoted values are kept as written (csv module's rule),
+    # and only \n and \r end a line (not U+2028 or other Unicode line separators).
+    reader = csv.DictReader(io.StringIO(raw, newline=""), strict=True)
     try:
         header = reader.fieldnames or []
+        problems = []
         missing = [c for c in METADATA_COLUMNS if c not in header]
         if missing:
             hint = ""
-            if len(header) == 1 and ";" in header[0]:
-                hint = " (the header is separated by ';': save the table as comma-separated CSV UTF-8)"
-            raise CorpusError(
+            separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)
+            if separator:
+                hint = (f" (the header is separated by {'tabs' if separator == chr(9) else repr(separator)}: "
+                        "save the table as comma-separated CSV UTF-8)")
+            problems.append(
                 f"{table_path}: missing column(s) {', '.join(missing)}; "
                 f"required: {', '.join(METADATA_COLUMNS)}{hint}"
             )
+        duplicates = sorted({c for c in header if header.count(c) > 1})
+        if duplicates:
+            shown = ", ".join(map(repr, duplicates))
+            problems.append(f"{table_path}: duplicate column(s) {shown} in the header")
+        derived = [c for c in DERIVED_COLUMNS if c in header]
+        if derived:
+            problems.append(f"{table_path}: column(s) {', '.join(map(repr, derived))} not allowed: "
+                            "the loader makes them (the article's text and its length); rename them")
+        if problems:
+            raise CorpusError(problems)
         rows = []
         for row in reader:
             if None in row or any(v is None for v in row.values()):
@@ -227,7 +274,15 @@ def _resolve_file(folder: Path, name: str, where: str) -> tuple[Path, str | None
     candidate = (folder / name).resolve()
     if not candidate.is_relative_to(folder):
         return candidate, f"{where}: file {name!r} points outside the corpus folder {folder} (refused)"
+    if candidate == folder / METADATA_FILE:
+        return candidate, f"{where}: file {name!r} is the metadata table itself, not an article"
+    if candidate.is_dir():
+        return candidate, f"{where}: file {name!r} is a folder, not a text file"
     if not candidate.is_file():
+        # The table is read in NFC; a file system may store names decomposed (NFD).
+        decomposed = (folder / unicodedata.normalize("NFD", name)).resolve()
+        if decomposed.is_file() and decomposed.is_relative_to(folder):
+            return decomposed, None
         return candidate, f"{where}: file {name!r} not found in {folder}"
     return candidate, None
 
@@ -246,7 +301,7 @@ def _parse_date(value: str, where: str) -> tuple[str | None, str | None]:
 
 
 def _read_text(file_path: Path) -> tuple[str, str | None]:
-    """Decode an article; strip a UTF-8 BOM and normalise line endings."""
+    """Decode an article; strip a UTF-8 BOM, normalise line endings, bring it to NFC."""
     data = file_path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom) and encoding != "utf-8":
@@ -262,8 +317,13 @@ def _read_text(file_path: Path) -> tuple[str, str | None]:
             f"it looks like {_guess_encoding(data)}; re-save it as UTF-8"
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if not text.strip():
         return "", f"{file_path}: empty text (only whitespace)" if text else f"{file_path}: empty file"
+    if not any(char.isalnum() for char in text):
+        return "", (f"{file_path}: empty text (no letter or digit, only invisible, control or "
+                    "punctuation characters)")
     return text, None
 
 

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .corpus import CORPUS_ROW
 from .index import TokenIndex, ensure_index
 from .lexicon import load_actors
 from .text import stop_set
@@ -481,7 +482,9 @@ def text_profile(
     -------
     pandas.DataFrame
         One row per article in corpus order, then a row ``doc_id="(corpus)"``
-        for all articles together, with columns:
+        for all articles together (an article with that ``doc_id`` is
+        refused with a ValueError; :func:`analysis.load_corpus` refuses it
+        too), with columns:
 
         ``n_sentences``
             sentences (:func:`analysis.sentences`);
@@ -502,6 +505,10 @@ def text_profile(
             V1 / V, the share of the vocabulary used once.
     """
     index = ensure_index(corpus)
+    if CORPUS_ROW in set(index.doc_ids):
+        raise ValueError(
+            f"corpus: doc_id {CORPUS_ROW!r} is reserved for the whole-corpus row; rename that article"
+        )
     stop = stop_set(stopwords)
     lower, doc = index.lower_ids, index.token_doc
     if stop:
@@ -528,7 +535,7 @@ def text_profile(
     ]
     totals = np.bincount(lower, minlength=len(index.lower_vocab))
     present = np.flatnonzero(totals)
-    rows.append(_profile_row("(corpus)", int(n_sentences.sum()), int(totals.sum()), len(present),
+    rows.append(_profile_row(CORPUS_ROW, int(n_sentences.sum()), int(totals.sum()), len(present),
                              len(np.unique(lemma_of[present])), int((totals == 1).sum())))
     return pd.DataFrame(rows)
 

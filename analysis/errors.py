@@ -36,3 +36,15 @@ class SourceError(AnalysisError):
 
 class TokenIndexError(AnalysisError):
     """A saved token index does not belong to the corpus or the tokenizer at hand."""
+
+
+class PatternError(AnalysisError, ValueError):
+    """A user's search pattern (``kwic(..., regex=True)``) is invalid or runs too long."""
+
+
+def excerpt(value: object, limit: int = 200) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages about values of any size."""
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({len(shown):,} characters in all)"

@@ -15,10 +15,18 @@ The actor table
     organisations) with the names they go by, written in the same phrase
     syntax (:mod:`analysis.phrases`).
 
-Both files are read with ``yaml.safe_load``; every problem of a file is
-reported at once in one :class:`analysis.LexiconError` naming the file, the
-entry and the problem. A file is parsed once per version (path, modification
+Both files are read with PyYAML's safe loader, made stricter: anchors and
+aliases (``&name``, ``*name``) are refused, so a few hundred bytes cannot
+expand into gigabytes (a "billion laughs" file), and a key given twice in
+one mapping is an error naming the key instead of "the last one wins". Every
+problem of a file is reported at once in one :class:`analysis.LexiconError`
+naming the file, the entry and the problem; a bad value is shown by its
+start, never whole. A file is parsed once per version (path, modification
 time, size).
+
+``regex:`` variants are compiled as :class:`analysis.phrases.UserRegex`: a
+regex that runs longer than its time limit on a text stops the search with a
+LexiconError naming the file, the family, the variant and the regex.
 """
 
 from __future__ import annotations
@@ -31,9 +39,9 @@ from typing import Any
 
 import yaml
 
-from .errors import LexiconError
+from .errors import LexiconError, excerpt
 from .paths import DATA_DIR
-from .phrases import anchor, compile_phrase, fast_patterns, slugify
+from .phrases import UserRegex, anchor, compile_phrase, fast_patterns, slugify
 
 LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
 LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
@@ -45,8 +53,34 @@ VARIANT_KEYS = ("id", "phrase", "regex", "note")
 _LIGATURES = {"œ": "(?:œ|oe)", "æ": "(?:æ|ae)", "Œ": "(?:Œ|OE)", "Æ": "(?:Æ|AE)"}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases, and with no key given twice in a mapping."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in data files; "
+                "write each value out", event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {excerpt(key)} (a key may appear once in a mapping)",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml_list(path: Path, key: str) -> list[Any]:
-    """Read a data file whose top level is ``{key: [entries]}`` (``yaml.safe_load``)."""
+    """Read a data file whose top level is ``{key: [entries]}`` (:class:`StrictLoader`)."""
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -54,14 +88,14 @@ def read_yaml_list(path: Path, key: str) -> list[Any]:
     except UnicodeDecodeError as exc:
         raise LexiconError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=StrictLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise LexiconError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise LexiconError(f"{path}: not valid YAML{where}: {_cut(problem)}") from None
     if not isinstance(data, dict) or set(data) != {key}:
-        found = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
+        found = excerpt(sorted(map(str, data))) if isinstance(data, dict) else type(data).__name__
         raise LexiconError(
             f"{path}: the top level must be a mapping with the single key {key!r} (found {found})"
         )
@@ -69,6 +103,11 @@ def read_yaml_list(path: Path, key: str) -> list[Any]:
     if not isinstance(entries, list) or not entries:
         raise LexiconError(f"{path}: {key!r} must be a non-empty list")
     return entries
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters in all)"
+
 
 def check_entry(
     entry: Any, *, path: Path, what: str, index: int, keys: tuple[str, ...], required: tuple[str, ...]
@@ -80,23 +119,25 @@ def check_entry(
     if not isinstance(entry, dict):
         return f"#{index}", [f"{path}: {what} #{index}: must be a mapping (got {type(entry).__name__})"]
     ident = entry.get("id")
-    name = f"{ident!r}" if isinstance(ident, str) and ident else f"#{index}"
+    name = excerpt(ident) if isinstance(ident, str) and ident else f"#{index}"
     problems = []
     for key in entry:
         if key not in keys:
-            problems.append(f"{path}: {what} {name}: unknown key {key!r} (allowed: {', '.join(keys)})")
+            problems.append(f"{path}: {what} {name}: unknown key {excerpt(key)} (allowed: {', '.join(keys)})")
     for key in required:
         value = entry.get(key)
         if key == "id" and isinstance(value, str) and not _SLUG_RE.match(value):
-            problems.append(f"{path}: {what} {name}: id {value!r} must be a slug (a-z, 0-9, single '-')")
+            problems.append(
+                f"{path}: {what} {name}: id {excerpt(value)} must be a slug (a-z, 0-9, single '-')"
+            )
         elif key not in entry:
             problems.append(f"{path}: {what} {name}: missing key {key!r}")
         elif key != "variants" and key != "names" and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"{path}: {what} {name}: {key!r} must be a non-empty text (got {value!r})")
+            problems.append(f"{path}: {what} {name}: {key!r} must be a non-empty text (got {excerpt(value)})")
     for key in keys:
         if key in entry and key not in required and key not in ("variants", "names"):
             if not isinstance(entry[key], str):
-                problems.append(f"{path}: {what} {name}: {key!r} must be a text (got {entry[key]!r})")
+                problems.append(f"{path}: {what} {name}: {key!r} must be a text (got {excerpt(entry[key])})")
     return (ident if isinstance(ident, str) and ident else f"#{index}"), problems
 
 def compile_variant(variant: Any, *, where: str) -> tuple[dict | None, list[str]]:
@@ -104,31 +145,35 @@ def compile_variant(variant: Any, *, where: str) -> tuple[dict | None, list[str]
     if isinstance(variant, str):
         variant = {"id": slugify(variant), "phrase": variant}
     if not isinstance(variant, dict):
-        return None, [f"{where}: a variant must be a phrase or a mapping (got {variant!r})"]
+        return None, [f"{where}: a variant must be a phrase or a mapping (got {excerpt(variant)})"]
     name = variant.get("id", "?")
+    shown = excerpt(name)
     problems = [
-        f"{where}, variant {name!r}: unknown key {key!r} (allowed: {', '.join(VARIANT_KEYS)})"
+        f"{where}, variant {shown}: unknown key {excerpt(key)} (allowed: {', '.join(VARIANT_KEYS)})"
         for key in variant
         if key not in VARIANT_KEYS
     ]
     if not isinstance(name, str) or not _SLUG_RE.match(name):
-        problems.append(f"{where}, variant {name!r}: id must be a slug (a-z, 0-9, single '-')")
+        problems.append(f"{where}, variant {shown}: id must be a slug (a-z, 0-9, single '-')")
     kinds = [k for k in ("phrase", "regex") if k in variant]
     if len(kinds) != 1:
-        problems.append(f"{where}, variant {name!r}: give exactly one of 'phrase' and 'regex'")
+        problems.append(f"{where}, variant {shown}: give exactly one of 'phrase' and 'regex'")
         return None, problems
     kind = kinds[0]
     source = variant[kind]
     if not isinstance(source, str) or not source.strip():
-        problems.append(f"{where}, variant {name!r}: empty {kind} (got {source!r})")
+        problems.append(f"{where}, variant {shown}: empty {kind} (got {excerpt(source)})")
         return None, problems
     try:
-        pattern = compile_phrase(source) if kind == "phrase" else re.compile(source, re.IGNORECASE)
-    except (ValueError, re.error) as exc:
-        problems.append(f"{where}, variant {name!r}: invalid {kind} {source!r}: {exc}")
+        if kind == "phrase":
+            pattern = compile_phrase(source)
+        else:
+            pattern = UserRegex(source, error=LexiconError, where=f"{where}, variant {shown}")
+    except ValueError as exc:
+        problems.append(f"{where}, variant {shown}: invalid {kind} {excerpt(source)}: {_cut(str(exc))}")
         return None, problems
     if pattern.search("") is not None:
-        problems.append(f"{where}, variant {name!r}: {kind} {source!r} matches the empty text")
+        problems.append(f"{where}, variant {shown}: {kind} {excerpt(source)} matches the empty text")
     compiled = {
         "id": name,
         "phrase": source if kind == "phrase" else None,
@@ -150,21 +195,23 @@ def _parse_lexicon(path: Path) -> dict[str, dict]:
         )
         problems += found
         if ident in families:
-            problems.append(f"{path}: family {ident!r}: duplicate id (family #{index})")
+            problems.append(f"{path}: family {excerpt(ident)}: duplicate id (family #{index})")
             continue
         variants = entry.get("variants") if isinstance(entry, dict) else None
         if not isinstance(variants, list) or not variants:
             if isinstance(entry, dict) and "variants" in entry:
-                problems.append(f"{path}: family {ident!r}: 'variants' must be a non-empty list")
+                problems.append(f"{path}: family {excerpt(ident)}: 'variants' must be a non-empty list")
             continue
         compiled, seen = [], set()
         for variant in variants:
-            result, found = compile_variant(variant, where=f"{path}: family {ident!r}")
+            result, found = compile_variant(variant, where=f"{path}: family {excerpt(ident)}")
             problems += found
             if result is None:
                 continue
             if result["id"] in seen:
-                problems.append(f"{path}: family {ident!r}, variant {result['id']!r}: duplicate variant id")
+                problems.append(
+                    f"{path}: family {excerpt(ident)}, variant {excerpt(result['id'])}: duplicate variant id"
+                )
             seen.add(result["id"])
             compiled.append(result)
         families[ident] = {
@@ -214,7 +261,8 @@ def load_lexicon(path: str | Path | None = None, *, extend: bool = True) -> dict
         dict with ``id``, ``label``, ``category``, ``description``,
         ``source_wording``, ``note``, ``file`` and ``variants``: a list of
         dicts with ``id``, ``phrase`` (or ``None``), ``regex`` (or ``None``),
-        ``note``, ``pattern`` (the compiled :class:`re.Pattern`) and
+        ``note``, ``pattern`` (a compiled :class:`re.Pattern`, or a
+        :class:`analysis.phrases.UserRegex` for a ``regex`` variant) and
         ``anchor`` (a substring every match holds, or ``None``). The
         result is a fresh copy: changing it does not change later loads.
 
@@ -274,12 +322,14 @@ def _parse_actors(path: Path) -> dict[str, dict]:
         )
         problems += found
         if ident in actors:
-            problems.append(f"{path}: actor {ident!r}: duplicate id (actor #{index})")
+            problems.append(f"{path}: actor {excerpt(ident)}: duplicate id (actor #{index})")
             continue
         names = entry.get("names") if isinstance(entry, dict) else None
         if not isinstance(names, list) or not names:
             if isinstance(entry, dict) and "names" in entry:
-                problems.append(f"{path}: actor {ident!r}: 'names' must be a non-empty list of phrases")
+                problems.append(
+                    f"{path}: actor {excerpt(ident)}: 'names' must be a non-empty list of phrases"
+                )
             continue
         patterns, anchors, fast = [], [], []
         for name in names:
@@ -288,7 +338,7 @@ def _parse_actors(path: Path) -> dict[str, dict]:
                 anchors.append(anchor(patterns[-1]))
                 fast.append(fast_patterns(name))
             except ValueError as exc:
-                problems.append(f"{path}: actor {ident!r}, name {name!r}: {exc}")
+                problems.append(f"{path}: actor {excerpt(ident)}, name {excerpt(name)}: {exc}")
         actors[ident] = {
             "id": ident,
             "label": entry.get("label", ""),

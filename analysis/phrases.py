@@ -28,8 +28,24 @@ Variant syntax
     Case is ignored; accented letters match in composed or decomposed form
     and ``œ`` also matches ``oe``. A phrase matches whole words only (no
     letter or digit just before or after it). Anything a phrase cannot say
-    can be given as ``regex:`` instead (compiled with ``re.IGNORECASE``;
-    word boundaries are then the author's business).
+    can be given as ``regex:`` instead (a Python regular expression, case
+    ignored; word boundaries are then the author's business), which runs with
+    a time limit (:class:`UserRegex`).
+
+    A phrase must be able to tell words apart: one made only of ``*``
+    wildcards (``*``, ``(la) *``) would match every word, and a backslash
+    that escapes nothing (``coopération\\``) would never match; both are
+    refused.
+
+User regular expressions
+    ``regex:`` variants and ``kwic(..., regex=True)`` run through the
+    maintained ``regex`` package (same syntax as Python's ``re``), whose
+    matching can be stopped: a pattern that backtracks catastrophically
+    (``(a|aa)+$``) on a text is stopped after :data:`REGEX_TIMEOUT` seconds
+    of processor time per million characters (at least
+    :data:`REGEX_TIMEOUT`), and the search ends with an error naming the
+    pattern instead of hanging. (The ``regex`` engine already answers at once
+    many patterns that hang Python's ``re``, such as ``(a+)+$``.)
 
 Compiling
     :func:`compile_phrase` gives one case-insensitive pattern for any text;
@@ -42,7 +58,12 @@ Compiling
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
+
+import regex as regex_engine
+
+from .errors import excerpt
 
 SPACE = r"[\s\u00a0\u202f]"
 SPACE = r"[\s\u00a0\u202f]"
@@ -54,6 +75,93 @@ _DASH = rf"(?:{SPACE}*[-‐‑‒–—]{SPACE}*|{SPACE}+)"
 _DASH = rf"(?:{SPACE}*[-‐‑‒–—]{SPACE}*|{SPACE}+)"
 _LIGATURES = {"œ": "(?:œ|oe)", "æ": "(?:æ|ae)", "Œ": "(?:Œ|OE)", "Æ": "(?:Æ|AE)"}
 
+#: Seconds of processor time one user regular expression may run on one text of up
+#: to a million characters (proportionally more on longer texts) before it is stopped.
+#: The ``regex`` package counts processor time: on a busy machine the wall-clock wait
+#: is longer, but still bounded.
+REGEX_TIMEOUT = 2.0
+
+
+class UserRegex:
+    """A user's regular expression, matched by the ``regex`` package with a time limit.
+
+    Case is ignored. It offers the methods of a compiled pattern that the
+    package uses (``search``, ``match``, ``fullmatch``, ``finditer``),
+    returning the ``regex`` package's match objects; ``pattern`` is the
+    source and ``flags`` is ``re.IGNORECASE``. A search on one text that
+    runs longer than its limit (:data:`REGEX_TIMEOUT`) raises ``error``
+    with a message starting with ``where``, naming the pattern.
+
+    Raises
+    ------
+    ValueError
+        If ``source`` is not a valid regular expression.
+    """
+
+    def __init__(self, source: str, *, error: type[Exception] = ValueError, where: str = "pattern"):
+        try:
+            self._compiled = regex_engine.compile(source, regex_engine.IGNORECASE | regex_engine.VERSION0)
+        except regex_engine.error as exc:
+            raise ValueError(str(exc)) from None
+        self.pattern = source
+        self.flags = re.IGNORECASE
+        self.error = error
+        self.where = where
+
+    def __repr__(self) -> str:
+        return f"UserRegex({excerpt(self.pattern)})"
+
+    def __deepcopy__(self, memo) -> UserRegex:
+        return self  # immutable
+
+    def __reduce__(self):
+        return (_user_regex, (self.pattern, self.error, self.where))
+
+    def _limit(self, text: str) -> float:
+        return REGEX_TIMEOUT * max(1.0, len(text) / 1_000_000)
+
+    def _timed_out(self, limit: float) -> Exception:
+        return self.error(
+            f"{self.where}: regular expression {excerpt(self.pattern)} was stopped after {limit:g} s "
+            "(processor time) on one text; it backtracks catastrophically (nested repetitions such as "
+            "(a|aa)+ or (\\w|\\w\\w)+): simplify it"
+        )
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """Every match, as ``re.finditer``, found within the time limit (then returned at once)."""
+        limit = self._limit(text)
+        deadline = time.process_time() + limit
+        found = []
+        try:
+            for match in self._compiled.finditer(text, pos, endpos, timeout=limit):
+                found.append(match)
+                if time.process_time() > deadline:
+                    raise TimeoutError
+        except TimeoutError:
+            raise self._timed_out(limit) from None
+        return iter(found)
+
+    def _call(self, method: str, text: str, pos: int, endpos: int | None):
+        limit = self._limit(text)
+        try:
+            return getattr(self._compiled, method)(text, pos, endpos, timeout=limit)
+        except TimeoutError:
+            raise self._timed_out(limit) from None
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self._call("search", text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self._call("match", text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self._call("fullmatch", text, pos, endpos)
+
+
+def _user_regex(source: str, error: type[Exception], where: str) -> UserRegex:
+    return UserRegex(source, error=error, where=where)
+
+
 def compile_phrase(phrase: str) -> re.Pattern:
     """Compile one variant written in the phrase syntax (module docstring).
 
@@ -63,8 +171,9 @@ def compile_phrase(phrase: str) -> re.Pattern:
     Raises
     ------
     ValueError
-        On an empty phrase, unbalanced parentheses, an empty alternative or a
-        phrase made only of optional words.
+        On an empty phrase, unbalanced parentheses, an empty alternative, a
+        phrase made only of optional words or only of ``*`` wildcards, or a
+        backslash that escapes nothing.
     """
     body = _sequence(_prepare_phrase(phrase), fast=False)
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
@@ -216,7 +325,28 @@ def _prepare_phrase(phrase: str) -> str:
     text = phrase.replace("\\\\", "\ue004")
     for escape, placeholder in _ESCAPES.items():
         text = text.replace(escape, placeholder)
-    return " ".join(text.split())
+    if "\\" in text:
+        raise ValueError(
+            f"stray backslash in {excerpt(phrase)}: a backslash makes ( ) | * or \\ literal "
+            "(write \\\\ for a backslash)"
+        )
+    text = " ".join(text.split())
+    required = [item for item in _split_top(text, " ") if not _is_group(item)]
+    if required and not any(_matches_only_some_words(item) for item in required):
+        raise ValueError(f"{excerpt(phrase)} matches any word (only '*' wildcards): write a letter or digit")
+    return text
+
+
+_ANY_WORD_MARKS = "*'’ʼ-‐‑‒–—"
+
+
+def _matches_only_some_words(word: str) -> bool:
+    """Whether every alternative of a required word holds a letter, digit or literal beyond wildcards."""
+    for alternative in _split_top(word, "|"):
+        required = re.sub(r"\([^()]*\)", "", alternative)  # optional letters
+        if not required.strip(_ANY_WORD_MARKS):
+            return False
+    return True
 
 def _expand_leading(text: str) -> list[str]:
     """Phrases without a leading optional group: ``(la) Route`` → ``la Route``, ``Route``."""

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # annotations only: pyplot is imported on first use (_pyplot)
     import matplotlib.pyplot as plt
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
-_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # used with fullmatch: "$" would accept a final newline
 #: Colour-blind-safe pair (Okabe & Ito 2008) for over- and under-use.
 POSITIVE_COLOR = "#0072B2"
 NEGATIVE_COLOR = "#D55E00"
@@ -117,7 +117,7 @@ def save_figure(
     Metadata that would change from run to run (creation dates) is left out,
     so identical figures give identical files.
     """
-    if not isinstance(name, str) or not _NAME_RE.match(name):
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
         raise ValueError(f"name must be a file stem of a-z, 0-9, '-' and '_' (got {name!r})")
     if isinstance(formats, str) or not formats:
         raise ValueError(f"formats must be a non-empty sequence drawn from {FIGURE_FORMATS}")

@@ -474,6 +474,13 @@ def specificities(
         last), sorted by part, then ``specificity`` descending, then ``term``.
         Parts are computed a few at a time, never as one dense parts ×
         vocabulary table.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` gives a single part (a one-article corpus): a part equal
+        to the whole corpus has nothing to differ from (every score would be
+        0).
     """
     index = ensure_index(corpus)
     if by is None:
@@ -485,6 +492,7 @@ def specificities(
         raise ValueError("terms must be None or an iterable of terms, not a single string")
     keys = group_keys(index.corpus, by)
     groups, indicator = group_indicator(keys, index.n_docs)
+    _need_two_parts(groups, by, "specificities compare each part with the whole corpus")
     matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords)
     parts = sp.csr_matrix(indicator @ matrix.counts)
     part_size = np.asarray(indicator @ matrix.tokens, dtype=np.int64)
@@ -567,6 +575,13 @@ def tfidf_keywords(
         The ``by`` column(s), ``term``, ``tfidf``, ``count`` (in the group),
         ``rank`` (1 = highest weight; ties broken by term); sorted by group,
         then rank.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` gives a single group (a one-article corpus): every idf
+        is then 1, and the ranks would only be frequencies that look like
+        keywords.
     """
     index = ensure_index(corpus)
     if by is None:
@@ -578,6 +593,7 @@ def tfidf_keywords(
         raise ValueError(f"unknown vectorizer option(s) {unknown}; allowed: {list(TFIDF_OPTIONS)}")
     keys = group_keys(index.corpus, by)
     groups, indicator = group_indicator(keys, index.n_docs)
+    _need_two_parts(groups, by, "the idf of a term counts the groups it occurs in")
     matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     counts = sp.csr_matrix(indicator @ matrix.counts)
     weights = TfidfTransformer(**vectorizer_options).fit_transform(counts)
@@ -600,6 +616,15 @@ def tfidf_keywords(
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _need_two_parts(groups: pd.DataFrame, by, why: str) -> None:
+    """Refuse a corpus of one part: its scores would all be 0 (or rank terms by mere frequency)."""
+    if len(groups) < 2:
+        raise ValueError(
+            f"by={by!r} gives a single part ({len(groups)} in all): there is nothing to compare against "
+            f"({why}); use a corpus of at least two parts, or keyness(reference='french')"
+        )
 
 
 def select_documents(corpus: pd.DataFrame, selection, *, name: str = "selection") -> np.ndarray:

@@ -8,6 +8,14 @@ Tokens
     width (including no-break and thin spaces), punctuation, guillemets and
     quotes, en and em dashes.
 
+    Two cases of web and PDF text: an underscore between letters joins them
+    into one token, as in handles and identifiers (``coopération_bilatérale``,
+    ``MFA_China``: one token each), but never starts or ends one (``_Chine_``
+    is ``chine``); the invisible characters of :data:`IGNORABLES` (soft
+    hyphen, zero-width space, non-joiner and joiner, word joiner, NUL) do not
+    split a word and are left out of its token (``coopé\u00adration`` is
+    ``coopération``), while its offsets still cover them.
+
 Elisions
     A word starting with one of the clitics of :data:`CLITICS` followed by an
     apostrophe is split in two: the clitic keeps its apostrophe as a token of
@@ -21,11 +29,15 @@ Elisions
     (``aujourd'hui``, ``presqu'île``, ``Min'er``).
 
 Normal form
-    Tokens are returned with every apostrophe (’ ʼ ') written ``'``, every
-    hyphen (‐ ‑ -) written ``-``, accents kept, and (by default) in lower case.
-    The offsets ``(start, end)`` point into the original text, so
-    ``text[start:end]`` is what the article says, and ``normalize(text[start:
-    end])`` equals the token when ``lemmatize=False``.
+    Tokens are returned in Unicode NFC (composed accents, whatever the form of
+    the text: ``İ`` followed by a combining mark gives its composed lower
+    case), with every apostrophe (’ ʼ ') written ``'``, every hyphen (‐ ‑ -)
+    written ``-``, accents kept, and (by default) in lower case. The offsets
+    ``(start, end)`` point into the text given, so ``text[start:end]`` is what
+    the article says, and ``normalize(text[start:end])`` equals the token when
+    ``lemmatize=False``. Functions taking a corpus bring its texts to NFC
+    first (:func:`analysis.check_corpus`), so their offsets point into the NFC
+    text, which is the ``text`` column :func:`analysis.load_corpus` gives.
 
 Inverted subjects
     ``a-t-il``, ``a-t-elle``, ``dit-il``, ``est-ce`` give the verb and the
@@ -35,7 +47,11 @@ Inverted subjects
 
 Known limits
     Numbers written with a space as thousands separator (``1 000``) give two
-    tokens, since a token never holds a space.
+    tokens, since a token never holds a space. The combining marks known are
+    those of the Latin, Greek and Cyrillic scripts (U+0300–U+036F and the
+    diacritic blocks); a mark of another script (Arabic madda, Indic vowel
+    signs, kana voicing marks) splits the word. NFC, which the loader and
+    every corpus function apply, composes most of them into their letter.
 """
 
 from __future__ import annotations
@@ -75,14 +91,31 @@ NON_INVERSIONS: frozenset[str] = frozenset({"jong-il", "sung-il"})
 #: Subject pronouns split off an inverted verb (``dit-il``, ``a-t-elle``, ``est-ce``).
 INVERTED_PRONOUNS: frozenset[str] = frozenset({"il", "elle", "on", "ils", "elles", "je", "tu", "ce"})
 # French elides only before a vowel or a mute h: ``M'Bappé``, ``N'Djamena`` are names.
-_ELISION_NEXT = "aeiouyhàâäéèêëîïôöùûüÿœæ"
+# Any accent on the vowel (``d'Úbeda``), so that decomposed text elides as composed text does.
+_ELISION_NEXT = "hœæ" + "".join(
+    sorted({chr(c) for c in range(0x41, 0x2000) if unicodedata.normalize("NFD", chr(c))[0] in "aeiouy"})
+)
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}]"
 # A word may hold inner apostrophes and hyphens; elisions and inversions are
 # split off afterwards (rarer, so cheaper than alternatives tried at every word).
+# No match ends between two word characters, so a match starts at a word's first
+# letter or digit; a stray combining mark before a word is left out of it.
 _TOKEN_RE = re.compile(
-    rf"(?<!{_WORD_CHAR})(?:\d+(?:[.,]\d+)+(?!{_WORD_CHAR})|[^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*)"
+    rf"\d+(?:[.,]\d+)+(?!{_WORD_CHAR})|[^\W_]{_WORD_CHAR}*(?:['-]{_WORD_CHAR}+)*"
+)
+#: Invisible characters that do not split a word and are left out of its token:
+#: soft hyphen, zero-width space, non-joiner and joiner, word joiner, NUL.
+IGNORABLES = "\u00ad\u200b\u200c\u200d\u2060\x00"
+_IGNORABLE_TABLE = dict.fromkeys(map(ord, IGNORABLES))
+# Texts holding an underscore or an ignorable go through this slower twin of _TOKEN_RE
+# (same tokens on other texts): ignorables and underscores join the letters around
+# them, never start or end a token.
+_LETTER = rf"(?:[^\W_]|[{_MARKS}])"
+_TAIL = rf"(?:{_LETTER}|[_{IGNORABLES}]+(?={_LETTER}))*"
+_MESSY_TOKEN_RE = re.compile(
+    rf"\d+(?:[.,]\d+)+(?!{_LETTER})|[^\W_]{_TAIL}(?:[{IGNORABLES}]*['-][{IGNORABLES}]*{_LETTER}{_TAIL})*"
 )
 _CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
 _ELISION_RE = re.compile(rf"(?:{_CLITIC_ALT})'(?=[{_ELISION_NEXT}])", re.IGNORECASE)
@@ -103,10 +136,11 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 def normalize(text: str, *, lowercase: bool = True) -> str:
     """Write a span in the tokens' normal form.
 
-    NFC composition, apostrophes (’ ʼ) as ``'``, hyphens (‐ ‑) as ``-``, and
-    lower case unless ``lowercase=False``.
+    NFC composition, apostrophes (’ ʼ) as ``'``, hyphens (‐ ‑) as ``-``, the
+    invisible characters of :data:`IGNORABLES` left out, and lower case unless
+    ``lowercase=False``.
     """
-    text = unify_marks(text)
+    text = unify_marks(text).translate(_IGNORABLE_TABLE)
     return unicodedata.normalize("NFC", text.lower() if lowercase else text)
 
 
@@ -169,12 +203,14 @@ def unify_marks(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2010", "-").replace("\u2011", "-")
 
 
-def _prepare(text: str, lowercase: bool) -> tuple[str, bool, bool]:
+def _prepare(text: str, lowercase: bool) -> tuple[str, bool, bool, bool]:
     """Unify marks and lower-case the whole text when that keeps every offset.
 
     Lower-casing the text at once is much faster than token by token; it is
     exact unless a character changes length (İ) or its case depends on context
     (Σ), in which case tokens are lower-cased one by one (``lower_each``).
+    ``messy``: the text holds an underscore or an ignorable character, and
+    needs :data:`_MESSY_TOKEN_RE`.
     """
     norm = unify_marks(text)
     lower_each = False
@@ -184,12 +220,15 @@ def _prepare(text: str, lowercase: bool) -> tuple[str, bool, bool]:
             norm = lowered
         else:
             lower_each = True
-    return norm, lower_each, not unicodedata.is_normalized("NFC", norm)
+    messy = "_" in norm or any(char in norm for char in IGNORABLES)
+    return norm, lower_each, not unicodedata.is_normalized("NFC", norm), messy
 
 
 def _forms(text: str, lowercase: bool) -> list[str]:
     """Tokens without offsets: the fast path of :func:`tokenize`."""
-    norm, lower_each, compose = _prepare(text, lowercase)
+    norm, lower_each, compose, messy = _prepare(text, lowercase)
+    if messy:
+        return [tok for tok, _, _ in _messy_spans(norm, lower_each, compose)]
     forms = []
     for tok in _TOKEN_RE.findall(norm):
         if "'" in tok or "-" in tok:
@@ -203,7 +242,9 @@ def _forms(text: str, lowercase: bool) -> list[str]:
 
 def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
     """Tokens with offsets, in normal form, before lemmas and stop words."""
-    norm, lower_each, compose = _prepare(text, lowercase)
+    norm, lower_each, compose, messy = _prepare(text, lowercase)
+    if messy:
+        return _messy_spans(norm, lower_each, compose)
     spans = []
     for match in _TOKEN_RE.finditer(norm):
         tok = match.group()
@@ -214,6 +255,25 @@ def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
             spans.append((tok, start, match.end()))
     if lower_each or compose:
         spans = [(_finish(tok, lower_each, compose), a, b) for tok, a, b in spans]
+    return spans
+
+
+def _messy_spans(norm: str, lower_each: bool, compose: bool) -> list[tuple[str, int, int]]:
+    """:func:`_spans` of a text with underscores or ignorables: tokens without the ignorables."""
+    spans = []
+    for match in _MESSY_TOKEN_RE.finditer(norm):
+        raw = match.group()
+        start = match.start()
+        kept = None
+        tok = raw.translate(_IGNORABLE_TABLE)
+        if len(tok) != len(raw):  # offsets of the kept characters, to map parts back into the text
+            kept = [i for i, char in enumerate(raw) if char not in IGNORABLES]
+        parts = _split_word(tok) if "'" in tok or "-" in tok else ((tok, 0, len(tok)),)
+        for part, a, b in parts:
+            if kept is not None:
+                a, b = kept[a], kept[b - 1] + 1
+            # Leaving an ignorable out may bring a letter and a combining mark together.
+            spans.append((_finish(part, lower_each, compose or kept is not None), start + a, start + b))
     return spans
 
 
@@ -233,9 +293,12 @@ def _split_word(tok: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def _finish(tok: str, lowercase: bool, compose: bool) -> str:
-    if compose:
+    # Lower case first: İ lower-cases to i + a combining dot, which NFC may reorder.
+    if lowercase:
+        tok = tok.lower()
+    if compose or lowercase:
         tok = unicodedata.normalize("NFC", tok)
-    return tok.lower() if lowercase else tok
+    return tok
 
 
 def tokenizer(

@@ -166,6 +166,58 @@ def test_bad_arguments_are_refused(kwargs, message):
         kwic(corpus("la paix"), **kwargs)
 
 
+def test_words_with_soft_hyphens_zero_width_characters_or_underscores_are_found():
+    texts = corpus("la coopé\u00adration, _coopération_ et coopération_bilatérale, co\u200bopération")
+    assert rows(kwic(texts, "coopération", window=0)) == [
+        ("d1", "", "coopé\u00adration", "", 3, 15), ("d1", "", "coopération", "", 18, 29),
+        ("d1", "", "co\u200bopération", "", 58, 70),
+    ]
+    assert kwic(texts, "coopération_bilatérale")["match"].tolist() == ["coopération_bilatérale"]
+
+
+def test_an_elided_clitic_alone_finds_the_elided_word():
+    texts = corpus("L’Initiative et l'OCS ; le pays.", "Jusqu'à la fin")
+    assert rows(kwic(texts, "l'", window=1)) == [("d1", "", "L’", "Initiative", 0, 2),
+                                                 ("d1", "et ", "l'", "OCS", 16, 18)]
+    assert rows(kwic(texts, "jusqu’", window=0)) == [("d2", "", "Jusqu'", "", 0, 6)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [("c++", "'+'"), ("c#", "'#'"), ("paix, sécurité", "','"), ("M. Xi", "'.'")],
+)
+def test_characters_a_word_pattern_cannot_match_are_refused(pattern, shown):
+    with pytest.raises(ValueError) as info:
+        kwic(corpus("Le C et le c++ en C#, paix, sécurité. M. Xi"), pattern)
+    expected = f"pattern {pattern!r} holds {shown}, which a word pattern does not match"
+    assert str(info.value).startswith(expected)
+    literal = kwic(corpus("Le C et le c++ en C#"), re.escape(pattern), regex=True)
+    assert literal["match"].tolist() in ([], ["c++"], ["C#"])
+
+
+def test_a_catastrophic_regex_is_stopped_with_an_error_naming_it(monkeypatch):
+    import time
+
+    from analysis import PatternError, phrases
+
+    monkeypatch.setattr(phrases, "REGEX_TIMEOUT", 0.2)
+    started = time.perf_counter()
+    with pytest.raises(PatternError) as info:
+        kwic(corpus("a" * 40 + "b"), "(a|aa)+$", regex=True)
+    assert time.perf_counter() - started < 60  # stops (0.2 s of processor time)
+    assert isinstance(info.value, ValueError)
+    assert str(info.value).startswith(
+        "kwic pattern '(a|aa)+$': regular expression '(a|aa)+$' was stopped after 0.2 s"
+    )
+
+
+def test_the_issue_catastrophic_regex_answers_at_once():
+    # (a+)+$ hangs Python's re for minutes on this text; the regex package answers at once.
+    assert rows(kwic(corpus("a" * 40 + "b"), "(a+)+$", regex=True)) == []
+    found = kwic(corpus("b" + "a" * 40), "(a+)+$", regex=True, window=0)
+    assert rows(found) == [("d1", "", "a" * 40, "", 1, 41)]
+
+
 # --- lexicon families ----------------------------------------------------------------------------
 
 LEXICON_YAML = """
@@ -212,15 +264,17 @@ def test_unknown_family_is_refused(lexicon):
 
 LONG_WORD = "multilatéralisme-gagnant-gagnant-anticonstitutionnellement"  # makes the passage grow
 WORDS = st.sampled_from(["la", "Paix", "l’Initiative", "L'initiative", "gagnant-gagnant", "aujourd'hui",
-                         "a-t-il", LONG_WORD])
+                         "a-t-il", LONG_WORD, "coopé\u00adration", "l’\u200bInitiative", "_la_",
+                         "Coopération"])
 SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", " « ", " » ", "", "’"])
-PATTERNS = st.sampled_from(["la", "paix", "la paix", "l'initiative", "initiative la", "paix la paix", "il"])
+PATTERNS = st.sampled_from(["la", "paix", "la paix", "l'initiative", "initiative la", "paix la paix", "il",
+                            "coopération", "l'"])
 
 
 def _reference(text, pattern, window):
     from analysis import tokenize
 
-    words = tokenize(pattern)
+    words = ["l'"] if pattern == "l'" else tokenize(pattern)  # a clitic alone is its token
     spans = tokenize(text, offsets=True)
     forms = [t for t, _, _ in spans]
     gap = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -137,6 +138,20 @@ def test_empty_date_is_missing_not_invented_and_extra_columns_kept(tmp_path):
         ([row("a", "a.txt")], {"a.txt": " \n\t\u00a0\n".encode()}, "a.txt: empty text (only whitespace)"),
         ([row("a", "../outside.txt")], {}, "file '../outside.txt' points outside the corpus folder"),
         ([row("a", "")], {}, "metadata.csv, line 2: empty file name"),
+        ([row("a", "a.txt"), row("b", "a.txt")], {"a.txt": b"ok"},
+         "metadata.csv, line 3: file 'a.txt' is already listed on line 2 (one row per article)"),
+        ([row("a", "a.txt"), row("b", "./sub/../a.txt")], {"a.txt": b"ok", "sub/x.md": b""},
+         "metadata.csv, line 3: file './sub/../a.txt' is already listed on line 2"),
+        ([row("a", "metadata.csv")], {},
+         "metadata.csv, line 2: file 'metadata.csv' is the metadata table itself"),
+        ([row("a", "sub")], {"sub/x.md": b"ok"},
+         "metadata.csv, line 2: file 'sub' is a folder, not a text file"),
+        ([row("a", "a.txt")], {"a.txt": b"ok", "B.TXT": b"ok"},
+         "B.TXT: text file has no row in metadata.csv"),
+        ([row("a", "a.txt")], {"a.txt": "\u200b\u00ad\x00\u2060 \n".encode()},
+         "a.txt: empty text (no letter or digit, only invisible, control or punctuation characters)"),
+        ([row("(corpus)", "a.txt")], {"a.txt": b"ok"},
+         "metadata.csv, line 2: doc_id '(corpus)' is reserved (text_profile's whole-corpus row)"),
     ],
 )
 def test_bad_input_raises_corpus_error_naming_file_and_problem(tmp_path, rows, files, message):
@@ -227,6 +242,62 @@ def test_path_may_be_relative_string(tmp_path, monkeypatch):
     assert os.getcwd() == str(tmp_path)
 
 
+def test_a_duplicate_doc_id_is_the_only_problem_reported(tmp_path):
+    files = {"a.txt": b"ok", "b.txt": b"ok"}
+    folder = make_corpus(tmp_path / "c", [row("a", "a.txt"), row("a", "b.txt")], files)
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    table = folder / "metadata.csv"
+    assert info.value.problems == [f"{table}, line 3: duplicate doc_id 'a' (first on line 2)"]
+
+
+def test_upper_case_extension_is_a_text_file(tmp_path):
+    folder = make_corpus(tmp_path / "c", [row("a", "A.TXT")], {"A.TXT": "Le Bélarus.".encode()})
+    assert load_corpus(folder)["text"].tolist() == ["Le Bélarus."]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (HEADER.strip() + ",text\n", "metadata.csv: column(s) 'text' not allowed: the loader makes them"),
+        (HEADER.strip() + ",n_chars\n", "metadata.csv: column(s) 'n_chars' not allowed"),
+        (HEADER.strip() + ",title\n", "metadata.csv: duplicate column(s) 'title' in the header"),
+        (HEADER.replace(",", "\t"),
+         "(the header is separated by tabs: save the table as comma-separated CSV"),
+    ],
+)
+def test_bad_header_columns(tmp_path, header, message):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "metadata.csv").write_text(header, encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    assert message in str(info.value)
+
+
+def test_text_and_table_are_read_in_nfc_and_files_are_not_touched(tmp_path):
+    name = unicodedata.normalize("NFD", "pékin.txt")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "metadata.csv").write_text(
+        HEADER + "a,pékin.txt,\"Wang\u2028Yi à Pe\u0301kin\",,,,fr,\"ligne 1\nligne 2\"\n", encoding="utf-8"
+    )
+    (folder / name).write_text("Wang Yi a\u0300 Pe\u0301kin.", encoding="utf-8")  # NFD name and text
+    before = snapshot(folder)
+    corpus = load_corpus(folder)
+    assert corpus.loc[0, "text"] == "Wang Yi à Pékin."
+    assert corpus.loc[0, "n_chars"] == 16
+    assert corpus.loc[0, "title"] == "Wang\u2028Yi à Pékin"
+    assert corpus.loc[0, "note"] == "ligne 1\nligne 2"
+    assert snapshot(folder) == before
+
+
+def test_check_corpus_brings_texts_to_nfc():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Pe\u0301kin", "Pékin"]})
+    assert check_corpus(frame)["text"].tolist() == ["Pékin", "Pékin"]
+    assert frame["text"].tolist() == ["Pe\u0301kin", "Pékin"]  # the caller's frame is unchanged
+
+
 # --- check_corpus: the check every analysis function makes on its corpus argument ---------------------
 
 
@@ -271,3 +342,51 @@ def test_article_labels_and_order_by_date():
     assert articles_by_date(corpus, limit=1) == ["004_b"]
     with pytest.raises(ValueError, match="limit must be None or a positive integer"):
         articles_by_date(corpus, limit=0)
+
+
+# --- one Unicode form: decomposed (NFD) text gives exactly the results of composed (NFC) text ---------
+
+
+def _nfd_results(corpus: pd.DataFrame) -> dict:
+    import analysis as a
+
+    first = corpus["doc_id"].iloc[0]
+    return {
+        "tokenize": [a.tokenize(t) for t in corpus["text"]],
+        "tokenize_lemmas": [a.tokenize(t, lemmatize=True, stopwords=True) for t in corpus["text"]],
+        "text_profile": a.text_profile(corpus),
+        "term_frequencies": a.term_frequencies(corpus, by="doc_id"),
+        "as_written": a.as_written(corpus, ["bélarus", "l'initiative", "coopération"]),
+        "keyness": a.keyness(corpus, target=first),
+        "keyness_french": a.keyness(corpus, target=first, reference="french"),
+        "specificities": a.specificities(corpus),
+        "tfidf_keywords": a.tfidf_keywords(corpus),
+        "find_formulas": a.find_formulas(corpus),
+        "formula_counts": a.formula_counts(corpus),
+        "find_actors": a.find_actors(corpus),
+        "actor_counts": a.actor_counts(corpus),
+        "speech": a.speech(corpus),
+        "kwic": a.kwic(corpus, "coopération", window=5),
+        "kwic_elided": a.kwic(corpus, "l’initiative", window=3),
+        "kwic_regex": a.kwic(corpus, r"coopérations?\b|bélarus\w*", regex=True, window=3),
+        "kwic_lemma": a.kwic(corpus, "renforcer", lemma=True, window=3),
+        "kwic_family": a.kwic(corpus, "family:ceinture-et-route", window=3),
+        "repeated_segments": a.repeated_segments(corpus),
+        "shared_passages": a.shared_passages(corpus, min_words=4),
+        "formulaicity": a.formulaicity(corpus),
+        "article_labels": a.article_labels(corpus),
+    }
+
+
+def test_the_whole_api_gives_the_same_results_on_decomposed_text(seed_corpus):
+    nfd = seed_corpus.assign(text=[unicodedata.normalize("NFD", t) for t in seed_corpus["text"]])
+    assert (nfd["text"] != seed_corpus["text"]).all()  # the seed texts have accents to decompose
+    composed, decomposed = _nfd_results(seed_corpus), _nfd_results(nfd)
+    for name, expected in composed.items():
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(decomposed[name], expected, obj=name)
+        else:
+            assert decomposed[name] == expected, name
+    # Before NFC, decomposed text lost most of these (issue 8: 5 attributions of 14, no regex match).
+    names = ("speech", "find_formulas", "kwic", "kwic_regex", "kwic_family")
+    assert [len(composed[name]) for name in names] == [14, 22, 11, 17, 2]

@@ -241,7 +241,7 @@ def test_case_plural_and_decomposed_accents():
     text = "PARTENARIATS STRATÉGIQUES GLOBAUX; le multilate\u0301ralisme"
     assert matches(text) == [
         ("partenariat-strategique-global", "PARTENARIATS STRATÉGIQUES GLOBAUX"),
-        ("multilateralisme", "multilate\u0301ralisme"),
+        ("multilateralisme", "multilatéralisme"),  # the text brought to NFC (offsets point into it)
     ]
 
 

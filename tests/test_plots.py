@@ -70,6 +70,10 @@ def test_save_figure_defaults_to_the_output_folder(tmp_path, monkeypatch):
     [
         ({"name": "../evil"}, "name must be a file stem"),
         ({"name": "Figure 1"}, "name must be a file stem"),
+        ({"name": "ok_name\n"}, "name must be a file stem"),
+        ({"name": "ok\nname"}, "name must be a file stem"),
+        ({"name": "sub/name"}, "name must be a file stem"),
+        ({"name": "sub\\name"}, "name must be a file stem"),
         ({"name": "ok", "formats": ("jpg",)}, r"formats must be drawn from \('png', 'svg', 'pdf'\)"),
         ({"name": "ok", "formats": "png"}, "formats must be a non-empty sequence"),
         ({"name": "ok", "dpi": 10}, "dpi must be an integer of at least 72"),

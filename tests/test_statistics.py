@@ -242,3 +242,17 @@ def test_tfidf_options(corpus):
         tfidf_keywords(corpus, max_df=0.5)
     with pytest.raises(ValueError, match="top_n"):
         tfidf_keywords(corpus, top_n=0)
+
+
+# --- a corpus of one article: nothing to compare against ----------------------------------
+
+
+@pytest.mark.parametrize("function", [specificities, tfidf_keywords])
+def test_one_article_has_nothing_to_compare_against(corpus, function):
+    one = corpus.iloc[:1]
+    with pytest.raises(ValueError) as info:
+        function(one)
+    expected = "by='doc_id' gives a single part (1 in all): there is nothing to compare against"
+    assert str(info.value).startswith(expected)
+    with pytest.raises(ValueError, match="nothing to compare against"):
+        function(corpus.assign(country="Chine"), by="country")  # one group of three articles

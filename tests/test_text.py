@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -140,6 +141,30 @@ def test_decomposed_accents_are_one_token_in_composed_form():
     assert tokenize(decomposed, offsets=True) == [("bélarus", 0, 8)]
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\x00"])
+def test_soft_hyphen_and_zero_width_characters_do_not_split_a_word(invisible):
+    text = f"la coopé{invisible}ration l’{invisible}Initiative gagnant-{invisible}gagnant{invisible} ."
+    assert tokenize(text, offsets=True) == [
+        ("la", 0, 2), ("coopération", 3, 15), ("l'", 16, 18), ("initiative", 19, 29),
+        ("gagnant-gagnant", 30, 46),
+    ]
+    assert text[3:15] == f"coopé{invisible}ration"
+    assert tokenize(f"{invisible}Chine{invisible}{invisible}") == ["chine"]
+
+
+def test_dotted_capital_i_with_a_combining_mark_gives_its_nfc_form():
+    assert tokenize("\u0130\u0327zmir", offsets=True) == [("i\u0327\u0307zmir", 0, 6)]
+    assert tokenize("\u0130\u0327", lowercase=False) == ["\u0130\u0327"]
+
+
+def test_underscore_joins_the_words_around_it_but_never_starts_or_ends_a_token():
+    # As in handles and identifiers (@MFA_China); an underscore is never part of a French word.
+    text = "coopération_bilatérale _Chine_ MFA__China x_"
+    assert tokenize(text, offsets=True) == [
+        ("coopération_bilatérale", 0, 22), ("chine", 24, 29), ("mfa__china", 31, 41), ("x", 42, 43),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -264,8 +289,22 @@ FRENCHISH = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=80), FRENCHISH), st.booleans())
+INVISIBLES = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\x00"]
+#: Web and PDF text: invisible characters, underscores, dotted capital I and combining marks.
+MESSY = st.text(
+    alphabet=st.sampled_from(
+        [*"aeéiIlçdsL'’- _.,«»0123", *INVISIBLES, "\u0130", "\u0301", "\u0307", "\u0327", "\u0308"]
+    ),
+    max_size=40,
+)
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.text(max_size=80), FRENCHISH, MESSY, FRENCHISH.map(nfd), MESSY.map(nfd)), st.booleans())
 def test_tokenizer_properties_hold_on_any_text(text, lowercase):
     spans = tokenize(text, lowercase=lowercase, offsets=True)
     assert [t for t, _, _ in spans] == tokenize(text, lowercase=lowercase)
@@ -278,6 +317,39 @@ def test_tokenizer_properties_hold_on_any_text(text, lowercase):
         assert previous_end <= start < end <= len(text)
         previous_end = end
         assert normalize(text[start:end], lowercase=lowercase) == token
+
+
+#: Text in the scripts whose combining marks the tokenizer knows (Latin, Greek, Cyrillic: see Known limits).
+EUROPEAN = st.text(st.characters(max_codepoint=0x52F), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(EUROPEAN, FRENCHISH, MESSY), st.booleans())
+def test_nfd_text_gives_the_tokens_of_nfc_text(text, lowercase):
+    nfc = unicodedata.normalize("NFC", text)
+    assert tokenize(nfd(text), lowercase=lowercase) == tokenize(nfc, lowercase=lowercase)
+
+
+@settings(max_examples=500, deadline=None)
+@given(FRENCHISH, st.lists(st.tuples(st.integers(0, 60), st.sampled_from(INVISIBLES)), max_size=6))
+def test_invisible_characters_between_letters_change_no_token(text, inserts):
+    letters = [i for i in range(1, len(text)) if text[i - 1].isalpha() and text[i].isalpha()]
+    chars = list(text)
+    for at, invisible in sorted(inserts, reverse=True):
+        if letters:
+            i = letters[at % len(letters)]
+            chars[i:i] = [invisible]
+            letters = [j for j in letters if j < i]  # later positions have moved
+    assert tokenize("".join(chars)) == tokenize(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=60), FRENCHISH))
+def test_the_messy_token_regex_agrees_with_the_fast_one_on_clean_text(text):
+    from analysis.text import _MESSY_TOKEN_RE, _TOKEN_RE, IGNORABLES
+
+    if not set(text) & set("_" + IGNORABLES):
+        assert _MESSY_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
 
 
 @settings(max_examples=200, deadline=None)
