@@ -257,7 +257,7 @@ def _cut_after(text: str, pos: int, reach: int) -> int | None:
 
 @lru_cache(maxsize=1)
 def _article_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end offsets of every token of an article (for articles with long whitespace-free stretches)."""
+    """Start and end offsets of every token of an article (one with long whitespace-free stretches)."""
     spans = tokenize(text, offsets=True)
     return (np.fromiter((s for _, s, _ in spans), dtype=np.int64, count=len(spans)),
             np.fromiter((e for _, _, e in spans), dtype=np.int64, count=len(spans)))
@@ -310,7 +310,8 @@ def _context(text: str, start: int, end: int, window: int, by: str) -> tuple[str
     elif window == 0:
         left, right = "", ""
     else:
-        left, right = text[_left_edge(text, start, window) : start], text[end : _right_edge(text, end, window)]
+        left = text[_left_edge(text, start, window) : start]
+        right = text[end : _right_edge(text, end, window)]
     return _SPACE_RE.sub(" ", left), _SPACE_RE.sub(" ", right)
 
 
