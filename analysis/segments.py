@@ -408,7 +408,7 @@ def shared_passages(
     new_run[1:] = ((np.diff(pa) != 1) | (np.diff(pb) != 1)
                    | (da_all[1:] != da_all[:-1]) | (db_all[1:] != db_all[:-1]))
     run_start = np.flatnonzero(new_run)
-    run_end = np.append(run_start[1:], len(pa)) - 1
+    run_end = np.append(run_start[1:], len(pa)) - 1 if len(pa) else run_start
     rows = []
     for s, e in zip(run_start, run_end, strict=True):
         a0, b0 = pa[s], pb[s]

@@ -46,7 +46,7 @@ from synthetic import synthetic_corpus
 import analysis
 
 SIZES = (1, 4, 16)
-FOOTER = "Pour toute information contactez le service de presse."
+FOOTER = "Pour toute information contactez le service de presse chinois."
 
 
 def best_time(func, repeat: int) -> float:
@@ -118,7 +118,8 @@ def footer_check() -> bool:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # GB (kB on Linux)
         good = seconds < 60 and peak < 2
         ok &= good
-        print(f"shared_passages, {n:,} articles sharing a 9-word footer: {seconds:.1f} s, {len(result)} rows, "
+        print(f"shared_passages, {n:,} articles sharing a 9-word footer: {seconds:.1f} s, "
+              f"{len(result)} rows, "
               f"{len(result.attrs['boilerplate'])} boilerplate passage(s), process peak {peak:.2f} GB "
               f"({'ok' if good else 'MISSED'}: < 60 s and < 2 GB)")
     return ok
@@ -142,7 +143,7 @@ def main() -> int:
         for k in SIZES:
             corpus = make(k)
             megabytes.append(corpus["text"].str.len().sum() / 1e6)
-            times.append(best_time(lambda corpus=corpus: func(corpus), args.repeat))
+            times.append(best_time(lambda corpus=corpus, func=func: func(corpus), args.repeat))
             bases.append(best_time(lambda corpus=corpus: tokenize_all(corpus), args.repeat))
         growth = times[-1] / max(times[0], 1e-4)
         base_growth = bases[-1] / max(bases[0], 1e-4)
@@ -151,7 +152,8 @@ def main() -> int:
         if verdict:
             failed.append(name)
         print(f"{name:<52}{times[0]:8.2f}{times[1]:8.2f}{times[2]:8.2f}"
-              f"{megabytes[-1] / max(times[-1], 1e-4):10.2f}{growth:8.1f}{base_growth:9.1f}{verdict}", flush=True)
+              f"{megabytes[-1] / max(times[-1], 1e-4):10.2f}{growth:8.1f}{base_growth:9.1f}{verdict}",
+              flush=True)
     ok = footer_check() if args.footer_check else True
     print(f"growth = time(16x) / time(1x); linear is about {SIZES[-1] // SIZES[0]}, "
           f"failure above {args.tolerance * SIZES[-1] / SIZES[0]:.0f}")

@@ -336,6 +336,9 @@ def test_boilerplate_shared_by_more_than_max_docs_articles_is_reported_once():
     assert boilerplate.values.tolist() == [
         ["pour toute information contactez le service de presse de l'agence", 11, 6, 6, "d1"],
     ]
+    only_footer = shared_passages(corpus(*texts[:6]), min_words=8, max_docs=4)
+    assert only_footer.empty and list(only_footer.columns) == list(result.columns)
+    assert len(only_footer.attrs["boilerplate"]) == 1
     every_pair = shared_passages(corpus(*texts), min_words=8, max_docs=None)
     assert len(every_pair) == 15 + 1  # 6 articles sharing the footer: 15 pairs, plus the passage
     assert every_pair.attrs["boilerplate"].empty
