@@ -22,7 +22,12 @@ Cases (sizes at ``--base 1``; ``--base`` scales them all):
 - ``find_formulas``, ``formulaicity``, ``speech`` and
   ``repeated_segments(max_len=10)`` on one huge article (0.25 MB at 1x, 4 MB
   at 16x; ``--base 12.5`` reaches 50 MB) and ``repeated_segments`` on a
-  corpus of articles (1 MB at 1x); ``speech`` is measured, not fixed here;
+  corpus of articles (1 MB at 1x); ``speech`` is measured, not fixed here.
+  One character without a same-length lower case or a combining accent
+  (:func:`analysis.phrases.lowered_text`) sends a whole article to the slow,
+  case-insensitive patterns of ``find_formulas`` (about 20x slower): at
+  large ``--base`` the huge article holds one, a step that the growth ratio
+  shows although each path is linear;
 - ``shared_passages`` on articles that all share a 9-word footer (250 at
   1x, 4,000 at 16x; ``--footer-check`` also runs 4,000 and 20,000 articles once and
   prints time and peak memory, target under a minute and 2 GB).
