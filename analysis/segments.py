@@ -221,7 +221,7 @@ def _levels(tok: _Tokens, run: np.ndarray, *, min_freq: int, min_docs: int, max_
 
 
 def repeated_segments(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     min_len: int = 2,
     max_len: int | None = None,
@@ -303,7 +303,13 @@ def repeated_segments(
                              kind="stable").reset_index(drop=True)
 
 
-def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame:
+def shared_passages(
+    corpus: pd.DataFrame | TokenIndex,
+    *,
+    min_words: int = 8,
+    max_docs: int | None = 20,
+    max_pairs: int | None = None,
+) -> pd.DataFrame:
     """Find the passages of at least ``min_words`` word forms that two articles share word for word.
 
     Two passages are shared when their token sequences (:func:`analysis.tokenize`:
@@ -312,9 +318,15 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
     the longest run of shared ``min_words``-grams (shingles) at the same
     relative position in both texts. A passage found twice in one article
     gives two rows. Passages may cross sentence boundaries; repetitions
-    inside one article are not reported. The result grows with the number of
-    document pairs that share text: on a corpus of many reprints of one
-    communiqué it is quadratic in the number of articles.
+    inside one article are not reported.
+
+    Boilerplate (an agency footer, a standard paragraph) would give a row for
+    every pair of the articles holding it, quadratic in their number. A
+    ``min_words``-gram found in more than ``max_docs`` articles is therefore
+    not paired: the passages made of such n-grams are reported once each in
+    ``result.attrs["boilerplate"]`` (see Returns), and the rows only pair
+    text shared by at most ``max_docs`` articles. Time and memory then grow
+    with the corpus and the rows, not with the square of the corpus.
 
     This is the shingling approach of text-reuse detection (Broder 1997, *On
     the resemblance and containment of documents*; Clough et al. 2002,
@@ -326,6 +338,12 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
         One row per article with ``doc_id`` and ``text``.
     min_words
         Shortest passage, in word forms (at least 2).
+    max_docs
+        Articles beyond which a shared ``min_words``-gram is boilerplate
+        (at least 2; ``None``: no limit, every pair is reported).
+    max_pairs
+        Refuse (``ValueError``) to build more than this many shingle pairs,
+        the work behind the rows (``None``: no cap).
 
     Returns
     -------
@@ -338,6 +356,10 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
         start_b.
     """
     _check_int("min_words", min_words, 2)
+    if max_docs is not None:
+        _check_int("max_docs", max_docs, 2)
+    if max_pairs is not None:
+        _check_int("max_pairs", max_pairs, 1)
     tok = _index_tokens(ensure_index(corpus))
     run = tok.run_lengths(sentences=False)
     shingles = None
@@ -345,16 +367,30 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
         if level is not None and level.n == min_words:
             shingles = level
     columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "n_words", "text_a", "text_b"]
+    boilerplate = _empty(["passage", "n_words", "n_docs", "frequency", "doc_id"],
+                         ["object", "int64", "int64", "int64", "object"])
     if shingles is None:
-        return _empty(columns, ["object", "int64", "int64", "object", "int64", "int64", "int64", "object",
-                                "object"])
+        frame = _empty(columns, ["object", "int64", "int64", "object", "int64", "int64", "int64", "object",
+                                 "object"])
+        frame.attrs["boilerplate"] = boilerplate
+        return frame
     positions = np.flatnonzero(shingles.rank >= 0)
+    if max_docs is not None:
+        common = shingles.n_docs[shingles.rank[positions]] > max_docs
+        boilerplate = _boilerplate(tok, positions[common], min_words)
+        positions = positions[~common]
     order = np.lexsort((positions, shingles.rank[positions]))
     positions = positions[order]
     grams = shingles.rank[positions]
     bounds = np.flatnonzero(np.diff(grams)) + 1
-    pa, pb = [], []
-    for group in np.split(positions, bounds):
+    sizes = np.diff(np.concatenate([[0], bounds, [len(positions)]])).astype(np.int64)
+    n_pairs = int((sizes * (sizes - 1) // 2).sum())
+    if max_pairs is not None and n_pairs > max_pairs:
+        raise ValueError(f"max_pairs: the shared {min_words}-grams of this corpus make {n_pairs:,} pairs, "
+                         f"more than max_pairs={max_pairs:,}; lower max_docs (now {max_docs}) to treat "
+                         f"more of them as boilerplate, raise min_words, or raise max_pairs")
+    pa, pb = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for group in np.split(positions, bounds) if len(positions) else ():
         a, b = np.triu_indices(len(group), k=1)
         a, b = group[a], group[b]
         other_doc = tok.doc[a] != tok.doc[b]
@@ -369,7 +405,7 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
     new_run[1:] = ((np.diff(pa) != 1) | (np.diff(pb) != 1)
                    | (da_all[1:] != da_all[:-1]) | (db_all[1:] != db_all[:-1]))
     run_start = np.flatnonzero(new_run)
-    run_end = np.append(run_start[1:], len(pa)) - 1
+    run_end = np.append(run_start[1:], len(pa)) - 1 if len(pa) else run_start
     rows = []
     for s, e in zip(run_start, run_end, strict=True):
         a0, b0 = pa[s], pb[s]
@@ -378,13 +414,40 @@ def shared_passages(corpus: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame
         sa, ea, sb, eb = (int(x) for x in (tok.starts[a0], tok.ends[a1], tok.starts[b0], tok.ends[b1]))
         rows.append((tok.doc_ids[da], sa, ea, tok.doc_ids[db], sb, eb, int(a1 - a0 + 1),
                      tok.texts[da][sa:ea], tok.texts[db][sb:eb]))
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["n_words", "doc_id_a", "start_a", "doc_id_b", "start_b"],
-                             ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=columns).astype(
+        {"doc_id_a": object, "start_a": "int64", "end_a": "int64", "doc_id_b": object, "start_b": "int64",
+         "end_b": "int64", "n_words": "int64", "text_a": object, "text_b": object})
+    frame = frame.sort_values(["n_words", "doc_id_a", "start_a", "doc_id_b", "start_b"],
+                              ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
+    frame.attrs["boilerplate"] = boilerplate
+    return frame
+
+
+def _boilerplate(tok: _Tokens, positions: np.ndarray, min_words: int) -> pd.DataFrame:
+    """One row per distinct passage made of the boilerplate shingles starting at ``positions`` (sorted)."""
+    new_run = np.ones(len(positions), dtype=bool)
+    new_run[1:] = (np.diff(positions) != 1) | (tok.doc[positions[1:]] != tok.doc[positions[:-1]])
+    run_start = np.flatnonzero(new_run)
+    run_end = np.append(run_start[1:], len(positions)) - 1 if len(positions) else run_start
+    found: dict[str, list] = {}
+    for s, e in zip(run_start, run_end, strict=True):
+        first, n_words = int(positions[s]), int(positions[e] - positions[s]) + min_words
+        doc = int(tok.doc[first])
+        entry = found.setdefault(tok.form(first, n_words), [n_words, set(), 0, doc])
+        entry[1].add(doc)
+        entry[2] += 1
+        entry[3] = min(entry[3], doc)
+    frame = pd.DataFrame(
+        [(passage, n, len(docs), freq, tok.doc_ids[doc]) for passage, (n, docs, freq, doc) in found.items()],
+        columns=["passage", "n_words", "n_docs", "frequency", "doc_id"],
+    ).astype({"passage": object, "n_words": "int64", "n_docs": "int64", "frequency": "int64",
+              "doc_id": object})
+    return frame.sort_values(["n_docs", "n_words", "passage"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
 
 
 def formulaicity(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     lexicon: Mapping[str, dict] | str | Path | None = None,
     min_len: int = 2,

@@ -408,35 +408,50 @@ def sentences(text: str) -> list[tuple[str, int, int]]:
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     result = []
     start = 0
-    for match in _SENTENCE_BREAK_RE.finditer(text):
-        if text[match.start()] != "\n" and not _starts_sentence(text, match):
+    for mark, end, following in _sentence_breaks(text):
+        if text[mark] != "\n" and not _starts_sentence(text, mark, end, following):
             continue
-        _append_sentence(result, text, start, match.end())
-        start = match.end()
+        _append_sentence(result, text, start, end)
+        start = end
     _append_sentence(result, text, start, len(text))
     return result
 
 
 # The matches of _SENTENCE_END_RE, written to start with a character class
-# (which ``re`` skips ahead to several times faster), and in group 1 the
-# character after the opening quotes and dashes that follow ("" at the end).
+# (which ``re`` skips ahead to several times faster). A run of terminal marks
+# is only tried from its first mark: a match from inside the run would need
+# the same end as one from its start, and trying every start of a long run
+# (20,000 dots) would make the scan quadratic.
 _SENTENCE_BREAK_RE = re.compile(
-    r"[.!?…\n](?:(?<=[.!?…])[.!?…]*(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|(?<=\n)[ \t]*\n)"
-    rf"(?={_OPENERS_RE.pattern}(.?))"
+    r"[.!?…\n](?:(?<=[.!?…])(?<![.!?…]{2})[.!?…]*(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|(?<=\n)[ \t]*\n)"
 )
 _LAST_WORD_RE = re.compile(rf"{_WORD_CHAR}+$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
-def _starts_sentence(text: str, match: re.Match) -> bool:
-    """Whether the text after a terminal mark (a match of ``_SENTENCE_BREAK_RE``) opens a new sentence."""
-    following = match.group(1)
+def _sentence_breaks(text: str):
+    """``(start, end, following)`` of each match of ``_SENTENCE_END_RE``, in text order.
+
+    ``following`` is the character after the openers (spaces, opening quotes
+    and dashes) that follow the match, ``""`` at the end of the text. Matches
+    inside one run of openers (a run of blank lines) share its end, so each
+    character is read a bounded number of times.
+    """
+    reach = -1  # where the openers after the previous match end
+    for match in _SENTENCE_BREAK_RE.finditer(text):
+        end = match.end()
+        if end > reach:
+            reach = _OPENERS_RE.match(text, end).end()
+        yield match.start(), end, text[reach : reach + 1]
+
+
+def _starts_sentence(text: str, mark: int, end: int, following: str) -> bool:
+    """Whether the text after terminal marks ``text[mark:end]`` opens a new sentence."""
     if not following:
         return True
     if not (following.isupper() or following.isdigit()):
         return False
-    dot = match.start()
-    return not (match.end() == dot + 1 and text[dot] == "." and _is_abbreviation(text, dot))
+    return not (end == mark + 1 and text[mark] == "." and _is_abbreviation(text, mark))
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -69,6 +69,25 @@ def test_word_window_counts_tokens_and_keeps_punctuation():
     assert rows(kwic(corpus(BRI), "cadre", window=0)) == [("d1", "", "cadre", "", 24, 29)]
 
 
+@pytest.mark.parametrize("sep", ["\u00a0", "\t", "\u202f", ",", ""])
+def test_word_window_with_words_separated_by_no_break_spaces_tabs_or_no_space(sep):
+    # Contexts are the same whatever separates the words; long articles with no plain space
+    # (once quadratic) and with no whitespace at all take the path through the whole article.
+    words = [f"mot{i}" for i in range(3000)]
+    text = sep.join(words) if sep else "-".join(words)
+    found = kwic(corpus(text), "mot1500" if sep else "mot1500", window=2, regex=True)
+    (left, match, right, start) = found[["left", "match", "right", "start"]].iloc[0]
+    joiner = sep if sep else "-"
+    if sep in ("\u00a0", "\t", "\u202f", ","):
+        assert match == "mot1500"
+        assert left == f"mot1498{joiner}mot1499{joiner}".replace("\t", " ")
+        assert right == f"{joiner}mot1501{joiner}mot1502".replace("\t", " ")
+    else:  # one hyphenated compound: the regex matches inside it, the context is up to the text's ends
+        assert match == "mot1500" and start == text.index("mot1500-")
+    many = kwic(corpus(text), "mot", window=3, regex=True)
+    assert len(many) == 3000
+
+
 def test_character_window():
     assert rows(kwic(corpus(BRI), "cadre", window=6, by="chars")) == [
         ("d1", "ns le ", "cadre", " de l’", 24, 29),

@@ -318,3 +318,41 @@ def test_sequences_without_offsets_equal_sequences_with_offsets(docs):
     assert [fast.vocab[i] for i in fast.ids] == [slow.vocab[i] for i in slow.ids]
     assert fast.breaks.tolist() == slow.breaks.tolist()
     assert fast.doc.tolist() == slow.doc.tolist()
+
+
+# --- shared passages: boilerplate and the cap on pairs ------------------------------------------
+
+FOOTER = "Pour toute information, contactez le service de presse de l'agence."
+
+
+def test_boilerplate_shared_by_more_than_max_docs_articles_is_reported_once():
+    texts = [f"Article numéro {i} sur un sujet propre {i}. {FOOTER}" for i in range(5)]
+    texts.append(f"{COMMUNIQUE} {FOOTER}")
+    texts.append(ARTICLE)
+    result = shared_passages(corpus(*texts), min_words=8, max_docs=4)
+    # The footer is in 6 articles: no pair of rows, one boilerplate row; the 2-article passage stays.
+    assert result[["doc_id_a", "doc_id_b", "n_words"]].values.tolist() == [["d6", "d7", 12]]
+    boilerplate = result.attrs["boilerplate"]
+    assert boilerplate.values.tolist() == [
+        ["pour toute information contactez le service de presse de l'agence", 11, 6, 6, "d1"],
+    ]
+    only_footer = shared_passages(corpus(*texts[:6]), min_words=8, max_docs=4)
+    assert only_footer.empty and list(only_footer.columns) == list(result.columns)
+    assert len(only_footer.attrs["boilerplate"]) == 1
+    every_pair = shared_passages(corpus(*texts), min_words=8, max_docs=None)
+    assert len(every_pair) == 15 + 1  # 6 articles sharing the footer: 15 pairs, plus the passage
+    assert every_pair.attrs["boilerplate"].empty
+
+
+def test_max_pairs_refuses_with_a_clear_message():
+    texts = [f"Texte {i}. {FOOTER}" for i in range(5)]
+    with pytest.raises(ValueError, match="max_pairs.*lower max_docs"):
+        shared_passages(corpus(*texts), min_words=8, max_docs=None, max_pairs=3)
+    assert len(shared_passages(corpus(*texts), min_words=8, max_docs=None, max_pairs=40)) == 10
+
+
+@pytest.mark.parametrize("kwargs", [{"max_docs": 1}, {"max_docs": 2.0}, {"max_pairs": 0},
+                                    {"max_pairs": True}])
+def test_max_docs_and_max_pairs_are_checked(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        shared_passages(corpus(COMMUNIQUE), **kwargs)

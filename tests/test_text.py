@@ -375,14 +375,32 @@ SENTENCE_PIECES = (
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40), st.sampled_from(["", " ", "\n"]))
 def test_sentence_break_regex_finds_the_sentence_ends(pieces, joiner):
-    from analysis.text import _OPENERS_RE, _SENTENCE_BREAK_RE, _SENTENCE_END_RE
+    from analysis.text import _OPENERS_RE, _SENTENCE_END_RE, _sentence_breaks
 
     text = joiner.join(pieces)
-    fast = list(_SENTENCE_BREAK_RE.finditer(text))
-    assert [m.span() for m in fast] == [m.span() for m in _SENTENCE_END_RE.finditer(text)]
-    for match in fast:
-        pos = _OPENERS_RE.match(text, match.end()).end()
-        assert match.group(1) == text[pos : pos + 1]
+    fast = list(_sentence_breaks(text))
+    assert [(start, end) for start, end, _ in fast] == [m.span() for m in _SENTENCE_END_RE.finditer(text)]
+    for _, end, following in fast:
+        pos = _OPENERS_RE.match(text, end).end()
+        assert following == text[pos : pos + 1]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Fin" + "." * 3000 + "Suite", [("Fin" + "." * 3000 + "Suite", 0, 3008)]),
+        ("Fin" + "." * 3000 + " Suite.", [("Fin" + "." * 3000, 0, 3003), ("Suite.", 3004, 3010)]),
+        ("Quoi" + "!?" * 1500 + "x", [("Quoi" + "!?" * 1500 + "x", 0, 3005)]),
+        ("Quoi" + "?!" * 1500 + " Non", [("Quoi" + "?!" * 1500, 0, 3004), ("Non", 3005, 3008)]),
+        ("Un" + "\n" * 3001 + "deux", [("Un", 0, 2), ("deux", 3003, 3007)]),
+        ("Un" + "\n \t" * 1000 + "\ndeux", [("Un", 0, 2), ("deux", 3003, 3007)]),
+        ("Un." + "\n" * 3000, [("Un.", 0, 3)]),
+        ("." * 3000, [("." * 3000, 0, 3000)]),
+    ],
+)
+def test_sentences_on_long_runs_of_marks_and_blank_lines(text, expected):
+    # Long runs of terminal marks or blank lines: the cases the scan once took quadratic time on.
+    assert sentences(text) == expected
 
 
 def test_abbreviation_check_reads_the_word_before_the_dot():
