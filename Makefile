@@ -49,7 +49,8 @@ notebooks: setup check ## Execute every notebook into output/notebooks, with an 
 	@echo "Corpus: $(ANALYSIS_CORPUS_DIR)"
 	@echo "Figures: $(OUTPUT)/figures  Notebooks: $(OUTPUT)/notebooks  HTML: $(OUTPUT)/html"
 
-test: setup ## Command 2: unit tests, every notebook under strict nbval, then the workflow check
+test: setup ## Command 2: ruff, unit tests (structure included), every notebook under strict nbval, workflow check
+	$(BIN)/ruff check analysis tests benchmarks
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env
 	$(MAKE) --no-print-directory workflow-check
 
@@ -85,6 +86,10 @@ bench: setup ## Run the speed and memory benchmarks (10 MB synthetic corpus; sev
 	$(PY) benchmarks/bench_phrasing.py
 	$(PY) benchmarks/bench_trends.py
 	$(PY) benchmarks/bench_maps.py
+	$(PY) benchmarks/bench_index.py
+	$(PY) benchmarks/bench_linear.py --footer-check
+	$(PY) benchmarks/bench_speech.py
+	$(PY) benchmarks/bench_import.py
 
 clean: ## Remove output/ (never touches corpus/ or notebooks/)
 	rm -rf $(OUTPUT)
