@@ -55,7 +55,6 @@ Cost
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -67,9 +66,10 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .formulas import corpus_matches
+from .index import strong_delimiters
 from .lexicon import resolve_lexicon
 from .statistics import lafon_specificity, log_likelihood
-from .text import ABBREVIATIONS, lemma, sentences, stop_set, tokenize
+from .text import lemma, sentences, stop_set, tokenize
 
 #: Measures accepted by :func:`cooccurrences` and :func:`cooccurrence_score`.
 COOCCURRENCE_MEASURES = ("lafon", "g2", "pmi", "t")
@@ -83,38 +83,6 @@ COOCCURRENCE_COLUMNS = ["term", "cofrequency", "frequency", "expected", "score",
 
 
 # --------------------------------------------------------------------------- tokens in sequences
-
-_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
-_WORD_CHAR = r"[\w\u0300-\u036f]"
-_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
-_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
-
-
-def strong_delimiters(text: str) -> list[int]:
-    """Positions of the strong delimiters of a text, in text order.
-
-    The delimiters of :data:`analysis.segments.STRONG_DELIMITERS` (``. ! ? ; : …``
-    and the blank line), as repeated segments are cut: a full stop inside a
-    decimal number (``3.5``) or after an abbreviation of
-    :data:`analysis.text.ABBREVIATIONS` or an initial (``M.``, ``J.``) is not one.
-    """
-    marks = []
-    decimals = None
-    for match in _STRONG_RE.finditer(text):
-        pos = match.start()
-        if match.group() == ".":
-            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
-                if decimals is None:
-                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
-                if any(a < pos < b for a, b in decimals):
-                    continue
-            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
-            word = word.group() if word else ""
-            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
-        marks.append(pos)
-    return marks
-
 
 @dataclass
 class SequenceTokens:

@@ -39,22 +39,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_corpus  # noqa: E402
+from timing import best_time  # noqa: E402
 
 import analysis  # noqa: E402
 from analysis.paths import output_dir  # noqa: E402
 
 #: Mean size of a generated article, in MB (2-5 KB of UTF-8).
 ARTICLE_MB = 0.0035
-
-
-def best_time(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def timed(func):

@@ -40,28 +40,18 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import resource
 import sys
 import time
 
 import pandas as pd
 from synthetic import synthetic_corpus
+from timing import best_time
 
 import analysis
 
 SIZES = (1, 4, 16)
 FOOTER = "Pour toute information contactez le service de presse chinois."
-
-
-def best_time(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def frame(texts: list[str]) -> pd.DataFrame:

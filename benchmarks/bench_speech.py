@@ -17,22 +17,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 
 import pandas as pd
+from timing import best_time
 
 import analysis
-
-
-def best_time(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def huge_text(megabytes: float, *, unclosed: bool = False) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -23,18 +22,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_corpus, vocabulary_size  # noqa: E402
+from timing import best_time  # noqa: E402
 
 import analysis  # noqa: E402
-
-
-def best_time(func, repeat: int) -> float:
-    """Best of ``repeat`` timed calls."""
-    elapsed = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        elapsed = min(elapsed, time.perf_counter() - start)
-    return elapsed
 
 
 def traced_peak(func) -> float:

@@ -25,10 +25,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -38,6 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_corpus  # noqa: E402
+from timing import best_time, paired_times, peak_memory  # noqa: E402
 
 import analysis  # noqa: E402
 
@@ -46,35 +44,6 @@ FAMILIES = ["family:multilateralisme", "family:gagnant-gagnant", "family:ceintur
             "family:consensus", "family:sud-global"]
 LEMMAS = ["coopérer", "développer", "partenariat", "souligner", "renforcer"]
 TARGET = 3.0
-
-
-def best_time(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def paired_times(func, baseline, repeat: int) -> tuple[float, float]:
-    """Best times of ``func`` and ``baseline``, run alternately ``repeat`` times each."""
-    best, best_base = float("inf"), float("inf")
-    for _ in range(repeat):
-        best_base = min(best_base, best_time(baseline, 1))
-        best = min(best, best_time(func, 1))
-    return best, best_base
-
-
-def peak_memory(func) -> float:
-    """Peak traced memory of one call, in MB."""
-    gc.collect()
-    tracemalloc.start()
-    func()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
 
 
 def runs(corpus: pd.DataFrame) -> list[tuple[str, object]]:
