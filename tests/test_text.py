@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis import lemma, load_corpus, normalize, sentences, stopword_list, tokenize, tokenizer
+from analysis import lemma, normalize, sentences, stopword_list, tokenize, tokenizer
 
 QUOTES = set('"«»“”„‹›‘')
 
@@ -269,8 +269,8 @@ def test_sentences_break_at_blank_lines_and_keep_quotes_with_their_sentence():
     ]
 
 
-def test_seed_article_sentences():
-    text = load_corpus().set_index("doc_id").loc["000_1c95603a728987f6", "text"]
+def test_seed_article_sentences(seed_corpus):
+    text = seed_corpus.set_index("doc_id").loc["000_1c95603a728987f6", "text"]
     result = sentences(text)
     assert len(result) == 9
     assert result[1][0].startswith("M. Xi a fait ces remarques")
