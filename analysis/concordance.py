@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,6 @@ FAMILY_PREFIX = "family:"
 #: What may stand between two words of a phrase: spaces and line breaks, and quotation marks.
 _PHRASE_GAP_RE = re.compile(r"[\s\"'«»“”‘’‚„‹›]*")
 _GAP_CHARS = "\"'«»“”‘’‚„‹›"
-_WORD_CHAR_RE = re.compile(r"[\w\u0300-\u036f]")
 _SPACE_RE = re.compile(r"[\n\r\t\f\v]")
 
 
@@ -149,7 +147,7 @@ def kwic(
         if by == "words":
             left, right = _index_context(index, i, start, end, window)
         else:
-            left, right = _context(text, start, end, window, by)
+            left, right = _chars_context(text, start, end, window)
         rows.append((doc_ids[i], left, _SPACE_RE.sub(" ", text[start:end]), right, start, end))
     frame = pd.DataFrame(rows, columns=COLUMNS).astype(
         {"doc_id": object, "left": object, "match": object, "right": object, "start": "int64", "end": "int64"}
@@ -195,7 +193,7 @@ def _index_phrase_matches(index: TokenIndex, pattern: str, *, lemmas: bool) -> l
 
 
 def _index_context(index: TokenIndex, i: int, start: int, end: int, window: int) -> tuple[str, str]:
-    """Left and right context in words (as :func:`_context` with ``by="words"``), from the index's offsets."""
+    """Left and right context of ``window`` words, from the index's token offsets (no second tokenization)."""
     if window == 0:
         return "", ""
     text = index.corpus["text"].iat[i]
@@ -255,105 +253,9 @@ def _family_finder(family_id: str, lexicon: Mapping[str, dict] | str | Path | No
 
 
 
-#: Any whitespace (no-break and thin spaces, tabs, line breaks): no token holds one.
-_WHITESPACE_RE = re.compile(r"\s")
-#: How far :func:`_context` looks for whitespace, and how wide a passage it tokenizes, before it
-#: tokenizes the whole article instead (once per article): each match then costs a bounded time.
-_PASSAGE_REACH = 1024
-
-
-def _space_before(text: str, pos: int) -> int:
-    """Just after the last whitespace before ``pos`` (0 if none): no token straddles it."""
-    return _cut_before(text, pos, pos)
-
-
-def _space_after(text: str, pos: int) -> int:
-    """The first whitespace at or after ``pos`` (the text's length if none)."""
-    found = _WHITESPACE_RE.search(text, pos)
-    return found.start() if found is not None else len(text)
-
-
-def _cut_before(text: str, pos: int, reach: int) -> int | None:
-    """Just after the last whitespace of ``text[pos - reach : pos]`` (0 at the text's start), else ``None``.
-
-    Searched backwards in growing steps, so the time is that of the distance
-    to the whitespace, not to the start of the text.
-    """
-    floor, hi, step = max(0, pos - reach), pos, 64
-    while hi > floor:
-        lo = max(floor, hi - step)
-        found = _WHITESPACE_RE.search(text[lo:hi][::-1])
-        if found is not None:
-            return hi - found.start()
-        hi, step = lo, step * 4
-    return 0 if floor == 0 else None
-
-
-def _cut_after(text: str, pos: int, reach: int) -> int | None:
-    """The first whitespace of ``text[pos : pos + reach]`` (the text's length at its end), else ``None``."""
-    found = _WHITESPACE_RE.search(text, pos, pos + reach)
-    if found is not None:
-        return found.start()
-    return len(text) if pos + reach >= len(text) else None
-
-
-@lru_cache(maxsize=1)
-def _article_edges(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end offsets of every token of an article (one with long whitespace-free stretches)."""
-    spans = tokenize(text, offsets=True)
-    return (np.fromiter((s for _, s, _ in spans), dtype=np.int64, count=len(spans)),
-            np.fromiter((e for _, _, e in spans), dtype=np.int64, count=len(spans)))
-
-
-def _left_edge(text: str, start: int, window: int) -> int:
-    """Start of the ``window``-th token ending at or before ``start`` (0 if there are fewer)."""
-    b = _cut_after(text, start, _PASSAGE_REACH)
-    margin = 16 * (window + 1)
-    while b is not None and margin <= _PASSAGE_REACH:
-        a = _cut_before(text, max(start - margin, 0), _PASSAGE_REACH)
-        if a is None:
-            break
-        before = [a + s for _, s, e in tokenize(text[a:b], offsets=True) if a + e <= start]
-        if len(before) >= window or a == 0:
-            return before[-window] if len(before) >= window else 0
-        margin *= 4
-    starts, ends = _article_edges(text)
-    i = int(np.searchsorted(ends, start, side="right"))  # tokens ending at or before start
-    return int(starts[i - window]) if i >= window else 0
-
-
-def _right_edge(text: str, end: int, window: int) -> int:
-    """End of the ``window``-th token starting at or after ``end`` (the text's length if there are fewer)."""
-    a = _cut_before(text, end, _PASSAGE_REACH)
-    margin = 16 * (window + 1)
-    while a is not None and margin <= _PASSAGE_REACH:
-        b = _cut_after(text, end + margin, _PASSAGE_REACH)
-        if b is None:
-            break
-        after = [a + e for _, s, e in tokenize(text[a:b], offsets=True) if a + s >= end]
-        if len(after) >= window or b == len(text):
-            return after[window - 1] if len(after) >= window else len(text)
-        margin *= 4
-    starts, ends = _article_edges(text)
-    j = int(np.searchsorted(starts, end, side="left"))  # the first token starting at or after end
-    return int(ends[j + window - 1]) if len(starts) - j >= window else len(text)
-
-
-def _context(text: str, start: int, end: int, window: int, by: str) -> tuple[str, str]:
-    """Left and right context; in words, from the tokens of the passage around the match only.
-
-    Tokens never straddle whitespace, so the tokens of a passage cut at
-    whitespace are those of the whole text: no need to tokenize the whole
-    article, unless it has no whitespace for thousands of characters or no
-    token for a window (then it is tokenized once, whatever its number of matches).
-    """
-    if by == "chars":
-        left, right = text[max(0, start - window) : start], text[end : end + window]
-    elif window == 0:
-        left, right = "", ""
-    else:
-        left = text[_left_edge(text, start, window) : start]
-        right = text[end : _right_edge(text, end, window)]
+def _chars_context(text: str, start: int, end: int, window: int) -> tuple[str, str]:
+    """Left and right context of ``window`` characters (``by="chars"``), line breaks shown as spaces."""
+    left, right = text[max(0, start - window) : start], text[end : end + window]
     return _SPACE_RE.sub(" ", left), _SPACE_RE.sub(" ", right)
 
 
