@@ -45,6 +45,7 @@ Actors
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .corpus import CORPUS_ROW
-from .index import TokenIndex, ensure_index
+from .index import TokenIndex, ensure_index, string_ranks
 from .lexicon import load_actors
 from .text import stop_set
 
@@ -135,22 +136,26 @@ def term_matrix(
     if lemmatize:
         lemma_of, lemma_vocab = index.lemmas()
         lemma_words = lemma_vocab[lemma_of]
-    docs, columns, terms, lemma_terms = [], [], [], []
+    docs, columns, terms, lemma_terms, parts = [], [], [], [], []
     n_columns = 0
-    for n, positions, codes, gram_terms, gram_lemmas, first, last in _ngram_levels(index, high, lemma_words):
+    for n, positions, codes, gram_terms, gram_lemmas, gram_parts in _ngram_levels(index, high, lemma_words):
         if n < low:
             continue
-        keep = ~(is_stop[first] | is_stop[last])
+        keep = ~(is_stop[gram_parts[:, 0]] | is_stop[gram_parts[:, -1]])
         new_code = np.cumsum(keep) - 1 + n_columns
         kept = keep[codes]
         docs.append(index.token_doc[positions[kept]])
         columns.append(new_code[codes[kept]])
         terms.append(gram_terms[keep])
+        parts.append(gram_parts[keep])
         if gram_lemmas is not None:
             lemma_terms.append(gram_lemmas[keep])
         n_columns += int(keep.sum())
     terms = np.concatenate(terms) if terms else np.array([], dtype=object)
-    order = np.argsort(terms, kind="stable")  # the sorted vocabulary of CountVectorizer
+    parts = _padded(parts, high)
+    # Terms sort as the tuples of their words (a space sorts before any character a token
+    # holds), so the sorted vocabulary of CountVectorizer comes from integer ranks.
+    order = _tuple_order(index.lower_ranks()[parts], parts >= 0)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     docs = np.concatenate(docs) if docs else np.array([], dtype=np.int64)
@@ -159,7 +164,14 @@ def term_matrix(
     counts.sum_duplicates()
     terms = terms[order]
     if lemmatize:
-        counts, terms = _merge_columns(counts, np.concatenate(lemma_terms)[order])
+        names = np.concatenate(lemma_terms)[order]
+        lemma_of, lemma_vocab = index.lemmas()
+        if _SPACE_OR_CONTROL.search("".join(lemma_vocab.tolist())):  # a lemma with a space: compare strings
+            counts, terms = _merge_columns(counts, names)
+        else:
+            lemma_parts = parts[order]
+            lemma_keys = np.where(lemma_parts >= 0, string_ranks(lemma_vocab)[lemma_of[lemma_parts]], -1)
+            counts, terms = _merge_sorted(counts, names, lemma_keys)
     table = _actor_table(actors)
     if table:
         counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
@@ -170,8 +182,8 @@ def term_matrix(
 
 def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
     """Yield, for n = 1 .. high: n, the positions where an n-gram starts (not crossing documents),
-    the n-gram code at each, the term of each code, its lemma term (or None), and its first and
-    last lower-cased form ids.
+    the n-gram code at each, the term of each code, its lemma term (or None), and the lower-cased
+    form ids of its words (one row per code, n columns).
     """
     lower = index.lower_ids
     n_tok = len(lower)
@@ -181,8 +193,8 @@ def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
     codes = lower.astype(np.int64)
     terms = vocab
     lemmas = lemma_words
-    first_ids = np.arange(len(vocab))
-    yield 1, positions, codes, terms, lemmas, first_ids, first_ids
+    words = np.arange(len(vocab), dtype=np.int32)[:, None]
+    yield 1, positions, codes, terms, lemmas, words
     size = max(len(vocab), 1)
     for n in range(2, high + 1):
         valid = run[positions] >= n
@@ -195,9 +207,42 @@ def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
         terms = terms[prev_code] + " " + vocab[last]
         if lemmas is not None:
             lemmas = lemmas[prev_code] + " " + lemma_words[last]
-        first_ids = first_ids[prev_code]
+        words = np.column_stack([words[prev_code], last.astype(np.int32)])
         codes = new_codes.astype(np.int64)
-        yield n, positions, codes, terms, lemmas, first_ids, last
+        yield n, positions, codes, terms, lemmas, words
+
+
+_SPACE_OR_CONTROL = re.compile(r"[\x00- ]")
+
+
+def _padded(parts: list[np.ndarray], width: int) -> np.ndarray:
+    """Stack rows of word ids of several lengths into one array, padded with -1 on the right."""
+    out = np.full((sum(len(p) for p in parts), width), -1, dtype=np.int32)
+    row = 0
+    for p in parts:
+        out[row : row + len(p), : p.shape[1]] = p
+        row += len(p)
+    return out
+
+
+def _tuple_order(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The order of rows of ranks as tuples (a shorter tuple, padded ``present=False``, sorts first)."""
+    keys = np.where(present, keys, -1)
+    return np.lexsort(keys.T[::-1]) if keys.size else np.arange(len(keys))
+
+
+def _merge_sorted(counts: sp.spmatrix, names: np.ndarray, keys: np.ndarray) -> tuple[sp.spmatrix, np.ndarray]:
+    """:func:`_merge_columns` where each name is the tuple of ranks ``keys`` (padded with -1)."""
+    order = _tuple_order(keys, keys >= 0)
+    sorted_keys = keys[order]
+    new = np.r_[True, (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)] if len(order) else np.array([], bool)
+    column = np.empty(len(order), dtype=np.int64)
+    column[order] = np.cumsum(new) - 1
+    merge = sp.csr_matrix(
+        (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
+        shape=(len(column), int(new.sum())),
+    )
+    return counts @ merge, np.asarray(names, dtype=object)[order[new]]
 
 
 def _merge_columns(counts: sp.spmatrix, names: Sequence[str]) -> tuple[sp.spmatrix, np.ndarray]:

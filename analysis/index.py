@@ -61,11 +61,13 @@ Saving, reloading, merging
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -77,14 +79,16 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .errors import TokenIndexError
-from .text import ABBREVIATIONS, lemma, normalize, sentences, tokenize
+from .text import ABBREVIATIONS, lemma, normalize, sentences, token_spans
 
 #: Version of the index layout; part of the key of a saved index.
 FORMAT_VERSION = 1
 #: Characters (and the blank line) that end a sequence for repeated segments.
 STRONG_DELIMITERS = (".", "!", "?", ";", ":", "…", "\n\n")
-#: Characters of text tokenized per chunk (one task of a parallel build).
+#: Characters of text tokenized per chunk (bounds the memory of a chunk's Python objects).
 CHUNK_CHARS = 1_000_000
+#: Characters per task of a parallel build (smaller, so that processes finish together).
+PARALLEL_CHUNK_CHARS = 250_000
 #: Above this many characters, :func:`build_index` shows a progress bar by default.
 PROGRESS_CHARS = 5_000_000
 #: Indexes of corpus frames kept in memory by :func:`ensure_index`.
@@ -95,6 +99,7 @@ _WORD_CHAR = r"[\w\u0300-\u036f]"
 # A decimal number, one token for the tokenizer (analysis.text).
 _DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
 _WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 _ARRAYS = ("token_ids", "lower_of", "starts", "ends", "doc_first", "breaks", "sentence_starts",
            "sentence_ends", "sentence_token", "doc_sentence_first", "doc_hashes")
 
@@ -117,12 +122,23 @@ def strong_delimiters(text: str) -> list[int]:
                     decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
                 if any(a < pos < b for a, b in decimals):
                     continue
-            word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
-            word = word.group() if word else ""
-            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
+            # After a word longer than any abbreviation (the common case), a full stop is a delimiter.
+            longer = pos > _LONGEST_ABBREVIATION and text[pos - _LONGEST_ABBREVIATION - 1 : pos].isalnum()
+            if not longer:
+                word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+                word = word.group() if word else ""
+                if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                    continue
         marks.append(pos)
     return marks
+
+
+def string_ranks(strings: np.ndarray) -> np.ndarray:
+    """The rank of each string of an array in sorted (code point) order (``int32``)."""
+    order = sorted(range(len(strings)), key=strings.tolist().__getitem__)
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank
 
 
 @lru_cache(maxsize=1)
@@ -146,8 +162,12 @@ def tokenizer_version() -> str:
 
 def document_hashes(corpus: pd.DataFrame) -> np.ndarray:
     """A 64-bit hash of each article's ``doc_id`` and ``text`` (``uint64``, corpus order)."""
-    out = np.empty(len(corpus), dtype=np.uint64)
-    for i, (doc_id, text) in enumerate(zip(corpus["doc_id"], corpus["text"], strict=True)):
+    return _hashes(corpus["doc_id"].tolist(), corpus["text"].tolist())
+
+
+def _hashes(doc_ids: list, texts: list[str]) -> np.ndarray:
+    out = np.empty(len(texts), dtype=np.uint64)
+    for i, (doc_id, text) in enumerate(zip(doc_ids, texts, strict=True)):
         digest = hashlib.blake2b(str(doc_id).encode("utf-8", "surrogatepass"), digest_size=8)
         digest.update(b"\x00")
         digest.update(text.encode("utf-8", "surrogatepass"))
@@ -249,6 +269,12 @@ class TokenIndex:
             self._cache["lemmas"] = (codes.astype(np.int32), np.asarray(uniques, dtype=object))
         return self._cache["lemmas"]
 
+    def lower_ranks(self) -> np.ndarray:
+        """The rank of each lower-cased form in sorted (code point) order (``int32``), kept once computed."""
+        if "lower_ranks" not in self._cache:
+            self._cache["lower_ranks"] = string_ranks(self.lower_vocab)
+        return self._cache["lower_ranks"]
+
     def sentences(self, i: int) -> list[tuple[str, int, int]]:
         """The sentences of article ``i`` (row number), exactly as :func:`analysis.sentences` gives them."""
         text = self.corpus["text"].iat[i]
@@ -290,11 +316,25 @@ class TokenIndex:
 # --------------------------------------------------------------------------- building
 
 
-def _tokenize_chunk(texts: list[str]) -> dict:
-    """Tokenize some articles; positions relative to the chunk, forms as chunk-local ids."""
+def _tokenize_chunk(part: tuple[list[str], list[str]]) -> dict:
+    """Tokenize articles ``(doc_ids, texts)``: positions relative to the chunk, forms as chunk-local ids."""
+    doc_ids, texts = part
+    # Millions of short-lived strings, none in a cycle: the cyclic collector would only rescan them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        chunk = _tokenize_texts(texts)
+    finally:
+        if was_enabled:
+            gc.enable()
+    chunk["doc_hashes"] = _hashes(doc_ids, texts)
+    return chunk
+
+
+def _tokenize_texts(texts: list[str]) -> dict:
     forms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     sizes = np.zeros(len(texts), dtype=np.int64)
     breaks: list[np.ndarray] = []
     sent_starts: list[int] = []
@@ -303,44 +343,42 @@ def _tokenize_chunk(texts: list[str]) -> dict:
     sent_counts = np.zeros(len(texts), dtype=np.int64)
     for k, text in enumerate(texts):
         first = len(forms)
-        spans = tokenize(text, lowercase=False, offsets=True)
+        doc_forms, doc_starts, doc_ends = token_spans(text, lowercase=False)
         doc_sents = sentences(text)
         sent_counts[k] = len(doc_sents)
-        s_starts = [s for _, s, _ in doc_sents]
-        sent_starts.extend(s_starts)
+        s_starts = np.fromiter((s for _, s, _ in doc_sents), np.int64, len(doc_sents))
+        sent_starts.extend(s_starts.tolist())
         sent_ends.extend(e for _, _, e in doc_sents)
-        if spans:
-            doc_forms, doc_starts, doc_ends = zip(*spans, strict=True)
-            forms.extend(doc_forms)
-            starts.extend(doc_starts)
-            ends.extend(doc_ends)
-            positions = np.asarray(doc_starts, dtype=np.int64)
+        forms.extend(doc_forms)
+        starts.append(doc_starts)
+        ends.append(doc_ends)
+        if doc_forms:
             # A mark is never inside a token: the token after it is the first starting after it.
-            after = np.searchsorted(positions, np.asarray(strong_delimiters(text), dtype=np.int64), "right")
+            after = np.searchsorted(doc_starts, np.asarray(strong_delimiters(text), dtype=np.int64), "right")
             after = np.unique(np.append(after, 0))
-            breaks.append(first + after[after < len(spans)])
-            sent_positions = np.asarray(s_starts, dtype=np.int64)
-            sent_token.append(first + np.searchsorted(positions, sent_positions, "left"))
+            breaks.append(first + after[after < len(doc_forms)])
+            sent_token.append(first + np.searchsorted(doc_starts, s_starts, "left"))
         else:
             sent_token.append(np.full(len(doc_sents), first, dtype=np.int64))
         sizes[k] = len(forms) - first
     codes, uniques = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    empty = np.empty(0, np.int64)
     return {
         "uniques": list(uniques), "codes": codes.astype(np.int32),
-        "starts": np.asarray(starts, dtype=np.int64), "ends": np.asarray(ends, dtype=np.int64),
-        "sizes": sizes, "breaks": np.concatenate([np.empty(0, np.int64), *breaks]),
+        "starts": np.concatenate([empty, *starts]), "ends": np.concatenate([empty, *ends]),
+        "sizes": sizes, "breaks": np.concatenate([empty, *breaks]),
         "sentence_starts": np.asarray(sent_starts, dtype=np.int64),
         "sentence_ends": np.asarray(sent_ends, dtype=np.int64),
-        "sentence_token": np.concatenate([np.empty(0, np.int64), *sent_token]).astype(np.int64),
+        "sentence_token": np.concatenate([empty, *sent_token]).astype(np.int64),
         "sentence_counts": sent_counts, "chars": sum(map(len, texts)),
     }
 
 
-def _chunks(texts: list[str]) -> list[tuple[int, int]]:
+def _chunks(texts: list[str], chunk_chars: int) -> list[tuple[int, int]]:
     bounds, size, lo = [], 0, 0
     for i, text in enumerate(texts):
         size += len(text)
-        if size >= CHUNK_CHARS:
+        if size >= chunk_chars:
             bounds.append((lo, i + 1))
             lo, size = i + 1, 0
     if lo < len(texts) or not bounds:
@@ -379,45 +417,60 @@ def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None 
     from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
     texts = frame["text"].tolist()
-    bounds = _chunks(texts)
+    doc_ids = frame["doc_id"].tolist()
+    bounds = _chunks(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
     total = sum(map(len, texts))
     show = progress if progress is not None else total > PROGRESS_CHARS
-    parts = (texts[lo:hi] for lo, hi in bounds)
-    vocabulary: dict[str, int] = {}
-    pieces: dict[str, list[np.ndarray]] = {name: [] for name in (
-        "token_ids", "starts", "ends", "sizes", "breaks", "sentence_starts", "sentence_ends",
-        "sentence_token", "sentence_counts")}
-    n_tokens = 0
+    parts = ((doc_ids[lo:hi], texts[lo:hi]) for lo, hi in bounds)
+    chunks = []
     with tqdm(total=total, unit="char", unit_scale=True, desc="token index", disable=not show) as bar:
         if n_jobs > 1 and len(bounds) > 1:
             with ProcessPoolExecutor(max_workers=int(n_jobs)) as pool:
                 for chunk in pool.map(_tokenize_chunk, parts):
-                    n_tokens = _add_chunk(chunk, vocabulary, pieces, n_tokens)
+                    chunks.append(chunk)
                     bar.update(chunk["chars"])
         else:
             for chunk in map(_tokenize_chunk, parts):
-                n_tokens = _add_chunk(chunk, vocabulary, pieces, n_tokens)
+                chunks.append(chunk)
                 bar.update(chunk["chars"])
-    vocab = np.empty(len(vocabulary), dtype=object)
-    vocab[:] = list(vocabulary)
+    return _merge_chunks(frame, chunks)
+
+
+def _merge_chunks(frame: pd.DataFrame, chunks: list[dict]) -> TokenIndex:
+    """One index from the chunks' results: one vocabulary in order of first appearance, global positions."""
+    uniques = [chunk["uniques"] for chunk in chunks]
+    # Factorizing the chunks' vocabularies one after the other numbers forms by first appearance.
+    codes, vocab = pd.factorize(pd.Series([u for chunk in uniques for u in chunk], dtype=object), sort=False)
+    codes = codes.astype(np.int32)
+    pieces: dict[str, list[np.ndarray]] = {name: [] for name in (
+        "token_ids", "starts", "ends", "sizes", "breaks", "sentence_starts", "sentence_ends",
+        "sentence_token", "sentence_counts", "doc_hashes")}
+    n_tokens = n_uniques = 0
+    for chunk in chunks:
+        mapping = codes[n_uniques:n_uniques + len(chunk["uniques"])]
+        n_uniques += len(chunk["uniques"])
+        pieces["token_ids"].append(mapping[chunk["codes"]])
+        for name in ("starts", "ends", "sizes", "sentence_starts", "sentence_ends", "sentence_counts",
+                     "doc_hashes"):
+            pieces[name].append(chunk[name])
+        pieces["breaks"].append(chunk["breaks"] + n_tokens)
+        pieces["sentence_token"].append(chunk["sentence_token"] + n_tokens)
+        n_tokens += len(chunk["codes"])
+    vocab = np.asarray(vocab, dtype=object)
     lower_of, lower_vocab = _lower_forms(vocab)
-    return _assemble(frame, vocab, lower_of, lower_vocab, pieces, document_hashes(frame))
-
-
-def _add_chunk(chunk: dict, vocabulary: dict[str, int], pieces: dict, n_tokens: int) -> int:
-    """Merge a chunk's vocabulary into ``vocabulary`` (first appearance order) and keep its arrays."""
-    mapping = np.fromiter((vocabulary.setdefault(u, len(vocabulary)) for u in chunk["uniques"]),
-                          dtype=np.int32, count=len(chunk["uniques"]))
-    pieces["token_ids"].append(mapping[chunk["codes"]])
-    for name in ("starts", "ends", "sizes", "sentence_starts", "sentence_ends", "sentence_counts"):
-        pieces[name].append(chunk[name])
-    pieces["breaks"].append(chunk["breaks"] + n_tokens)
-    pieces["sentence_token"].append(chunk["sentence_token"] + n_tokens)
-    return n_tokens + len(chunk["codes"])
+    doc_hashes = np.concatenate([np.empty(0, np.uint64), *pieces.pop("doc_hashes")])
+    return _assemble(frame, vocab, lower_of, lower_vocab, pieces, doc_hashes)
 
 
 def _lower_forms(vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(pd.Series([normalize(f) for f in vocab], dtype=object), sort=False)
+    """The lower-cased form (:func:`analysis.normalize`) of each form, as ids into the lower-cased forms."""
+    forms = vocab.tolist()
+    # The forms are tokens: NFC, marks unified, no ignorable, no line break. Lower-casing and
+    # composing them joined by line breaks (which neither changes nor crosses) is one call each.
+    lowered = unicodedata.normalize("NFC", "\n".join(forms).lower()).split("\n") if forms else []
+    if len(lowered) != len(forms):
+        lowered = [normalize(f) for f in forms]
+    codes, uniques = pd.factorize(pd.Series(lowered, dtype=object), sort=False)
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
 
 

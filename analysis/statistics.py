@@ -76,10 +76,15 @@ def log_likelihood(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
     (score, p_value)
         ``score`` is G² with the sign of over- (+) or under-use (-) in the target.
     """
+    g2 = _g2(a, b, n1, n2)
+    return _sign(a, b, n1, n2) * g2 + 0.0, stats.chi2.sf(g2, 1)
+
+
+def _g2(a, b, n1, n2) -> np.ndarray:
+    """Unsigned G² of :func:`log_likelihood`, without its p-value."""
     observed, expected = _tables(a, b, n1, n2)
     g2, _ = stats.power_divergence(observed, expected, lambda_="log-likelihood", axis=-1)
-    g2 = np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0)
-    return _sign(a, b, n1, n2) * g2 + 0.0, stats.chi2.sf(g2, 1)
+    return np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0)
 
 
 def chi_squared(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
@@ -99,13 +104,18 @@ def chi_squared(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
     (score, p_value)
         ``score`` is χ² with the sign of over- (+) or under-use (-).
     """
+    x2 = _x2(a, b, n1, n2)
+    return _sign(a, b, n1, n2) * x2 + 0.0, stats.chi2.sf(x2, 1)
+
+
+def _x2(a, b, n1, n2) -> np.ndarray:
+    """Unsigned χ² of :func:`chi_squared`, without its p-value."""
     observed, expected = _tables(a, b, n1, n2)
     diff = expected - observed
     corrected = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
     with np.errstate(invalid="ignore", divide="ignore"):
         x2, _ = stats.power_divergence(corrected, expected, lambda_="pearson", axis=-1)
-    x2 = np.where(np.isfinite(x2), x2, 0.0)
-    return _sign(a, b, n1, n2) * x2 + 0.0, stats.chi2.sf(x2, 1)
+    return np.where(np.isfinite(x2), x2, 0.0)
 
 
 def log_ratio(a, b, n1, n2, *, zero: float = ZERO_CORRECTION) -> np.ndarray:
@@ -317,6 +327,17 @@ def _measure(measure: str, a, b, n1, n2) -> tuple[np.ndarray, np.ndarray, np.nda
     return score, p_value, effect
 
 
+def _score(measure: str, a, b, n1, n2) -> np.ndarray:
+    """The score of :func:`_measure` alone (the same values), without p-values."""
+    if measure == "g2":
+        return _sign(a, b, n1, n2) * _g2(a, b, n1, n2) + 0.0
+    if measure == "chi2":
+        return _sign(a, b, n1, n2) * _x2(a, b, n1, n2) + 0.0
+    if measure == "lafon":
+        return lafon_specificity(a, n1, a + b, n1 + n2)[0]
+    return log_ratio(a, b, n1, n2)
+
+
 def _keyness_by_part(matrix, keys: pd.DataFrame, *, measure: str, min_count: int, french: bool,
                      top_n: int | None) -> pd.DataFrame:
     """:func:`keyness` of every part (rows of ``keys``'s groups) against the rest, or against French."""
@@ -346,9 +367,16 @@ def _keyness_by_part(matrix, keys: pd.DataFrame, *, measure: str, min_count: int
             b, n2 = reference[term], np.full(len(term), FRENCH_REFERENCE_SIZE, dtype=np.int64)
         else:
             b, n2 = total[term] - a, corpus_size - n1
+        if top_n is None:
+            score, p_value, effect = _measure(measure, a, b, n1, n2)
+            order = _part_order(part, score, term, top_n)
+            frames.append(tuple(x[order] for x in (part, term, score, p_value, effect, a, b)))
+            continue
+        # Rank on the score alone; p-values and effects only for the rows kept.
+        order = _part_order(part, _score(measure, a, b, n1, n2), term, top_n)
+        part, term, a, b, n1, n2 = (x[order] for x in (part, term, a, b, n1, n2))
         score, p_value, effect = _measure(measure, a, b, n1, n2)
-        order = _part_order(part, score, term, top_n)
-        frames.append(tuple(x[order] for x in (part, term, score, p_value, effect, a, b)))
+        frames.append((part, term, score, p_value, effect, a, b))
     part, term, score, p_value, effect, a, b = (np.concatenate(x) for x in zip(*frames, strict=True)) \
         if frames else (np.array([], dtype=np.int64),) * 7
     frame = groups.iloc[part].reset_index(drop=True)
@@ -400,19 +428,41 @@ def _part_cells(parts: sp.csr_matrix, total: np.ndarray, top_n: int | None):
     rows, cols, values, _ = aligned_cells(parts, parts)
     by_total = np.lexsort((np.arange(n_terms), -total))  # highest total first
     sorted_total = total[by_total]
-    extra_rows, extra_cols = [], []
-    for g in range(n_parts):
-        present = parts.indices[parts.indptr[g] : parts.indptr[g + 1]]
-        head = by_total[: top_n + len(present)]
-        absent = head[~np.isin(head, present)][:top_n]
-        if len(absent) == top_n:  # take every term tied with the last one
-            cut = np.searchsorted(-sorted_total, -total[absent[-1]], side="right")
-            head = by_total[:cut]
-            absent = head[~np.isin(head, present)]
-        extra_rows.append(np.full(len(absent), g, dtype=np.int64))
-        extra_cols.append(absent)
-    yield (np.concatenate([rows, *extra_rows]), np.concatenate([cols, *extra_cols]).astype(np.int64),
-           np.concatenate([values.astype(np.int64), np.zeros(sum(map(len, extra_rows)), dtype=np.int64)]))
+    n_present = np.diff(parts.indptr)
+    present_keys = np.sort(np.repeat(np.arange(n_parts, dtype=np.int64), n_present) * n_terms + parts.indices)
+    # A part's top_n first absent terms are among its top_n + (terms present) of highest total.
+    part, term, absent = _absent_candidates(np.minimum(top_n + n_present, n_terms), by_total, n_terms,
+                                            present_keys)
+    rank = _rank_within(part, absent)
+    last = absent & (rank == top_n - 1)
+    # Every term tied with the top_n-th absent term is taken: extend to the end of its tie.
+    width = np.minimum(top_n + n_present, n_terms)
+    width[part[last]] = np.searchsorted(-sorted_total, -total[term[last]], side="right")
+    part, term, absent = _absent_candidates(width, by_total, n_terms, present_keys)
+    extra_rows, extra_cols = part[absent], term[absent]
+    yield (np.concatenate([rows, extra_rows]), np.concatenate([cols, extra_cols]).astype(np.int64),
+           np.concatenate([values.astype(np.int64), np.zeros(len(extra_rows), dtype=np.int64)]))
+
+
+def _absent_candidates(width: np.ndarray, by_total: np.ndarray, n_terms: int, present_keys: np.ndarray):
+    """For each part ``g``, the first ``width[g]`` terms of ``by_total``: ``(part, term, absent)``.
+
+    ``present_keys``: the sorted ``part * n_terms + term`` of the cells present in the parts.
+    """
+    part = np.repeat(np.arange(len(width), dtype=np.int64), width)
+    term = by_total[_rank_within(part, np.ones(len(part), dtype=bool))]
+    keys = part * n_terms + term
+    at = np.minimum(np.searchsorted(present_keys, keys), max(len(present_keys) - 1, 0))
+    absent = present_keys[at] != keys if len(present_keys) else np.ones(len(keys), dtype=bool)
+    return part, term, absent
+
+
+def _rank_within(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """For sorted ``group`` labels, the 0-based rank of each True of ``mask`` within its group."""
+    counts = np.cumsum(mask)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.array([], int)
+    before = np.repeat(counts[starts] - mask[starts], np.diff(np.r_[starts, len(group)]))
+    return counts - before - 1
 
 
 def _part_order(part: np.ndarray, score: np.ndarray, term: np.ndarray, top_n: int | None) -> np.ndarray:

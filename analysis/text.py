@@ -61,6 +61,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 
+import numpy as np
+
 from .paths import DATA_DIR
 
 #: Elided words split from the word that follows them.
@@ -114,6 +116,9 @@ _IGNORABLE_TABLE = dict.fromkeys(map(ord, IGNORABLES))
 # them, never start or end a token.
 _LETTER = rf"(?:[^\W_]|[{_MARKS}])"
 _TAIL = rf"(?:{_LETTER}|[_{IGNORABLES}]+(?={_LETTER}))*"
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
+# Apostrophes and hyphens; those inside a token (never at its edge) join the parts of a word.
+_INNER_MARK_RE = re.compile(r"['-]")
 _MESSY_TOKEN_RE = re.compile(
     rf"\d+(?:[.,]\d+)+(?!{_LETTER})|[^\W_]{_TAIL}(?:[{IGNORABLES}]*['-][{IGNORABLES}]*{_LETTER}{_TAIL})*"
 )
@@ -242,20 +247,65 @@ def _forms(text: str, lowercase: bool) -> list[str]:
 
 def _spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
     """Tokens with offsets, in normal form, before lemmas and stop words."""
+    forms, starts, ends = token_spans(text, lowercase=lowercase)
+    return list(zip(forms, starts.tolist(), ends.tolist(), strict=True))
+
+
+def token_spans(text: str, *, lowercase: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The tokens of :func:`tokenize` and their offsets, as a list and two arrays.
+
+    ``(forms, starts, ends)``: ``forms[i]`` is the token found at
+    ``text[starts[i]:ends[i]]`` (``int64`` offsets). This is what
+    ``tokenize(text, lowercase=..., offsets=True)`` returns, without building
+    a tuple per token (the token index reads a whole corpus through it).
+    """
     norm, lower_each, compose, messy = _prepare(text, lowercase)
     if messy:
-        return _messy_spans(norm, lower_each, compose)
-    spans = []
-    for match in _TOKEN_RE.finditer(norm):
-        tok = match.group()
-        start = match.start()
-        if "'" in tok or "-" in tok:
-            spans.extend((part, start + a, start + b) for part, a, b in _split_word(tok))
-        else:
-            spans.append((tok, start, match.end()))
+        spans = _messy_spans(norm, lower_each, compose)
+        return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
+                np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
+    # re.split gives separators and tokens in turn, so offsets are running sums of lengths:
+    # much cheaper than a match object per token.
+    pieces = _TOKEN_SPLIT_RE.split(norm)
+    forms = pieces[1::2]
+    ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)))[1::2]
+    starts = ends - np.fromiter(map(len, forms), np.int64, len(forms))
+    # Split elided clitics and inverted pronouns off the (few) words holding ' or -,
+    # found from the marks' positions rather than by looking into every token.
+    marks = [m.start() for m in _INNER_MARK_RE.finditer(norm)]
+    split = []
+    if marks and forms:
+        marks = np.asarray(marks, dtype=np.int64)
+        words = np.searchsorted(starts, marks, "right") - 1
+        inside = (words >= 0) & (marks < ends[np.maximum(words, 0)])  # a stray mark may sit outside
+        split = [(i, parts) for i in np.unique(words[inside]).tolist()
+                 if len(parts := _split_word(forms[i])) > 1]
+    if split:
+        forms, starts, ends = _expand(forms, starts, split)
     if lower_each or compose:
-        spans = [(_finish(tok, lower_each, compose), a, b) for tok, a, b in spans]
-    return spans
+        forms = [_finish(tok, lower_each, compose) for tok in forms]
+    return forms, starts, ends
+
+
+def _expand(forms: list[str], starts: np.ndarray, split: list) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Replace ``forms[i]`` by its parts ``(part, a, b)`` (offsets in the word), for each ``(i, parts)``."""
+    widths = np.ones(len(forms), dtype=np.int64)
+    for i, parts in split:
+        widths[i] = len(parts)
+    first = np.cumsum(widths) - widths  # position of each word's first part in the result
+    total = int(first[-1] + widths[-1])
+    out = np.empty(total, dtype=object)
+    out[first] = forms
+    rel_start = np.zeros(total, dtype=np.int64)
+    rel_end = np.repeat(np.fromiter(map(len, forms), np.int64, len(forms)), widths)
+    for i, parts in split:
+        at = first[i]
+        for k, (part, a, b) in enumerate(parts):
+            out[at + k] = part
+            rel_start[at + k] = a
+            rel_end[at + k] = b
+    base = np.repeat(starts, widths)
+    return out.tolist(), base + rel_start, base + rel_end
 
 
 def _messy_spans(norm: str, lower_each: bool, compose: bool) -> list[tuple[str, int, int]]:

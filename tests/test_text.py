@@ -6,12 +6,13 @@ import pickle
 import re
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis import lemma, normalize, sentences, stopword_list, tokenize, tokenizer
+from analysis import lemma, normalize, sentences, stopword_list, token_spans, tokenize, tokenizer
 
 QUOTES = set('"«»“”„‹›‘')
 
@@ -410,3 +411,22 @@ def test_abbreviation_check_reads_the_word_before_the_dot():
     dots = [i for i, char in enumerate(text) if char == "."]
     expected = [True, True, True, True, False, False, False, True]
     assert [_is_abbreviation(text, dot) for dot in dots] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "", "’", "-", "l'Initiative", "Selon lui, l’ONU a-t-elle dit « aujourd'hui » qu'il viendra ?",
+    "\u0301'avion l'", "Min'er et Kim Jong-il, dit-il.", "coopé\u00adration d'État", "3,5 % et 10.2",
+])
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_token_spans_are_the_tokens_with_offsets(text, lowercase):
+    forms, starts, ends = token_spans(text, lowercase=lowercase)
+    assert list(zip(forms, starts.tolist(), ends.tolist(), strict=True)) == tokenize(
+        text, lowercase=lowercase, offsets=True)
+    assert starts.dtype == ends.dtype == np.int64
+
+
+def test_token_spans_split_elisions_and_inversions_at_either_end():
+    forms, starts, ends = token_spans("L'aide, a-t-il dit, d’")
+    assert forms == ["l'", "aide", "a", "il", "dit", "d"]
+    assert [(a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)] == [
+        (0, 2), (2, 6), (8, 9), (12, 14), (15, 18), (20, 21)]
