@@ -8,8 +8,11 @@ reads both, checks them, and never writes to the folder.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -120,7 +123,8 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
         records.append({**row, "doc_id": doc_id, "text": text, "date": date})
 
     texts = (p for p in folder.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
-    for orphan in sorted(p for p in texts if p.resolve() not in listed):
+    # A file reached through no link is its own resolved path: resolve only the others.
+    for orphan in sorted(p for p in texts if p not in listed and p.resolve() not in listed):
         problems.append(f"{orphan}: text file has no row in {METADATA_FILE} (add one, or move the file out)")
 
     if problems:
@@ -271,6 +275,9 @@ def _resolve_file(folder: Path, name: str, where: str) -> tuple[Path, str | None
     """Resolve a ``file`` cell; refuse empty names and paths leaving the folder."""
     if not name:
         return folder, f"{where}: empty file name"
+    fast = _plain_file(folder, name)
+    if fast is not None:
+        return fast, None
     candidate = (folder / name).resolve()
     if not candidate.is_relative_to(folder):
         return candidate, f"{where}: file {name!r} points outside the corpus folder {folder} (refused)"
@@ -287,6 +294,26 @@ def _resolve_file(folder: Path, name: str, where: str) -> tuple[Path, str | None
     return candidate, None
 
 
+def _plain_file(folder: Path, name: str) -> Path | None:
+    """``folder / name`` when it is a regular file reached through no link, ``..`` or ``.`` (the common
+    case, where it is its own resolved path), else ``None`` (:func:`_resolve_file` resolves it)."""
+    parts = Path(name).parts
+    if not parts or Path(name).is_absolute() or any(part in (".", "..") for part in parts):
+        return None
+    path = folder
+    try:
+        for part in parts:
+            path = path / part
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                return None
+    except OSError:
+        return None
+    if not stat.S_ISREG(mode) or path == folder / METADATA_FILE:
+        return None
+    return path
+
+
 def _parse_date(value: str, where: str) -> tuple[str | None, str | None]:
     """Check an ISO date cell; empty means unknown (``NaT``), never invented."""
     if not value:
@@ -294,7 +321,8 @@ def _parse_date(value: str, where: str) -> tuple[str | None, str | None]:
     try:
         if not _ISO_DATE_RE.match(value):
             raise ValueError(value)
-        pd.to_datetime(value, format=DATE_FORMAT)
+        day = datetime.date.fromisoformat(value)
+        pd.Timestamp(day.year, day.month, day.day)  # within the range pandas can hold
     except (ValueError, OverflowError):
         return None, f"{where}: unparsable date {value!r} (expected YYYY-MM-DD, or leave it empty)"
     return value, None

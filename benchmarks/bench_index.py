@@ -150,9 +150,8 @@ def workflow(args) -> None:
     step("find_formulas (with speakers)", lambda: analysis.find_formulas(index))
     step("repeated_segments(min_docs=2, min_len=3)", lambda: analysis.repeated_segments(
         index, min_docs=2, min_len=3))
-    # shared_passages is unbounded on this branch (every pair of articles reusing the shipped
-    # sentences is a row); the boilerplate bound is issue 7b's: run on the first 100 articles.
-    step("shared_passages (first 100 articles)", lambda: analysis.shared_passages(corpus.iloc[:100]))
+    step("shared_passages (defaults: boilerplate beyond 20 articles)",
+         lambda: analysis.shared_passages(index))
     step("kwic (a word, a phrase, a family)", lambda: (
         analysis.kwic(index, "coopération"), analysis.kwic(index, "véritable multilatéralisme"),
         analysis.kwic(index, "family:multilateralisme")))

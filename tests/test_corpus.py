@@ -172,6 +172,37 @@ def test_absolute_path_outside_is_refused(tmp_path):
         load_corpus(folder)
 
 
+def test_links_are_followed_inside_the_folder_and_refused_outside(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("hors du corpus", encoding="utf-8")
+    folder = make_corpus(tmp_path / "c", [row("a", "texts/a.txt"), row("b", "lien.txt")],
+                         {"texts/a.txt": b"La Chine."})
+    (folder / "lien.txt").symlink_to(folder / "texts" / "a.txt")
+    with pytest.raises(CorpusError, match="file 'lien.txt' is already listed on line 2"):
+        load_corpus(folder)
+    (folder / "lien.txt").unlink()
+    (folder / "lien.txt").symlink_to(outside)
+    with pytest.raises(CorpusError, match="file 'lien.txt' points outside the corpus folder"):
+        load_corpus(folder)
+    (folder / "lien.txt").unlink()
+    (folder / "sous").symlink_to(folder / "texts", target_is_directory=True)
+    folder.joinpath("metadata.csv").write_text(HEADER + row("a", "sous/a.txt") + "\n", encoding="utf-8")
+    assert load_corpus(folder)["doc_id"].tolist() == ["a"]  # texts/a.txt, reached through a linked folder
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "2024-13-01", "2023-02-29"])
+def test_dates_not_in_the_calendar_are_refused(tmp_path, date):
+    folder = make_corpus(tmp_path, [row("a", "a.txt", date)], {"a.txt": b"La Chine."})
+    with pytest.raises(CorpusError, match=f"unparsable date '{date}'"):
+        load_corpus(folder)
+
+
+def test_historical_and_leap_dates_load(tmp_path):
+    folder = make_corpus(tmp_path, [row("a", "a.txt", "1500-01-01"), row("b", "b.txt", "2024-02-29")],
+                         {"a.txt": b"La Chine.", "b.txt": b"Le Belarus."})
+    assert load_corpus(folder)["date"].dt.strftime("%Y-%m-%d").tolist() == ["1500-01-01", "2024-02-29"]
+
+
 def test_table_problems_say_what_to_do(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
