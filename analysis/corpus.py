@@ -29,6 +29,8 @@ DERIVED_COLUMNS = ("text", "n_chars")
 #: The ``doc_id`` of the whole-corpus row of :func:`analysis.text_profile`; no article may have it.
 CORPUS_ROW = "(corpus)"
 DATE_FORMAT = "%Y-%m-%d"
+#: Above this many articles, :func:`load_corpus` shows a progress bar by default.
+PROGRESS_ROWS = 5_000
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _BOMS = (
@@ -38,7 +40,7 @@ _BOMS = (
 )
 
 
-def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
+def load_corpus(path: str | Path | None = None, *, progress: bool | None = None) -> pd.DataFrame:
     """Load the articles of a corpus folder with their metadata.
 
     Parameters
@@ -48,6 +50,9 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
         names. ``None`` means :func:`analysis.paths.corpus_dir`:
         ``$ANALYSIS_CORPUS_DIR``, else the project's own ``corpus/`` folder,
         found from the package's location (not from the current directory).
+    progress
+        Show a progress bar (tqdm) while reading the files: ``None``
+        (default) shows one past :data:`PROGRESS_ROWS` articles.
 
     Returns
     -------
@@ -78,6 +83,8 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
         file that is not UTF-8 (with the encoding it looks like), or a text
         that is empty or holds no letter or digit.
     """
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")
     folder = Path(path).expanduser().resolve() if path is not None else corpus_dir()
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
@@ -90,7 +97,10 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
     records = []
     seen: dict[str, int] = {}
     listed: dict[Path, int] = {}
-    for line_no, row in rows:
+    from tqdm import tqdm  # the text bar, as build_index's
+
+    show = progress if progress is not None else len(rows) > PROGRESS_ROWS
+    for line_no, row in tqdm(rows, desc="load corpus", unit="article", disable=not show):
         where = f"{table_path}, line {line_no}"
         doc_id = row["doc_id"].strip()
         file_path, file_problem = _resolve_file(folder, row["file"].strip(), where)

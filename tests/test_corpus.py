@@ -421,3 +421,13 @@ def test_the_whole_api_gives_the_same_results_on_decomposed_text(seed_corpus):
     # Before NFC, decomposed text lost most of these (issue 8: 5 attributions of 14, no regex match).
     names = ("speech", "find_formulas", "kwic", "kwic_regex", "kwic_family")
     assert [len(composed[name]) for name in names] == [14, 22, 11, 17, 2]
+
+
+def test_progress_bar_on_request_only(tmp_path, capsys):
+    folder = make_corpus(tmp_path, [row("a", "a.txt")], {"a.txt": b"La Chine."})
+    load_corpus(folder)
+    assert "load corpus" not in capsys.readouterr().err
+    load_corpus(folder, progress=True)
+    assert "load corpus: 100%" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        load_corpus(folder, progress="yes")
