@@ -123,10 +123,11 @@ def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
     )
 
 
-def _index_tokens(index: TokenIndex) -> _Tokens:
+def _index_tokens(index: TokenIndex, *, renumber: bool = True) -> _Tokens:
     """The :class:`_Tokens` of a token index: documents in doc_id order, ids numbered by first appearance.
 
     Equal to :func:`_corpus_tokens` of the index's corpus, without tokenizing again.
+    ``renumber=False`` keeps the index's lower-cased ids and vocabulary (no hashing).
     """
     doc_ids = np.asarray(index.doc_ids, dtype=object)
     order = np.argsort(doc_ids, kind="stable")
@@ -134,12 +135,16 @@ def _index_tokens(index: TokenIndex) -> _Tokens:
     doc_first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     # position in the index of each token, documents taken in doc_id order
     take = np.repeat(index.doc_first[:-1][order] - doc_first[:-1], sizes) + np.arange(doc_first[-1])
-    ids, uniques = pd.factorize(index.lower_ids[take], sort=False)
+    if renumber:
+        ids, uniques = pd.factorize(index.lower_ids[take], sort=False)
+        vocab = index.lower_vocab[uniques].tolist()
+    else:
+        ids, vocab = index.lower_ids[take], index.lower_vocab.tolist()
     texts = index.texts
     return _Tokens(
         doc_ids=doc_ids[order].tolist(),
         texts=[texts[i] for i in order],
-        vocab=index.lower_vocab[uniques].tolist(),
+        vocab=vocab,
         ids=ids.astype(np.int64),
         doc=np.repeat(np.arange(len(sizes)), sizes),
         starts=index.starts[take].astype(np.int64),
@@ -161,59 +166,129 @@ def join_tokens(tokens) -> str:
 
 # --------------------------------------------------------------------------- frequent n-grams, level by level
 
+#: Bits of the one ``uint64`` that packs an n-gram's key with its occurrence number for sorting.
+_PACK_BITS = 64
+
 
 @dataclass
 class _Level:
-    """The repeated n-grams of one length ``n``."""
+    """The repeated n-grams of one length ``n`` (kept by the thresholds), numbered ``0 .. n_grams - 1``.
+
+    Grams are numbered in the order of their keys, not of their first occurrence.
+    """
 
     n: int
-    rank: np.ndarray  # gram index of each token position, -1 where no repeated n-gram starts
-    first: np.ndarray  # first position of each gram
+    pos: np.ndarray  # start of every occurrence of a kept n-gram, ascending
+    gram: np.ndarray  # gram of each occurrence (aligned with pos)
+    first: np.ndarray  # first occurrence of each gram
     freq: np.ndarray
     n_docs: np.ndarray
-    pair_gram: np.ndarray  # (gram, doc) pairs, sorted: the documents of each gram
+    prefix: np.ndarray  # the (n-1)-gram each gram starts with, and the one it ends with (level n-1's
+    suffix: np.ndarray  # numbers; -1 at n = 1)
+    pair_gram: np.ndarray  # the documents of each gram: (gram, doc) pairs, sorted by gram then doc
     pair_doc: np.ndarray
 
 
-def _levels(tok: _Tokens, run: np.ndarray, *, min_freq: int, min_docs: int, max_len: int | None):
-    """Yield the n-grams of frequency >= min_freq in >= min_docs documents, n = 1, 2, ...
+def _group(keys: np.ndarray) -> np.ndarray:
+    """The permutation sorting ``keys`` (non-negative integers), stable: equal keys keep their order.
 
-    Apriori pruning: an n-gram is counted only where its (n-1)-prefix and its
-    (n-1)-suffix are both repeated, so each level costs the number of
-    positions still in play, and the whole is near-linear in corpus size.
+    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised, no
+    comparison callbacks) gives the stable order; a wider key falls back to a stable argsort.
+    """
+    m = len(keys)
+    if m == 0:
+        return np.empty(0, dtype=np.int64)
+    index_bits = max(int(m - 1).bit_length(), 1)
+    key_bits = int(keys.max()).bit_length()
+    if key_bits + index_bits > _PACK_BITS:
+        return np.argsort(keys, kind="stable")
+    packed = keys.astype(np.uint64) << np.uint64(index_bits)
+    packed |= np.arange(m, dtype=np.uint64)
+    packed.sort()
+    packed &= np.uint64((1 << index_bits) - 1)
+    return packed.astype(np.int64)
+
+
+def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, prefix: np.ndarray,
+           suffix: np.ndarray, *, min_freq: int, min_docs: int) -> _Level:
+    """Count the n-grams starting at ``pos`` (ascending) by their exact ``keys``; keep the frequent ones.
+
+    ``doc``, ``prefix`` and ``suffix`` are the document and the (n-1)-grams of each occurrence.
+    """
+    order = _group(keys)
+    sorted_keys = keys[order]
+    m = len(order)
+    new_gram = np.ones(m, dtype=bool)  # first occurrence of each key, in sorted order
+    new_gram[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    starts = np.flatnonzero(new_gram)
+    freq = np.diff(np.append(starts, m))
+    # Stable order: the occurrences of one gram are in text order, so its documents ascend.
+    sorted_doc = doc[order]
+    new_doc = new_gram.copy()
+    new_doc[1:] |= sorted_doc[1:] != sorted_doc[:-1]
+    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
+    keep = (freq >= min_freq) & (n_docs >= min_docs)
+    renumber = np.cumsum(keep) - 1
+    sorted_gram = np.cumsum(new_gram) - 1
+    occurrence_gram = np.empty(m, dtype=np.int64)
+    occurrence_gram[order] = sorted_gram
+    kept = keep[occurrence_gram]
+    in_pairs = new_doc & keep[sorted_gram]
+    firsts = order[starts[keep]]
+    return _Level(
+        n=n,
+        pos=pos[kept],
+        gram=renumber[occurrence_gram[kept]],
+        first=pos[firsts],
+        freq=freq[keep],
+        n_docs=n_docs[keep],
+        prefix=prefix[firsts],
+        suffix=suffix[firsts],
+        pair_gram=renumber[sorted_gram[in_pairs]],
+        pair_doc=sorted_doc[in_pairs],
+    )
+
+
+def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, within: str):
+    """Yield ``(level n-1, level n)`` for n = 2, 3, ..., then ``(last level, None)``.
+
+    A level holds the n-grams of frequency >= ``min_freq`` in >= ``min_docs``
+    documents that lie inside one sequence between strong delimiters
+    (``within="sentence"``) or inside one document (``within="doc"``).
+
+    Apriori pruning (Agrawal and Srikant 1994): an n-gram is a candidate only
+    where its (n-1)-prefix and its (n-1)-suffix were both kept, so each level
+    costs the occurrences kept at the level before. Its key packs the prefix's
+    number and the last word (``prefix * n_words + word``), exact and below
+    ``n_tokens * n_words``: no hashing, no collision.
     """
     n_tok = len(tok.ids)
-    n_vocab = max(len(tok.vocab), 1)
-    n_docs_total = max(len(tok.doc_ids), 1)
-    positions = np.arange(n_tok)
-    keys = tok.ids
-    prev = None
-    n = 1
-    while len(positions) and (max_len is None or n <= max_len):
-        inverse, uniq = pd.factorize(keys, sort=False)
-        freq = np.bincount(inverse, minlength=len(uniq))
-        pairs = np.sort(pd.unique(inverse * n_docs_total + tok.doc[positions]))
-        pair_gram, pair_doc = pairs // n_docs_total, pairs % n_docs_total
-        n_docs = np.bincount(pair_gram, minlength=len(uniq))
-        keep = (freq >= min_freq) & (n_docs >= min_docs)
-        new_index = np.cumsum(keep) - 1
-        kept_pos = keep[inverse]
-        positions = positions[kept_pos]
-        gram = new_index[inverse[kept_pos]]
-        rank = np.full(n_tok, -1, dtype=np.int64)
-        rank[positions] = gram
-        first = np.full(int(keep.sum()), n_tok, dtype=np.int64)
-        np.minimum.at(first, gram, positions)
-        in_pairs = keep[pair_gram]
-        level = _Level(n, rank, first, freq[keep], n_docs[keep],
-                       new_index[pair_gram[in_pairs]], pair_doc[in_pairs])
+    doc = tok.doc
+    pos = np.arange(n_tok, dtype=np.int64)
+    none = np.full(n_tok, -1, dtype=np.int64)
+    level = _count(1, pos, tok.ids, doc, none, none, min_freq=min_freq, min_docs=min_docs)
+    del pos, none
+    # The last word of a candidate is one of the repeated words: number them 0 .. n_words - 1.
+    word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
+    word[tok.ids[level.first]] = np.arange(len(level.first))
+    n_words = max(len(level.first), 1)
+    prev, n = None, 1
+    while True:
         yield prev, level
-        prev = level
-        n += 1
-        # Candidates of length n: the (n-1)-gram at p and at p + 1 are both repeated.
-        positions = positions[run[positions] >= n]
-        positions = positions[rank[positions + 1] >= 0]
-        keys = rank[positions] * n_vocab + tok.ids[positions + n - 1]
+        prev, n = level, n + 1
+        if max_len is not None and n > max_len:
+            break
+        follows = prev.pos[1:] == prev.pos[:-1] + 1  # the (n-1)-grams at p and at p + 1 are both kept
+        if n == 2:  # two words: no delimiter between them (longer: the two (n-1)-grams overlap)
+            nxt = prev.pos[1:]
+            follows &= ~tok.breaks[nxt] if within == "sentence" else doc[nxt] == doc[nxt - 1]
+        pos = prev.pos[:-1][follows]
+        if not len(pos):
+            break
+        prefix = prev.gram[:-1][follows]
+        suffix = prev.gram[1:][follows]
+        keys = prefix * n_words + word[tok.ids[pos + n - 1]]
+        level = _count(n, pos, keys, doc[pos], prefix, suffix, min_freq=min_freq, min_docs=min_docs)
     yield prev, None
 
 
@@ -279,28 +354,56 @@ def repeated_segments(
             raise ValueError(f"max_len must be None or >= min_len (got max_len={max_len}, min_len={min_len})")
     if not isinstance(maximal, bool):
         raise ValueError(f"maximal must be True or False (got {maximal!r})")
-    tok = _index_tokens(ensure_index(corpus))
-    run = tok.run_lengths(sentences=True)
-    rows = []
-    for level, longer in _levels(tok, run, min_freq=min_freq, min_docs=min_docs, max_len=max_len):
+    tok = _index_tokens(ensure_index(corpus), renumber=False)
+    doc_ids = np.asarray(tok.doc_ids, dtype=object)
+    parts = []
+    for level, longer in _levels(tok, min_freq=min_freq, min_docs=min_docs, max_len=max_len, within="sentence"):
         if level is None or level.n < min_len:
             continue
         keep = np.ones(len(level.freq), dtype=bool)
-        if maximal and longer is not None and len(longer.freq):
-            prefix = level.rank[longer.first]
-            suffix = level.rank[longer.first + 1]
-            keep[prefix[longer.freq == level.freq[prefix]]] = False
-            keep[suffix[longer.freq == level.freq[suffix]]] = False
-        bounds = np.searchsorted(level.pair_gram, np.arange(len(keep) + 1))
-        for g in np.flatnonzero(keep):
-            docs = level.pair_doc[bounds[g] : bounds[g + 1]]
-            rows.append((tok.form(level.first[g], level.n), level.n, int(level.freq[g]),
-                         int(level.n_docs[g]), "|".join(tok.doc_ids[d] for d in docs)))
-    frame = pd.DataFrame(rows, columns=["segment", "length", "frequency", "n_docs", "doc_ids"])
-    frame = frame.astype({"segment": object, "length": "int64", "frequency": "int64",
-                          "n_docs": "int64", "doc_ids": object})
-    return frame.sort_values(["length", "frequency", "segment"], ascending=[False, False, True],
-                             kind="stable").reset_index(drop=True)
+        if maximal and longer is not None:
+            # A gram is not maximal when a gram one word longer starting or ending with it is as frequent.
+            for inner in (longer.prefix, longer.suffix):
+                keep[inner[longer.freq == level.freq[inner]]] = False
+        grams = np.flatnonzero(keep)
+        grams = grams[np.argsort(level.first[grams], kind="stable")]  # order of first occurrence
+        parts.append(_segment_rows(tok, level, grams, doc_ids))
+    frame = pd.concat(parts[::-1], ignore_index=True) if parts else pd.DataFrame(
+        {"segment": [], "length": [], "frequency": [], "n_docs": [], "doc_ids": []})
+    return frame.astype({"segment": object, "length": "int64", "frequency": "int64",
+                         "n_docs": "int64", "doc_ids": object})
+
+
+def _segment_rows(tok: _Tokens, level: _Level, grams: np.ndarray, doc_ids: np.ndarray) -> pd.DataFrame:
+    """The rows of ``grams`` (of one level), sorted by frequency (highest first), segment, then ``grams``."""
+    n, m = level.n, len(grams)
+    first = level.first[grams]
+    vocab = np.asarray(tok.vocab, dtype=object)
+    # Segments built column by column (one vectorised concatenation per word, not per row).
+    joined = np.asarray([w if w.endswith("'") else w + " " for w in tok.vocab], dtype=object)
+    segment = np.full(m, "", dtype=object)
+    for k in range(n - 1):
+        segment = segment + joined[tok.ids[first + k]]
+    segment = segment + vocab[tok.ids[first + n - 1]] if m else segment
+    # The documents of each gram: its (gram, doc) pairs, in gram order, re-ordered like grams.
+    wanted = np.zeros(len(level.freq), dtype=bool)
+    wanted[grams] = True
+    in_pairs = wanted[level.pair_gram]
+    pair_gram, pair_doc = level.pair_gram[in_pairs], level.pair_doc[in_pairs]
+    start = np.searchsorted(pair_gram, grams)
+    n_docs = level.n_docs[grams]
+    names = doc_ids[pair_doc].tolist()
+    doc_lists = ["|".join(names[a : a + k]) for a, k in zip(start.tolist(), n_docs.tolist(), strict=True)]
+    freq = level.freq[grams]
+    segments = segment.tolist()
+    order = sorted(range(m), key=lambda i: (-freq[i], segments[i]))  # stable: ties keep grams' order
+    return pd.DataFrame({
+        "segment": pd.Series([segments[i] for i in order], dtype=object),
+        "length": np.full(m, n, dtype=np.int64),
+        "frequency": freq[order].astype(np.int64),
+        "n_docs": n_docs[order].astype(np.int64),
+        "doc_ids": pd.Series([doc_lists[i] for i in order], dtype=object),
+    })
 
 
 def shared_passages(
@@ -360,10 +463,9 @@ def shared_passages(
         _check_int("max_docs", max_docs, 2)
     if max_pairs is not None:
         _check_int("max_pairs", max_pairs, 1)
-    tok = _index_tokens(ensure_index(corpus))
-    run = tok.run_lengths(sentences=False)
+    tok = _index_tokens(ensure_index(corpus), renumber=False)
     shingles = None
-    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_words):
+    for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_words, within="doc"):
         if level is not None and level.n == min_words:
             shingles = level
     columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "n_words", "text_a", "text_b"]
@@ -374,14 +476,13 @@ def shared_passages(
                                  "object"])
         frame.attrs["boilerplate"] = boilerplate
         return frame
-    positions = np.flatnonzero(shingles.rank >= 0)
+    positions, grams = shingles.pos, shingles.gram
     if max_docs is not None:
-        common = shingles.n_docs[shingles.rank[positions]] > max_docs
+        common = shingles.n_docs[grams] > max_docs
         boilerplate = _boilerplate(tok, positions[common], min_words)
-        positions = positions[~common]
-    order = np.lexsort((positions, shingles.rank[positions]))
-    positions = positions[order]
-    grams = shingles.rank[positions]
+        positions, grams = positions[~common], grams[~common]
+    order = np.lexsort((positions, grams))
+    positions, grams = positions[order], grams[order]
     bounds = np.flatnonzero(np.diff(grams)) + 1
     sizes = np.diff(np.concatenate([[0], bounds, [len(positions)]])).astype(np.int64)
     n_pairs = int((sizes * (sizes - 1) // 2).sum())
@@ -513,12 +614,10 @@ def formulaicity(
             formula_cover[lo + a : lo + b] = True
 
     segment_cover = np.zeros(len(tok.ids) + 1, dtype=np.int64)
-    run = tok.run_lengths(sentences=True)
-    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_len):
+    for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_len, within="sentence"):
         if level is not None and level.n == min_len:
-            pos = np.flatnonzero(level.rank >= 0)
-            np.add.at(segment_cover, pos, 1)
-            np.add.at(segment_cover, pos + min_len, -1)
+            segment_cover[level.pos] += 1  # positions are distinct: no need for np.add.at
+            segment_cover[level.pos + min_len] -= 1
     segment_cover = np.cumsum(segment_cover[:-1]) > 0
 
     formula_tokens = np.bincount(tok.doc[formula_cover], minlength=n_docs)
