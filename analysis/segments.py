@@ -64,6 +64,13 @@ class _Tokens:
         unit = np.cumsum(self.breaks if sentences else _marks(unit_start, n)) - 1
         return unit_end[unit] - np.arange(n)
 
+    def display_forms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The word forms (object array), and the same followed by their separator (:func:`join_tokens`)."""
+        if not hasattr(self, "_display"):
+            spaced = [w if w.endswith("'") else w + " " for w in self.vocab]
+            self._display = (np.asarray(self.vocab, dtype=object), np.asarray(spaced, dtype=object))
+        return self._display
+
     def form(self, pos: int, length: int) -> str:
         return join_tokens(self.vocab[i] for i in self.ids[pos : pos + length])
 
@@ -174,12 +181,14 @@ _PACK_BITS = 64
 class _Level:
     """The repeated n-grams of one length ``n`` (kept by the thresholds), numbered ``0 .. n_grams - 1``.
 
-    Grams are numbered in the order of their keys, not of their first occurrence.
+    Grams are numbered in the order of their keys (not of their first occurrence); the
+    occurrences are grouped by gram, in text order within a gram.
     """
 
     n: int
-    pos: np.ndarray  # start of every occurrence of a kept n-gram, ascending
-    gram: np.ndarray  # gram of each occurrence (aligned with pos)
+    pos: np.ndarray  # start of each occurrence of a kept n-gram
+    gram: np.ndarray  # its gram (ascending)
+    doc: np.ndarray  # its document
     first: np.ndarray  # first occurrence of each gram
     freq: np.ndarray
     n_docs: np.ndarray
@@ -189,18 +198,18 @@ class _Level:
     pair_doc: np.ndarray
 
 
-def _group(keys: np.ndarray) -> np.ndarray:
+def _stable_order(keys: np.ndarray) -> np.ndarray:
     """The permutation sorting ``keys`` (non-negative integers), stable: equal keys keep their order.
 
-    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised, no
-    comparison callbacks) gives the stable order; a wider key falls back to a stable argsort.
+    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised) gives the
+    stable order; a key too wide to share 64 bits with the occurrence number falls back to a
+    stable argsort (same result, slower).
     """
     m = len(keys)
     if m == 0:
         return np.empty(0, dtype=np.int64)
     index_bits = max(int(m - 1).bit_length(), 1)
-    key_bits = int(keys.max()).bit_length()
-    if key_bits + index_bits > _PACK_BITS:
+    if int(keys.max()).bit_length() + index_bits > _PACK_BITS:
         return np.argsort(keys, kind="stable")
     packed = keys.astype(np.uint64) << np.uint64(index_bits)
     packed |= np.arange(m, dtype=np.uint64)
@@ -209,48 +218,55 @@ def _group(keys: np.ndarray) -> np.ndarray:
     return packed.astype(np.int64)
 
 
-def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, prefix: np.ndarray,
-           suffix: np.ndarray, *, min_freq: int, min_docs: int) -> _Level:
-    """Count the n-grams starting at ``pos`` (ascending) by their exact ``keys``; keep the frequent ones.
+def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int) -> np.ndarray | None:
+    """The stable order of ``keys`` when they are already grouped by ``prefix`` (ascending).
 
-    ``doc``, ``prefix`` and ``suffix`` are the document and the (n-1)-grams of each occurrence.
+    Only the prefix groups whose keys are out of order are sorted: a group whose
+    occurrences all continue with the same word (a long repeated passage) costs
+    one comparison per occurrence. ``None`` when every key is in order already.
     """
-    order = _group(keys)
-    sorted_keys = keys[order]
-    m = len(order)
-    new_gram = np.ones(m, dtype=bool)  # first occurrence of each key, in sorted order
-    new_gram[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    descent = keys[1:] < keys[:-1]
+    if not descent.any():
+        return None
+    unsorted = np.zeros(n_prefixes, dtype=bool)
+    unsorted[prefix[1:][descent]] = True
+    where = np.flatnonzero(unsorted[prefix])
+    order = np.arange(len(keys))
+    order[where] = where[_stable_order(keys[where])]
+    return order
+
+
+def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, prefix: np.ndarray,
+           suffix: np.ndarray, order: np.ndarray | None, *, min_freq: int, min_docs: int) -> _Level:
+    """Count the n-grams at ``pos`` by their exact ``keys``; keep those of the thresholds.
+
+    ``doc``, ``prefix`` and ``suffix`` are the document and the (n-1)-grams of each
+    occurrence; ``order`` sorts the keys stably (``None``: they are sorted).
+    """
+    if order is not None:
+        pos, keys, doc, prefix, suffix = pos[order], keys[order], doc[order], prefix[order], suffix[order]
+    m = len(keys)
+    new_gram = np.ones(m, dtype=bool)
+    new_gram[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(new_gram)
     freq = np.diff(np.append(starts, m))
     # Stable order: the occurrences of one gram are in text order, so its documents ascend.
-    sorted_doc = doc[order]
     new_doc = new_gram.copy()
-    new_doc[1:] |= sorted_doc[1:] != sorted_doc[:-1]
+    new_doc[1:] |= doc[1:] != doc[:-1]
     n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
     keep = (freq >= min_freq) & (n_docs >= min_docs)
     renumber = np.cumsum(keep) - 1
-    sorted_gram = np.cumsum(new_gram) - 1
-    occurrence_gram = np.empty(m, dtype=np.int64)
-    occurrence_gram[order] = sorted_gram
-    kept = keep[occurrence_gram]
-    in_pairs = new_doc & keep[sorted_gram]
-    firsts = order[starts[keep]]
-    return _Level(
-        n=n,
-        pos=pos[kept],
-        gram=renumber[occurrence_gram[kept]],
-        first=pos[firsts],
-        freq=freq[keep],
-        n_docs=n_docs[keep],
-        prefix=prefix[firsts],
-        suffix=suffix[firsts],
-        pair_gram=renumber[sorted_gram[in_pairs]],
-        pair_doc=sorted_doc[in_pairs],
-    )
+    gram = np.cumsum(new_gram) - 1
+    kept = keep[gram]
+    in_pairs = new_doc & kept
+    firsts = starts[keep]
+    return _Level(n=n, pos=pos[kept], gram=renumber[gram[kept]], doc=doc[kept], first=pos[firsts],
+                  freq=freq[keep], n_docs=n_docs[keep], prefix=prefix[firsts], suffix=suffix[firsts],
+                  pair_gram=renumber[gram[in_pairs]], pair_doc=doc[in_pairs])
 
 
 def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, within: str):
-    """Yield ``(level n-1, level n)`` for n = 2, 3, ..., then ``(last level, None)``.
+    """Yield ``(level n-1, level n)`` for n = 1, 2, ... (``None`` before level 1), then ``(last, None)``.
 
     A level holds the n-grams of frequency >= ``min_freq`` in >= ``min_docs``
     documents that lie inside one sequence between strong delimiters
@@ -259,36 +275,45 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
     Apriori pruning (Agrawal and Srikant 1994): an n-gram is a candidate only
     where its (n-1)-prefix and its (n-1)-suffix were both kept, so each level
     costs the occurrences kept at the level before. Its key packs the prefix's
-    number and the last word (``prefix * n_words + word``), exact and below
-    ``n_tokens * n_words``: no hashing, no collision.
+    number and its last word's (``prefix * n_words + word``): exact, below
+    ``n_tokens * n_tokens`` so within 64 bits, no hashing and no collision. The
+    candidates come grouped by prefix, so only the prefixes followed by more
+    than one word need sorting.
     """
     n_tok = len(tok.ids)
     doc = tok.doc
     pos = np.arange(n_tok, dtype=np.int64)
     none = np.full(n_tok, -1, dtype=np.int64)
-    level = _count(1, pos, tok.ids, doc, none, none, min_freq=min_freq, min_docs=min_docs)
+    level = _count(1, pos, tok.ids, doc, none, none, _stable_order(tok.ids), min_freq=min_freq,
+                   min_docs=min_docs)
     del pos, none
-    # The last word of a candidate is one of the repeated words: number them 0 .. n_words - 1.
+    # The words of the candidates are repeated words: number them 0 .. n_words - 1.
     word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
     word[tok.ids[level.first]] = np.arange(len(level.first))
     n_words = max(len(level.first), 1)
+    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # the gram of the last level at each position
     prev, n = None, 1
     while True:
         yield prev, level
         prev, n = level, n + 1
         if max_len is not None and n > max_len:
             break
-        follows = prev.pos[1:] == prev.pos[:-1] + 1  # the (n-1)-grams at p and at p + 1 are both kept
-        if n == 2:  # two words: no delimiter between them (longer: the two (n-1)-grams overlap)
-            nxt = prev.pos[1:]
-            follows &= ~tok.breaks[nxt] if within == "sentence" else doc[nxt] == doc[nxt - 1]
-        pos = prev.pos[:-1][follows]
+        gram_at[prev.pos] = prev.gram
+        # The (n-1)-grams at p and at p + 1 are both kept; for n = 2 no delimiter lies between the
+        # two words (longer candidates are two overlapping (n-1)-grams, inside one sequence).
+        suffix = gram_at[prev.pos + 1]
+        follows = suffix >= 0
+        if n == 2:
+            nxt = np.minimum(prev.pos + 1, max(n_tok - 1, 0))
+            follows &= ~tok.breaks[nxt] if within == "sentence" else doc[nxt] == prev.doc
+        gram_at[prev.pos] = -1
+        pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
         if not len(pos):
             break
-        prefix = prev.gram[:-1][follows]
-        suffix = prev.gram[1:][follows]
         keys = prefix * n_words + word[tok.ids[pos + n - 1]]
-        level = _count(n, pos, keys, doc[pos], prefix, suffix, min_freq=min_freq, min_docs=min_docs)
+        order = _order_within_prefixes(keys, prefix, len(prev.freq))
+        level = _count(n, pos, keys, prev.doc[follows], prefix, suffix, order, min_freq=min_freq,
+                       min_docs=min_docs)
     yield prev, None
 
 
@@ -378,13 +403,12 @@ def _segment_rows(tok: _Tokens, level: _Level, grams: np.ndarray, doc_ids: np.nd
     """The rows of ``grams`` (of one level), sorted by frequency (highest first), segment, then ``grams``."""
     n, m = level.n, len(grams)
     first = level.first[grams]
-    vocab = np.asarray(tok.vocab, dtype=object)
     # Segments built column by column (one vectorised concatenation per word, not per row).
-    joined = np.asarray([w if w.endswith("'") else w + " " for w in tok.vocab], dtype=object)
+    vocab, spaced = tok.display_forms()
     segment = np.full(m, "", dtype=object)
     for k in range(n - 1):
-        segment = segment + joined[tok.ids[first + k]]
-    segment = segment + vocab[tok.ids[first + n - 1]] if m else segment
+        segment = segment + spaced[tok.ids[first + k]]
+    segment = segment + vocab[tok.ids[first + n - 1]]
     # The documents of each gram: its (gram, doc) pairs, in gram order, re-ordered like grams.
     wanted = np.zeros(len(level.freq), dtype=bool)
     wanted[grams] = True
@@ -476,13 +500,11 @@ def shared_passages(
                                  "object"])
         frame.attrs["boilerplate"] = boilerplate
         return frame
-    positions, grams = shingles.pos, shingles.gram
+    positions, grams = shingles.pos, shingles.gram  # grouped by gram, in text order within one
     if max_docs is not None:
         common = shingles.n_docs[grams] > max_docs
-        boilerplate = _boilerplate(tok, positions[common], min_words)
+        boilerplate = _boilerplate(tok, np.sort(positions[common]), min_words)
         positions, grams = positions[~common], grams[~common]
-    order = np.lexsort((positions, grams))
-    positions, grams = positions[order], grams[order]
     bounds = np.flatnonzero(np.diff(grams)) + 1
     sizes = np.diff(np.concatenate([[0], bounds, [len(positions)]])).astype(np.int64)
     n_pairs = int((sizes * (sizes - 1) // 2).sum())
