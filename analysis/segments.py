@@ -198,24 +198,25 @@ class _Level:
     pair_doc: np.ndarray
 
 
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """The permutation sorting ``keys`` (non-negative integers), stable: equal keys keep their order.
+def _stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, keys[order])``: the stable sort of ``keys`` (non-negative integers).
 
-    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised) gives the
-    stable order; a key too wide to share 64 bits with the occurrence number falls back to a
-    stable argsort (same result, slower).
+    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised)
+    gives the stable order; a key too wide to share 64 bits with the occurrence
+    number falls back to a stable argsort (same result, slower).
     """
     m = len(keys)
     if m == 0:
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64), keys
     index_bits = max(int(m - 1).bit_length(), 1)
     if int(keys.max()).bit_length() + index_bits > _PACK_BITS:
-        return np.argsort(keys, kind="stable")
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
     packed = keys.astype(np.uint64) << np.uint64(index_bits)
     packed |= np.arange(m, dtype=np.uint64)
     packed.sort()
-    packed &= np.uint64((1 << index_bits) - 1)
-    return packed.astype(np.int64)
+    order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    return order, (packed >> np.uint64(index_bits)).astype(np.int64)
 
 
 def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int) -> np.ndarray | None:
@@ -232,25 +233,23 @@ def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int
     unsorted[prefix[1:][descent]] = True
     where = np.flatnonzero(unsorted[prefix])
     order = np.arange(len(keys))
-    order[where] = where[_stable_order(keys[where])]
+    order[where] = where[_stable_order(keys[where])[0]]
     return order
 
 
-def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, prefix: np.ndarray,
-           suffix: np.ndarray, order: np.ndarray | None, *, min_freq: int, min_docs: int) -> _Level:
-    """Count the n-grams at ``pos`` by their exact ``keys``; keep those of the thresholds.
+def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: np.ndarray | None,
+           n_words: int, *, min_freq: int, min_docs: int) -> _Level:
+    """Count the n-grams at ``pos`` by their exact ``keys`` (sorted, stably); keep those of the thresholds.
 
-    ``doc``, ``prefix`` and ``suffix`` are the document and the (n-1)-grams of each
-    occurrence; ``order`` sorts the keys stably (``None``: they are sorted).
+    ``doc`` and ``suffix`` are the document and the last (n-1)-gram of each
+    occurrence; the first is ``keys // n_words`` (n > 1).
     """
-    if order is not None:
-        pos, keys, doc, prefix, suffix = pos[order], keys[order], doc[order], prefix[order], suffix[order]
     m = len(keys)
     new_gram = np.ones(m, dtype=bool)
     new_gram[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(new_gram)
     freq = np.diff(np.append(starts, m))
-    # Stable order: the occurrences of one gram are in text order, so its documents ascend.
+    # Occurrences of one gram are in text order, so its documents ascend.
     new_doc = new_gram.copy()
     new_doc[1:] |= doc[1:] != doc[:-1]
     n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
@@ -260,8 +259,11 @@ def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, prefix: n
     kept = keep[gram]
     in_pairs = new_doc & kept
     firsts = starts[keep]
+    none = np.full(len(firsts), -1, dtype=np.int64)
     return _Level(n=n, pos=pos[kept], gram=renumber[gram[kept]], doc=doc[kept], first=pos[firsts],
-                  freq=freq[keep], n_docs=n_docs[keep], prefix=prefix[firsts], suffix=suffix[firsts],
+                  freq=freq[keep], n_docs=n_docs[keep],
+                  prefix=keys[firsts] // n_words if n > 1 else none,
+                  suffix=suffix[firsts] if suffix is not None else none,
                   pair_gram=renumber[gram[in_pairs]], pair_doc=doc[in_pairs])
 
 
@@ -280,40 +282,45 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
     candidates come grouped by prefix, so only the prefixes followed by more
     than one word need sorting.
     """
-    n_tok = len(tok.ids)
-    doc = tok.doc
-    pos = np.arange(n_tok, dtype=np.int64)
-    none = np.full(n_tok, -1, dtype=np.int64)
-    level = _count(1, pos, tok.ids, doc, none, none, _stable_order(tok.ids), min_freq=min_freq,
-                   min_docs=min_docs)
-    del pos, none
-    # The words of the candidates are repeated words: number them 0 .. n_words - 1.
+    n_tok, doc, ids = len(tok.ids), tok.doc, tok.ids
+    order, keys = _stable_order(ids)
+    level = _count(1, order, keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
+    del order, keys
+    # The words of longer candidates are repeated words: number them 0 .. n_words - 1 (= level 1's grams).
     word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
-    word[tok.ids[level.first]] = np.arange(len(level.first))
+    word[ids[level.first]] = np.arange(len(level.first))
     n_words = max(len(level.first), 1)
-    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # the gram of the last level at each position
+    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # stamp + gram of the last level at each position
+    stamp = 0
     prev, n = None, 1
     while True:
         yield prev, level
         prev, n = level, n + 1
         if max_len is not None and n > max_len:
             break
-        gram_at[prev.pos] = prev.gram
-        # The (n-1)-grams at p and at p + 1 are both kept; for n = 2 no delimiter lies between the
-        # two words (longer candidates are two overlapping (n-1)-grams, inside one sequence).
-        suffix = gram_at[prev.pos + 1]
-        follows = suffix >= 0
         if n == 2:
-            nxt = np.minimum(prev.pos + 1, max(n_tok - 1, 0))
-            follows &= ~tok.breaks[nxt] if within == "sentence" else doc[nxt] == prev.doc
-        gram_at[prev.pos] = -1
-        pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
+            # Two repeated words in a row, with no delimiter between them; sorted from text order.
+            w = word[ids]
+            same_unit = ~tok.breaks[1:] if within == "sentence" else doc[1:] == doc[:-1]
+            pos = np.flatnonzero((w[:-1] >= 0) & (w[1:] >= 0) & same_unit)
+            order, keys = _stable_order(w[pos] * n_words + w[pos + 1])
+            pos = pos[order]
+            suffix = keys % n_words
+            pos_doc = doc[pos]
+        else:
+            # The (n-1)-grams at p and at p + 1 are both kept (so, overlapping, they lie in one sequence).
+            gram_at[prev.pos] = prev.gram + stamp
+            suffix = gram_at[prev.pos + 1] - stamp
+            follows = suffix >= 0
+            stamp += len(prev.freq)  # older stamps read as negative: no reset needed
+            pos, prefix, suffix, pos_doc = prev.pos[follows], prev.gram[follows], suffix[follows], prev.doc[follows]
+            keys = prefix * n_words + word[ids[pos + n - 1]]
+            order = _order_within_prefixes(keys, prefix, len(prev.freq))
+            if order is not None:
+                pos, keys, suffix, pos_doc = pos[order], keys[order], suffix[order], pos_doc[order]
         if not len(pos):
             break
-        keys = prefix * n_words + word[tok.ids[pos + n - 1]]
-        order = _order_within_prefixes(keys, prefix, len(prev.freq))
-        level = _count(n, pos, keys, prev.doc[follows], prefix, suffix, order, min_freq=min_freq,
-                       min_docs=min_docs)
+        level = _count(n, pos, keys, pos_doc, suffix, n_words, min_freq=min_freq, min_docs=min_docs)
     yield prev, None
 
 
