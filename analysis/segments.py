@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
-from .formulas import find_formulas
+from .formulas import corpus_matches
+from .lexicon import resolve_lexicon
+from .matching import text_view
 from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
 from .text import tokenize
 
@@ -629,18 +631,23 @@ def formulaicity(
     n_docs = len(tok.doc_ids)
     n_tokens = np.diff(tok.doc_first)
 
-    formula_cover = np.zeros(len(tok.ids), dtype=bool)
-    matches = find_formulas(index, lexicon=lexicon)
-    doc_index = {d: i for i, d in enumerate(tok.doc_ids)}
-    for doc_id, group in matches.groupby("doc_id", sort=False):
-        i = doc_index[str(doc_id)]
-        lo, hi = tok.doc_first[i], tok.doc_first[i + 1]
-        starts, ends = tok.starts[lo:hi], tok.ends[lo:hi]
-        for m_start, m_end in zip(group["start"], group["end"], strict=True):
-            # tokens overlapping [m_start, m_end): start < m_end and end > m_start
-            a = np.searchsorted(ends, m_start, side="right")
-            b = np.searchsorted(starts, m_end, side="left")
-            formula_cover[lo + a : lo + b] = True
+    # The matches of find_formulas, without its speaker attribution (not needed here).
+    texts = index.texts
+    found = corpus_matches(texts, resolve_lexicon(lexicon), views=[text_view(text) for text in texts])
+    match_doc = np.repeat(np.arange(len(texts)), [len(m) for m in found])
+    match_start = np.fromiter((m[0] for doc in found for m in doc), dtype=np.int64, count=len(match_doc))
+    match_end = np.fromiter((m[2] for doc in found for m in doc), dtype=np.int64, count=len(match_doc))
+    # Offsets made global (each text after the previous one and a gap), so one search finds, for every
+    # match at once, the tokens overlapping [start, end): start < match end and end > match start.
+    row = np.empty(len(texts), dtype=np.int64)
+    row[np.argsort(np.asarray(index.doc_ids, dtype=object), kind="stable")] = np.arange(len(texts))
+    base = np.concatenate([[0], np.cumsum([len(t) + 1 for t in tok.texts])]).astype(np.int64)
+    token_base = base[tok.doc]
+    first = np.searchsorted(tok.ends + token_base, match_start + base[row[match_doc]], side="right")
+    last = np.searchsorted(tok.starts + token_base, match_end + base[row[match_doc]], side="left")
+    first, last = first[last > first], last[last > first]  # a match covering no token covers nothing
+    cover = np.bincount(first, minlength=len(tok.ids) + 1) - np.bincount(last, minlength=len(tok.ids) + 1)
+    formula_cover = np.cumsum(cover[:-1]) > 0
 
     segment_cover = np.zeros(len(tok.ids) + 1, dtype=np.int64)
     for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_len, within="sentence"):
