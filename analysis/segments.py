@@ -521,14 +521,19 @@ def shared_passages(
         raise ValueError(f"max_pairs: the shared {min_words}-grams of this corpus make {n_pairs:,} pairs, "
                          f"more than max_pairs={max_pairs:,}; lower max_docs (now {max_docs}) to treat "
                          f"more of them as boilerplate, raise min_words, or raise max_pairs")
-    pa, pb = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
-    for group in np.split(positions, bounds) if len(positions) else ():
-        a, b = np.triu_indices(len(group), k=1)
-        a, b = group[a], group[b]
-        other_doc = tok.doc[a] != tok.doc[b]
-        pa.append(a[other_doc])
-        pb.append(b[other_doc])
-    pa, pb = np.concatenate(pa), np.concatenate(pb)
+    # Every pair of occurrences of one shingle in two documents, built without a loop: an occurrence
+    # pairs with the later ones of its shingle that are past its own document's run.
+    m = len(positions)
+    docs = tok.doc[positions]
+    new_run = np.ones(m, dtype=bool)
+    new_run[1:] = (grams[1:] != grams[:-1]) | (docs[1:] != docs[:-1])
+    run_starts = np.flatnonzero(new_run)
+    run_end = np.repeat(np.append(run_starts[1:], m), np.diff(np.append(run_starts, m))) if m else docs
+    group_end = np.repeat(np.append(bounds, m), sizes) if m else docs
+    count = group_end - run_end
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    pa = positions[np.repeat(np.arange(m), count)]
+    pb = positions[np.repeat(run_end, count) + offset]
     # Runs: consecutive shingle matches on one diagonal of one document pair.
     order = np.lexsort((pa, pb - pa, tok.doc[pb], tok.doc[pa]))
     pa, pb = pa[order], pb[order]
