@@ -33,9 +33,9 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .formulas import corpus_matches
+from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
 from .lexicon import resolve_lexicon
 from .matching import text_view
-from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
 from .text import tokenize
 
 # --------------------------------------------------------------------------- corpus as integer arrays
@@ -315,7 +315,8 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
             suffix = gram_at[prev.pos + 1] - stamp
             follows = suffix >= 0
             stamp += len(prev.freq)  # older stamps read as negative: no reset needed
-            pos, prefix, suffix, pos_doc = prev.pos[follows], prev.gram[follows], suffix[follows], prev.doc[follows]
+            pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
+            pos_doc = prev.doc[follows]
             keys = prefix * n_words + word[ids[pos + n - 1]]
             order = _order_within_prefixes(keys, prefix, len(prev.freq))
             if order is not None:
@@ -391,7 +392,8 @@ def repeated_segments(
     tok = _index_tokens(ensure_index(corpus), renumber=False)
     doc_ids = np.asarray(tok.doc_ids, dtype=object)
     parts = []
-    for level, longer in _levels(tok, min_freq=min_freq, min_docs=min_docs, max_len=max_len, within="sentence"):
+    levels = _levels(tok, min_freq=min_freq, min_docs=min_docs, max_len=max_len, within="sentence")
+    for level, longer in levels:
         if level is None or level.n < min_len:
             continue
         keep = np.ones(len(level.freq), dtype=bool)
