@@ -55,17 +55,6 @@ class _Tokens:
     breaks: np.ndarray  # True where a strong delimiter precedes the token (or a new document starts)
     doc_first: np.ndarray  # index of each document's first token (length n_docs + 1)
 
-    def run_lengths(self, *, sentences: bool) -> np.ndarray:
-        """Tokens from each token to the end of its unit (its sequence, or its document)."""
-        n = len(self.ids)
-        if sentences:
-            unit_start = np.flatnonzero(self.breaks)
-        else:
-            unit_start = self.doc_first[:-1][np.diff(self.doc_first) > 0]
-        unit_end = np.append(unit_start[1:], n)
-        unit = np.cumsum(self.breaks if sentences else _marks(unit_start, n)) - 1
-        return unit_end[unit] - np.arange(n)
-
     def display_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """The word forms (object array), and the same followed by their separator (:func:`join_tokens`)."""
         if not hasattr(self, "_display"):
@@ -75,12 +64,6 @@ class _Tokens:
 
     def form(self, pos: int, length: int) -> str:
         return join_tokens(self.vocab[i] for i in self.ids[pos : pos + length])
-
-
-def _marks(positions: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n, dtype=bool)
-    out[positions] = True
-    return out
 
 
 def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
@@ -373,6 +356,13 @@ def repeated_segments(
         ``segment`` (str), ``length`` (word forms), ``frequency``, ``n_docs``,
         ``doc_ids`` (the documents, sorted, joined by ``"|"``); sorted by
         length (longest first), frequency (highest first), then segment.
+
+    Notes
+    -----
+    Counted length by length on integer keys (see ``_levels``): time grows
+    with the tokens times the longest repeated segment (``max_len`` when
+    given; never longer than a sequence between strong delimiters), memory
+    with the occurrences of repeated segments.
 
     References
     ----------
