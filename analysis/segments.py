@@ -32,8 +32,10 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
-from .formulas import find_formulas
+from .formulas import corpus_matches
 from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
+from .lexicon import resolve_lexicon
+from .matching import text_view
 from .text import tokenize
 
 # --------------------------------------------------------------------------- corpus as integer arrays
@@ -53,25 +55,15 @@ class _Tokens:
     breaks: np.ndarray  # True where a strong delimiter precedes the token (or a new document starts)
     doc_first: np.ndarray  # index of each document's first token (length n_docs + 1)
 
-    def run_lengths(self, *, sentences: bool) -> np.ndarray:
-        """Tokens from each token to the end of its unit (its sequence, or its document)."""
-        n = len(self.ids)
-        if sentences:
-            unit_start = np.flatnonzero(self.breaks)
-        else:
-            unit_start = self.doc_first[:-1][np.diff(self.doc_first) > 0]
-        unit_end = np.append(unit_start[1:], n)
-        unit = np.cumsum(self.breaks if sentences else _marks(unit_start, n)) - 1
-        return unit_end[unit] - np.arange(n)
+    def display_forms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The word forms (object array), and the same followed by their separator (:func:`join_tokens`)."""
+        if not hasattr(self, "_display"):
+            spaced = [w if w.endswith("'") else w + " " for w in self.vocab]
+            self._display = (np.asarray(self.vocab, dtype=object), np.asarray(spaced, dtype=object))
+        return self._display
 
     def form(self, pos: int, length: int) -> str:
         return join_tokens(self.vocab[i] for i in self.ids[pos : pos + length])
-
-
-def _marks(positions: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n, dtype=bool)
-    out[positions] = True
-    return out
 
 
 def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
@@ -123,10 +115,11 @@ def _corpus_tokens(corpus: pd.DataFrame, *, offsets: bool = True) -> _Tokens:
     )
 
 
-def _index_tokens(index: TokenIndex) -> _Tokens:
+def _index_tokens(index: TokenIndex, *, renumber: bool = True) -> _Tokens:
     """The :class:`_Tokens` of a token index: documents in doc_id order, ids numbered by first appearance.
 
     Equal to :func:`_corpus_tokens` of the index's corpus, without tokenizing again.
+    ``renumber=False`` keeps the index's lower-cased ids and vocabulary (no hashing).
     """
     doc_ids = np.asarray(index.doc_ids, dtype=object)
     order = np.argsort(doc_ids, kind="stable")
@@ -134,12 +127,16 @@ def _index_tokens(index: TokenIndex) -> _Tokens:
     doc_first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     # position in the index of each token, documents taken in doc_id order
     take = np.repeat(index.doc_first[:-1][order] - doc_first[:-1], sizes) + np.arange(doc_first[-1])
-    ids, uniques = pd.factorize(index.lower_ids[take], sort=False)
+    if renumber:
+        ids, uniques = pd.factorize(index.lower_ids[take], sort=False)
+        vocab = index.lower_vocab[uniques].tolist()
+    else:
+        ids, vocab = index.lower_ids[take], index.lower_vocab.tolist()
     texts = index.texts
     return _Tokens(
         doc_ids=doc_ids[order].tolist(),
         texts=[texts[i] for i in order],
-        vocab=index.lower_vocab[uniques].tolist(),
+        vocab=vocab,
         ids=ids.astype(np.int64),
         doc=np.repeat(np.arange(len(sizes)), sizes),
         starts=index.starts[take].astype(np.int64),
@@ -161,59 +158,155 @@ def join_tokens(tokens) -> str:
 
 # --------------------------------------------------------------------------- frequent n-grams, level by level
 
+#: Bits of the one ``uint64`` that packs an n-gram's key with its occurrence number for sorting.
+_PACK_BITS = 64
+
 
 @dataclass
 class _Level:
-    """The repeated n-grams of one length ``n``."""
+    """The repeated n-grams of one length ``n`` (kept by the thresholds), numbered ``0 .. n_grams - 1``.
+
+    Grams are numbered in the order of their keys (not of their first occurrence); the
+    occurrences are grouped by gram, in text order within a gram.
+    """
 
     n: int
-    rank: np.ndarray  # gram index of each token position, -1 where no repeated n-gram starts
-    first: np.ndarray  # first position of each gram
+    pos: np.ndarray  # start of each occurrence of a kept n-gram
+    gram: np.ndarray  # its gram (ascending)
+    doc: np.ndarray  # its document
+    first: np.ndarray  # first occurrence of each gram
     freq: np.ndarray
     n_docs: np.ndarray
-    pair_gram: np.ndarray  # (gram, doc) pairs, sorted: the documents of each gram
+    prefix: np.ndarray  # the (n-1)-gram each gram starts with, and the one it ends with (level n-1's
+    suffix: np.ndarray  # numbers; -1 at n = 1)
+    pair_gram: np.ndarray  # the documents of each gram: (gram, doc) pairs, sorted by gram then doc
     pair_doc: np.ndarray
 
 
-def _levels(tok: _Tokens, run: np.ndarray, *, min_freq: int, min_docs: int, max_len: int | None):
-    """Yield the n-grams of frequency >= min_freq in >= min_docs documents, n = 1, 2, ...
+def _stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, keys[order])``: the stable sort of ``keys`` (non-negative integers).
 
-    Apriori pruning: an n-gram is counted only where its (n-1)-prefix and its
-    (n-1)-suffix are both repeated, so each level costs the number of
-    positions still in play, and the whole is near-linear in corpus size.
+    Key and occurrence number are packed into one ``uint64`` whose sort (vectorised)
+    gives the stable order; a key too wide to share 64 bits with the occurrence
+    number falls back to a stable argsort (same result, slower).
     """
-    n_tok = len(tok.ids)
-    n_vocab = max(len(tok.vocab), 1)
-    n_docs_total = max(len(tok.doc_ids), 1)
-    positions = np.arange(n_tok)
-    keys = tok.ids
-    prev = None
-    n = 1
-    while len(positions) and (max_len is None or n <= max_len):
-        inverse, uniq = pd.factorize(keys, sort=False)
-        freq = np.bincount(inverse, minlength=len(uniq))
-        pairs = np.sort(pd.unique(inverse * n_docs_total + tok.doc[positions]))
-        pair_gram, pair_doc = pairs // n_docs_total, pairs % n_docs_total
-        n_docs = np.bincount(pair_gram, minlength=len(uniq))
-        keep = (freq >= min_freq) & (n_docs >= min_docs)
-        new_index = np.cumsum(keep) - 1
-        kept_pos = keep[inverse]
-        positions = positions[kept_pos]
-        gram = new_index[inverse[kept_pos]]
-        rank = np.full(n_tok, -1, dtype=np.int64)
-        rank[positions] = gram
-        first = np.full(int(keep.sum()), n_tok, dtype=np.int64)
-        np.minimum.at(first, gram, positions)
-        in_pairs = keep[pair_gram]
-        level = _Level(n, rank, first, freq[keep], n_docs[keep],
-                       new_index[pair_gram[in_pairs]], pair_doc[in_pairs])
+    m = len(keys)
+    if m == 0:
+        return np.empty(0, dtype=np.int64), keys
+    index_bits = max(int(m - 1).bit_length(), 1)
+    if int(keys.max()).bit_length() + index_bits > _PACK_BITS:
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
+    packed = keys.astype(np.uint64) << np.uint64(index_bits)
+    packed |= np.arange(m, dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    return order, (packed >> np.uint64(index_bits)).astype(np.int64)
+
+
+def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int) -> np.ndarray | None:
+    """The stable order of ``keys`` when they are already grouped by ``prefix`` (ascending).
+
+    Only the prefix groups whose keys are out of order are sorted: a group whose
+    occurrences all continue with the same word (a long repeated passage) costs
+    one comparison per occurrence. ``None`` when every key is in order already.
+    """
+    descent = keys[1:] < keys[:-1]
+    if not descent.any():
+        return None
+    unsorted = np.zeros(n_prefixes, dtype=bool)
+    unsorted[prefix[1:][descent]] = True
+    where = np.flatnonzero(unsorted[prefix])
+    order = np.arange(len(keys))
+    order[where] = where[_stable_order(keys[where])[0]]
+    return order
+
+
+def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: np.ndarray | None,
+           n_words: int, *, min_freq: int, min_docs: int) -> _Level:
+    """Count the n-grams at ``pos`` by their exact ``keys`` (sorted, stably); keep those of the thresholds.
+
+    ``doc`` and ``suffix`` are the document and the last (n-1)-gram of each
+    occurrence; the first is ``keys // n_words`` (n > 1).
+    """
+    m = len(keys)
+    new_gram = np.ones(m, dtype=bool)
+    new_gram[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new_gram)
+    freq = np.diff(np.append(starts, m))
+    # Occurrences of one gram are in text order, so its documents ascend.
+    new_doc = new_gram.copy()
+    new_doc[1:] |= doc[1:] != doc[:-1]
+    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
+    keep = (freq >= min_freq) & (n_docs >= min_docs)
+    renumber = np.cumsum(keep) - 1
+    gram = np.cumsum(new_gram) - 1
+    kept = keep[gram]
+    in_pairs = new_doc & kept
+    firsts = starts[keep]
+    none = np.full(len(firsts), -1, dtype=np.int64)
+    return _Level(n=n, pos=pos[kept], gram=renumber[gram[kept]], doc=doc[kept], first=pos[firsts],
+                  freq=freq[keep], n_docs=n_docs[keep],
+                  prefix=keys[firsts] // n_words if n > 1 else none,
+                  suffix=suffix[firsts] if suffix is not None else none,
+                  pair_gram=renumber[gram[in_pairs]], pair_doc=doc[in_pairs])
+
+
+def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, within: str):
+    """Yield ``(level n-1, level n)`` for n = 1, 2, ... (``None`` before level 1), then ``(last, None)``.
+
+    A level holds the n-grams of frequency >= ``min_freq`` in >= ``min_docs``
+    documents that lie inside one sequence between strong delimiters
+    (``within="sentence"``) or inside one document (``within="doc"``).
+
+    Apriori pruning (Agrawal and Srikant 1994): an n-gram is a candidate only
+    where its (n-1)-prefix and its (n-1)-suffix were both kept, so each level
+    costs the occurrences kept at the level before. Its key packs the prefix's
+    number and its last word's (``prefix * n_words + word``): exact, below
+    ``n_tokens * n_tokens`` so within 64 bits, no hashing and no collision. The
+    candidates come grouped by prefix, so only the prefixes followed by more
+    than one word need sorting.
+    """
+    n_tok, doc, ids = len(tok.ids), tok.doc, tok.ids
+    order, keys = _stable_order(ids)
+    level = _count(1, order, keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
+    del order, keys
+    # The words of longer candidates are repeated words: number them 0 .. n_words - 1 (= level 1's grams).
+    word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
+    word[ids[level.first]] = np.arange(len(level.first))
+    n_words = max(len(level.first), 1)
+    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # stamp + gram of the last level at each position
+    stamp = 0
+    prev, n = None, 1
+    while True:
         yield prev, level
-        prev = level
-        n += 1
-        # Candidates of length n: the (n-1)-gram at p and at p + 1 are both repeated.
-        positions = positions[run[positions] >= n]
-        positions = positions[rank[positions + 1] >= 0]
-        keys = rank[positions] * n_vocab + tok.ids[positions + n - 1]
+        prev, n = level, n + 1
+        if max_len is not None and n > max_len:
+            break
+        if n == 2:
+            # Two repeated words in a row, with no delimiter between them; sorted from text order.
+            w = word[ids]
+            same_unit = ~tok.breaks[1:] if within == "sentence" else doc[1:] == doc[:-1]
+            pos = np.flatnonzero((w[:-1] >= 0) & (w[1:] >= 0) & same_unit)
+            order, keys = _stable_order(w[pos] * n_words + w[pos + 1])
+            pos = pos[order]
+            suffix = keys % n_words
+            pos_doc = doc[pos]
+        else:
+            # The (n-1)-grams at p and at p + 1 are both kept (so, overlapping, they lie in one sequence).
+            gram_at[prev.pos] = prev.gram + stamp
+            suffix = gram_at[prev.pos + 1] - stamp
+            follows = suffix >= 0
+            stamp += len(prev.freq)  # older stamps read as negative: no reset needed
+            pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
+            pos_doc = prev.doc[follows]
+            keys = prefix * n_words + word[ids[pos + n - 1]]
+            order = _order_within_prefixes(keys, prefix, len(prev.freq))
+            if order is not None:
+                pos, keys, suffix, pos_doc = pos[order], keys[order], suffix[order], pos_doc[order]
+        if not len(pos):
+            break
+        level = _count(n, pos, keys, pos_doc, suffix, n_words, min_freq=min_freq, min_docs=min_docs)
     yield prev, None
 
 
@@ -264,6 +357,13 @@ def repeated_segments(
         ``doc_ids`` (the documents, sorted, joined by ``"|"``); sorted by
         length (longest first), frequency (highest first), then segment.
 
+    Notes
+    -----
+    Counted length by length on integer keys (see ``_levels``): time grows
+    with the tokens times the longest repeated segment (``max_len`` when
+    given; never longer than a sequence between strong delimiters), memory
+    with the occurrences of repeated segments.
+
     References
     ----------
     Lafon, P. and Salem, A. (1983). L'inventaire des segments répétés d'un
@@ -279,28 +379,56 @@ def repeated_segments(
             raise ValueError(f"max_len must be None or >= min_len (got max_len={max_len}, min_len={min_len})")
     if not isinstance(maximal, bool):
         raise ValueError(f"maximal must be True or False (got {maximal!r})")
-    tok = _index_tokens(ensure_index(corpus))
-    run = tok.run_lengths(sentences=True)
-    rows = []
-    for level, longer in _levels(tok, run, min_freq=min_freq, min_docs=min_docs, max_len=max_len):
+    tok = _index_tokens(ensure_index(corpus), renumber=False)
+    doc_ids = np.asarray(tok.doc_ids, dtype=object)
+    parts = []
+    levels = _levels(tok, min_freq=min_freq, min_docs=min_docs, max_len=max_len, within="sentence")
+    for level, longer in levels:
         if level is None or level.n < min_len:
             continue
         keep = np.ones(len(level.freq), dtype=bool)
-        if maximal and longer is not None and len(longer.freq):
-            prefix = level.rank[longer.first]
-            suffix = level.rank[longer.first + 1]
-            keep[prefix[longer.freq == level.freq[prefix]]] = False
-            keep[suffix[longer.freq == level.freq[suffix]]] = False
-        bounds = np.searchsorted(level.pair_gram, np.arange(len(keep) + 1))
-        for g in np.flatnonzero(keep):
-            docs = level.pair_doc[bounds[g] : bounds[g + 1]]
-            rows.append((tok.form(level.first[g], level.n), level.n, int(level.freq[g]),
-                         int(level.n_docs[g]), "|".join(tok.doc_ids[d] for d in docs)))
-    frame = pd.DataFrame(rows, columns=["segment", "length", "frequency", "n_docs", "doc_ids"])
-    frame = frame.astype({"segment": object, "length": "int64", "frequency": "int64",
-                          "n_docs": "int64", "doc_ids": object})
-    return frame.sort_values(["length", "frequency", "segment"], ascending=[False, False, True],
-                             kind="stable").reset_index(drop=True)
+        if maximal and longer is not None:
+            # A gram is not maximal when a gram one word longer starting or ending with it is as frequent.
+            for inner in (longer.prefix, longer.suffix):
+                keep[inner[longer.freq == level.freq[inner]]] = False
+        grams = np.flatnonzero(keep)
+        grams = grams[np.argsort(level.first[grams], kind="stable")]  # order of first occurrence
+        parts.append(_segment_rows(tok, level, grams, doc_ids))
+    frame = pd.concat(parts[::-1], ignore_index=True) if parts else pd.DataFrame(
+        {"segment": [], "length": [], "frequency": [], "n_docs": [], "doc_ids": []})
+    return frame.astype({"segment": object, "length": "int64", "frequency": "int64",
+                         "n_docs": "int64", "doc_ids": object})
+
+
+def _segment_rows(tok: _Tokens, level: _Level, grams: np.ndarray, doc_ids: np.ndarray) -> pd.DataFrame:
+    """The rows of ``grams`` (of one level), sorted by frequency (highest first), segment, then ``grams``."""
+    n, m = level.n, len(grams)
+    first = level.first[grams]
+    # Segments built column by column (one vectorised concatenation per word, not per row).
+    vocab, spaced = tok.display_forms()
+    segment = np.full(m, "", dtype=object)
+    for k in range(n - 1):
+        segment = segment + spaced[tok.ids[first + k]]
+    segment = segment + vocab[tok.ids[first + n - 1]]
+    # The documents of each gram: its (gram, doc) pairs, in gram order, re-ordered like grams.
+    wanted = np.zeros(len(level.freq), dtype=bool)
+    wanted[grams] = True
+    in_pairs = wanted[level.pair_gram]
+    pair_gram, pair_doc = level.pair_gram[in_pairs], level.pair_doc[in_pairs]
+    start = np.searchsorted(pair_gram, grams)
+    n_docs = level.n_docs[grams]
+    names = doc_ids[pair_doc].tolist()
+    doc_lists = ["|".join(names[a : a + k]) for a, k in zip(start.tolist(), n_docs.tolist(), strict=True)]
+    freq = level.freq[grams]
+    segments = segment.tolist()
+    order = sorted(range(m), key=lambda i: (-freq[i], segments[i]))  # stable: ties keep grams' order
+    return pd.DataFrame({
+        "segment": pd.Series([segments[i] for i in order], dtype=object),
+        "length": np.full(m, n, dtype=np.int64),
+        "frequency": freq[order].astype(np.int64),
+        "n_docs": n_docs[order].astype(np.int64),
+        "doc_ids": pd.Series([doc_lists[i] for i in order], dtype=object),
+    })
 
 
 def shared_passages(
@@ -360,10 +488,9 @@ def shared_passages(
         _check_int("max_docs", max_docs, 2)
     if max_pairs is not None:
         _check_int("max_pairs", max_pairs, 1)
-    tok = _index_tokens(ensure_index(corpus))
-    run = tok.run_lengths(sentences=False)
+    tok = _index_tokens(ensure_index(corpus), renumber=False)
     shingles = None
-    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_words):
+    for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_words, within="doc"):
         if level is not None and level.n == min_words:
             shingles = level
     columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "n_words", "text_a", "text_b"]
@@ -374,14 +501,11 @@ def shared_passages(
                                  "object"])
         frame.attrs["boilerplate"] = boilerplate
         return frame
-    positions = np.flatnonzero(shingles.rank >= 0)
+    positions, grams = shingles.pos, shingles.gram  # grouped by gram, in text order within one
     if max_docs is not None:
-        common = shingles.n_docs[shingles.rank[positions]] > max_docs
-        boilerplate = _boilerplate(tok, positions[common], min_words)
-        positions = positions[~common]
-    order = np.lexsort((positions, shingles.rank[positions]))
-    positions = positions[order]
-    grams = shingles.rank[positions]
+        common = shingles.n_docs[grams] > max_docs
+        boilerplate = _boilerplate(tok, np.sort(positions[common]), min_words)
+        positions, grams = positions[~common], grams[~common]
     bounds = np.flatnonzero(np.diff(grams)) + 1
     sizes = np.diff(np.concatenate([[0], bounds, [len(positions)]])).astype(np.int64)
     n_pairs = int((sizes * (sizes - 1) // 2).sum())
@@ -389,14 +513,19 @@ def shared_passages(
         raise ValueError(f"max_pairs: the shared {min_words}-grams of this corpus make {n_pairs:,} pairs, "
                          f"more than max_pairs={max_pairs:,}; lower max_docs (now {max_docs}) to treat "
                          f"more of them as boilerplate, raise min_words, or raise max_pairs")
-    pa, pb = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
-    for group in np.split(positions, bounds) if len(positions) else ():
-        a, b = np.triu_indices(len(group), k=1)
-        a, b = group[a], group[b]
-        other_doc = tok.doc[a] != tok.doc[b]
-        pa.append(a[other_doc])
-        pb.append(b[other_doc])
-    pa, pb = np.concatenate(pa), np.concatenate(pb)
+    # Every pair of occurrences of one shingle in two documents, built without a loop: an occurrence
+    # pairs with the later ones of its shingle that are past its own document's run.
+    m = len(positions)
+    docs = tok.doc[positions]
+    new_run = np.ones(m, dtype=bool)
+    new_run[1:] = (grams[1:] != grams[:-1]) | (docs[1:] != docs[:-1])
+    run_starts = np.flatnonzero(new_run)
+    run_end = np.repeat(np.append(run_starts[1:], m), np.diff(np.append(run_starts, m))) if m else docs
+    group_end = np.repeat(np.append(bounds, m), sizes) if m else docs
+    count = group_end - run_end
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    pa = positions[np.repeat(np.arange(m), count)]
+    pb = positions[np.repeat(run_end, count) + offset]
     # Runs: consecutive shingle matches on one diagonal of one document pair.
     order = np.lexsort((pa, pb - pa, tok.doc[pb], tok.doc[pa]))
     pa, pb = pa[order], pb[order]
@@ -499,26 +628,29 @@ def formulaicity(
     n_docs = len(tok.doc_ids)
     n_tokens = np.diff(tok.doc_first)
 
-    formula_cover = np.zeros(len(tok.ids), dtype=bool)
-    matches = find_formulas(index, lexicon=lexicon)
-    doc_index = {d: i for i, d in enumerate(tok.doc_ids)}
-    for doc_id, group in matches.groupby("doc_id", sort=False):
-        i = doc_index[str(doc_id)]
-        lo, hi = tok.doc_first[i], tok.doc_first[i + 1]
-        starts, ends = tok.starts[lo:hi], tok.ends[lo:hi]
-        for m_start, m_end in zip(group["start"], group["end"], strict=True):
-            # tokens overlapping [m_start, m_end): start < m_end and end > m_start
-            a = np.searchsorted(ends, m_start, side="right")
-            b = np.searchsorted(starts, m_end, side="left")
-            formula_cover[lo + a : lo + b] = True
+    # The matches of find_formulas, without its speaker attribution (not needed here).
+    texts = index.texts
+    found = corpus_matches(texts, resolve_lexicon(lexicon), views=[text_view(text) for text in texts])
+    match_doc = np.repeat(np.arange(len(texts)), [len(m) for m in found])
+    match_start = np.fromiter((m[0] for doc in found for m in doc), dtype=np.int64, count=len(match_doc))
+    match_end = np.fromiter((m[2] for doc in found for m in doc), dtype=np.int64, count=len(match_doc))
+    # Offsets made global (each text after the previous one and a gap), so one search finds, for every
+    # match at once, the tokens overlapping [start, end): start < match end and end > match start.
+    row = np.empty(len(texts), dtype=np.int64)
+    row[np.argsort(np.asarray(index.doc_ids, dtype=object), kind="stable")] = np.arange(len(texts))
+    base = np.concatenate([[0], np.cumsum([len(t) + 1 for t in tok.texts])]).astype(np.int64)
+    token_base = base[tok.doc]
+    first = np.searchsorted(tok.ends + token_base, match_start + base[row[match_doc]], side="right")
+    last = np.searchsorted(tok.starts + token_base, match_end + base[row[match_doc]], side="left")
+    first, last = first[last > first], last[last > first]  # a match covering no token covers nothing
+    cover = np.bincount(first, minlength=len(tok.ids) + 1) - np.bincount(last, minlength=len(tok.ids) + 1)
+    formula_cover = np.cumsum(cover[:-1]) > 0
 
     segment_cover = np.zeros(len(tok.ids) + 1, dtype=np.int64)
-    run = tok.run_lengths(sentences=True)
-    for _, level in _levels(tok, run, min_freq=2, min_docs=2, max_len=min_len):
+    for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_len, within="sentence"):
         if level is not None and level.n == min_len:
-            pos = np.flatnonzero(level.rank >= 0)
-            np.add.at(segment_cover, pos, 1)
-            np.add.at(segment_cover, pos + min_len, -1)
+            segment_cover[level.pos] += 1  # positions are distinct: no need for np.add.at
+            segment_cover[level.pos + min_len] -= 1
     segment_cover = np.cumsum(segment_cover[:-1]) > 0
 
     formula_tokens = np.bincount(tok.doc[formula_cover], minlength=n_docs)

@@ -22,13 +22,16 @@ Cases (sizes at ``--base 1``; ``--base`` scales them all):
 - ``find_formulas``, ``formulaicity``, ``speech`` and
   ``repeated_segments(max_len=10)`` on one huge article (0.25 MB at 1x, 4 MB
   at 16x; ``--base 12.5`` reaches 50 MB) and ``repeated_segments`` on a
-  corpus of articles (1 MB at 1x); ``speech`` is measured, not fixed here.
+  corpus of articles (1 MB at 1x); ``repeated_segments`` (no length limit)
+  also on one huge article whose words are separated by ``...`` (every word
+  its own sequence); ``speech`` is measured, not fixed here.
   One character without a same-length lower case or a combining accent
   (:func:`analysis.phrases.lowered_text`) sends a whole article to the slow,
   case-insensitive patterns of ``find_formulas`` (about 20x slower): at
   large ``--base`` the huge article holds one, a step that the growth ratio
   shows although each path is linear;
-- ``shared_passages`` on articles that all share a 9-word footer (250 at
+- ``repeated_segments``, ``formulaicity`` and ``shared_passages`` on
+  articles that all share a 9-word footer (250 at
   1x, 4,000 at 16x; ``--footer-check`` also runs 4,000 and 20,000 articles once and
   prints time and peak memory, target under a minute and 2 GB).
 
@@ -91,10 +94,17 @@ def cases(base: float):
            lambda c: analysis.repeated_segments(c, max_len=10))
     yield ("repeated_segments(max_len=10): corpus", lambda k: synthetic_corpus(megabytes=base * k, seed=2),
            lambda c: analysis.repeated_segments(c, max_len=10))
+    yield ("repeated_segments: one huge article, runs of dots between words",
+           lambda k: one_article(huge * k, " ... "), analysis.repeated_segments)
     articles = int(250 * base)
-    yield ("shared_passages: every article shares a footer",
-           lambda k: frame([f"Article {i} : {prose_of(300)[(i * 7) % 200:][:100]}. {FOOTER}"
-                            for i in range(articles * k)]),
+
+    def footers(k: int) -> pd.DataFrame:
+        return frame([f"Article {i} : {prose_of(300)[(i * 7) % 200:][:100]}. {FOOTER}"
+                      for i in range(articles * k)])
+
+    yield ("repeated_segments: every article shares a footer", footers, analysis.repeated_segments)
+    yield "formulaicity: every article shares a footer", footers, analysis.formulaicity
+    yield ("shared_passages: every article shares a footer", footers,
            lambda c: analysis.shared_passages(c, min_words=8))
 
 

@@ -356,3 +356,96 @@ def test_max_pairs_refuses_with_a_clear_message():
 def test_max_docs_and_max_pairs_are_checked(kwargs):
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         shared_passages(corpus(COMMUNIQUE), **kwargs)
+
+
+# --- the integer n-gram counting: edges ------------------------------------------------------------
+
+
+def test_segments_at_the_very_start_and_end_of_articles():
+    result = repeated_segments(corpus("paix mondiale et amitié", "amitié et paix mondiale"), min_len=2)
+    assert rows(result) == [("paix mondiale", 2, 2, 2, "d1|d2")]
+    # An article that is only the segment: it starts at the first token and ends at the last.
+    assert rows(repeated_segments(corpus("paix mondiale", "paix mondiale"))) == [
+        ("paix mondiale", 2, 2, 2, "d1|d2")]
+
+
+def test_a_segment_never_runs_from_one_article_into_the_next():
+    # "mondiale" ends d1 and "amitié" starts d2: "mondiale amitié" is in d3 only once, across no boundary.
+    result = repeated_segments(corpus("la paix mondiale", "amitié", "la paix mondiale amitié"), maximal=False)
+    assert rows(result) == [("la paix mondiale", 3, 2, 2, "d1|d3"), ("la paix", 2, 2, 2, "d1|d3"),
+                            ("paix mondiale", 2, 2, 2, "d1|d3")]
+
+
+@pytest.mark.parametrize("mark", [".", "!", "?", ";", ":", "…", "\n\n"])
+def test_a_longer_segment_across_a_strong_delimiter_does_not_count(mark):
+    # "a b c d" occurs twice but once across a delimiter: only the parts on each side repeat.
+    text = f"a b c d et a b{mark} c d"
+    assert rows(repeated_segments(corpus(text), maximal=False)) == [("a b", 2, 2, 1, "d1"),
+                                                                   ("c d", 2, 2, 1, "d1")]
+
+
+def test_empty_documents_between_others_change_nothing():
+    texts = ("la paix mondiale", "", "... ;", "la paix mondiale")
+    result = repeated_segments(corpus(*texts))
+    assert rows(result) == [("la paix mondiale", 3, 2, 2, "d1|d4")]
+    assert rows(repeated_segments(corpus("", "", ""))) == []
+
+
+def test_key_packing_fallback_gives_the_same_result(monkeypatch):
+    # Keys too wide to share one uint64 with the occurrence number are sorted by a stable argsort.
+    import analysis.segments as segments
+
+    texts = [" ".join(f"w{(i * 7 + k) % 13}" for k in range(40)) + ". fin" for i in range(6)]
+    expected = repeated_segments(corpus(*texts), maximal=False)
+    monkeypatch.setattr(segments, "_PACK_BITS", 8)
+    assert repeated_segments(corpus(*texts), maximal=False).equals(expected)
+    assert len(expected) > 100
+
+
+def test_a_vocabulary_wider_than_simple_packing():
+    # 3,000 distinct words: 12 bits each, so six of them would not fit a 64-bit key; the keys number the
+    # (n-1)-gram and the last word instead, exact at every length.
+    words = [f"mot{i}" for i in range(3000)]
+    passage = " ".join(words[:12])
+    texts = [" ".join(words[i::3]) + f". {passage}" for i in range(3)]
+    result = repeated_segments(corpus(*texts), min_len=6, min_docs=3)
+    assert rows(result) == [(passage, 12, 3, 3, "d1|d2|d3")]
+
+
+def test_stable_order_is_a_stable_sort():
+    import numpy as np
+
+    from analysis.segments import _stable_order
+
+    keys = np.array([5, 1, 5, 0, 1, 2**40, 0])
+    order, ordered = _stable_order(keys)
+    assert order.tolist() == np.argsort(keys, kind="stable").tolist() == [3, 6, 1, 4, 0, 2, 5]
+    assert ordered.tolist() == sorted(keys.tolist())
+
+
+@settings(max_examples=60)
+@given(st.lists(st.lists(st.tuples(WORDS, SEPARATORS), max_size=25), min_size=1, max_size=4),
+       st.integers(1, 3))
+def test_maximal_segments_agree_with_brute_force(docs, min_docs):
+    # Maximal: no segment one word longer (either side, up to max_len) with the same frequency
+    # (among those kept); segments of max_len words count as maximal.
+    texts = ["".join(w + s for w, s in doc) for doc in docs]
+    every = _brute_force(texts, 1, 5, 2)
+    every = {seg: row for seg, *row in every if row[2] >= min_docs}
+    words = {seg: seg.replace("l'", "l' ").split() for seg in every}
+    maximal = []
+    for seg, (n, f, n_docs, ids) in every.items():
+        longer = [o for o in every if len(words[o]) == n + 1 and every[o][1] == f
+                  and words[seg] in (words[o][1:], words[o][:-1])]
+        if not longer and 2 <= n <= 5:
+            maximal.append((seg, n, f, n_docs, ids))
+    result = repeated_segments(corpus(*texts), min_len=2, max_len=5, min_docs=min_docs)
+    assert sorted(rows(result)) == sorted(maximal)
+
+
+def test_shared_passages_many_copies_in_few_articles():
+    # A passage 50 times in d1 and once in d2: 50 cross-article pairs, and no same-article pair.
+    passage = "la coopération est fondée sur le respect mutuel"
+    result = shared_passages(corpus(". ".join([passage] * 50), passage), min_words=8)
+    assert len(result) == 50 and set(result.doc_id_a) == {"d1"} and set(result.doc_id_b) == {"d2"}
+    assert result.start_b.tolist() == [0] * 50
