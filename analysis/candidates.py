@@ -54,7 +54,6 @@ Limits
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -63,13 +62,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .cooccurrence import sequence_tokens
-from .corpus import check_corpus
-from .formulas import corpus_matches
+from .index import TokenIndex, ensure_index
 from .lexicon import resolve_lexicon
 from .phrases import required_words, slugify
 from .segments import join_tokens
-from .text import lemma, stopword_list, tokenize, unify_marks
+from .text import lemma, stopword_list
+from .trends import article_matches
 
 CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count", "n_docs",
                      "doc_id", "start", "end", "left", "right", "yaml_snippet"]
@@ -128,13 +126,14 @@ def family_key_words(family: Mapping) -> pd.DataFrame:
 
 
 def formula_candidates(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     family: str | None = None,
     lexicon: Mapping[str, dict] | str | Path | None = None,
     min_key_words: int = 2,
     max_gap: int = 8,
     extend: int = 6,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Passages that look like a formula family but match none of its variants.
 
@@ -143,7 +142,8 @@ def formula_candidates(
     Parameters
     ----------
     corpus
-        One row per article with ``doc_id`` and ``text``.
+        One row per article with ``doc_id`` and ``text``, or its token index
+        (:func:`analysis.build_index`).
     family
         One family id, or ``None`` for every family of the lexicon.
     lexicon
@@ -155,6 +155,10 @@ def formula_candidates(
         Most tokens between two consecutive key words of a candidate.
     extend
         Most tokens of the complement a candidate is extended over (0: none).
+    progress
+        Show a progress bar (tqdm) while formulas are searched: ``None``
+        (default) shows one past :data:`analysis.index.PROGRESS_CHARS`
+        characters of text.
 
     Returns
     -------
@@ -169,7 +173,6 @@ def formula_candidates(
         Sorted by score (highest first), count (highest first), family,
         phrase. Empty when every wording is listed.
     """
-    corpus = check_corpus(corpus)
     families = resolve_lexicon(lexicon)
     if family is not None and family not in families:
         raise ValueError(f"family must be None or one of {sorted(families)} (got {family!r})")
@@ -177,6 +180,8 @@ def formula_candidates(
                                  ("extend", extend, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")
     chosen = [family] if family is not None else list(families)
     keys = {}
     for fid in chosen:
@@ -187,27 +192,27 @@ def formula_candidates(
     if not keys:
         return _empty()
 
-    # Offsets are computed later, only for the documents that hold a candidate.
-    tok = sequence_tokens(corpus)
+    index = ensure_index(corpus)
+    vocab, ids, breaks = index.lower_vocab.tolist(), index.lower_ids, index.breaks
     # Which key words each distinct form stands for, family by family (forms are few; tokens many).
     form_keys: list[dict[str, frozenset[str]]] = []
     all_keys = {word for weights, _ in keys.values() for word in weights}
     # A French lemma shares its first letters with its forms (nouns, adjectives): only forms that
     # start like a key word are lemmatized.
     prefixes = {word[:3] for word in all_keys}
-    for form in tok.vocab:
+    for form in vocab:
         parts = {form, *form.split("-")} if "-" in form else {form}
         lemmas = {lemma(p).lower() for p in parts if p[:3] in prefixes} | parts
         hits = lemmas & all_keys
         form_keys.append({fid: frozenset(hits & weights.keys()) for fid, (weights, _) in keys.items()
                           if hits & weights.keys()} if hits else {})
     has_key = np.fromiter((bool(k) for k in form_keys), dtype=bool, count=len(form_keys))
-    positions = np.flatnonzero(has_key[tok.ids]) if len(tok.ids) else np.zeros(0, dtype=np.int64)
-    seq_id = np.cumsum(tok.breaks) - 1
-    seq_end = np.append(np.flatnonzero(tok.breaks)[1:], len(tok.ids))[seq_id] if len(tok.ids) else seq_id
+    positions = np.flatnonzero(has_key[ids]) if len(ids) else np.zeros(0, dtype=np.int64)
+    seq_id = np.cumsum(breaks) - 1
+    seq_end = np.append(np.flatnonzero(breaks)[1:], len(ids))[seq_id] if len(ids) else seq_id
 
     clusters = []  # (family, first token, last token, key words, key positions)
-    key_ids = tok.ids[positions]
+    key_ids = ids[positions]
     for fid, (_, heads) in keys.items():
         current: list[int] = []
         found: set[str] = set()
@@ -224,46 +229,37 @@ def formula_candidates(
     if not clusters:
         return _empty()
 
-    docs_with = sorted({int(tok.doc[first]) for _, first, _, _, _ in clusters})
-    matches = corpus_matches([tok.texts[d] for d in docs_with], {fid: families[fid] for fid in keys})
+    token_doc = index.token_doc
+    docs_with = sorted({int(token_doc[first]) for _, first, _, _, _ in clusters})
+    matches = article_matches(index, {fid: families[fid] for fid in keys}, docs=docs_with, progress=progress)
     listed = {d: [(s, e, f) for s, f, e, _ in m] for d, m in zip(docs_with, matches, strict=True)}
+    doc_rank = _doc_rank(index)
+    starts, ends = index.starts, index.ends
     groups: dict[tuple[str, str], dict] = {}
-    sequences = _SequenceOffsets(tok, seq_id)
     for fid, first, last, words, at in clusters:
-        doc = int(tok.doc[first])
+        doc = int(token_doc[first])
         spans = [(s, e) for s, e, f in listed[doc] if f == fid]
-        if spans and sequences.listed(int(seq_id[first]), {tok.vocab[tok.ids[p]] for p in at}, spans):
-            continue  # quick exact test, without token offsets
-        base, starts, ends = sequences.get(int(seq_id[first]))
-        if all(any(s <= starts[p - base] and ends[p - base] <= e for s, e in spans) for p in at):
+        if all(any(s <= starts[p] and ends[p] <= e for s, e in spans) for p in at):
             continue  # every key word is inside a listed wording
-        last = _extended(tok, (base, starts, ends), last, int(seq_end[first]), extend)
-        start, end = int(starts[first - base]), int(ends[last - base])
-        phrase = join_tokens(tok.vocab[i] for i in tok.ids[first : last + 1])
+        last = _extended(index, last, int(seq_end[first]), extend)
+        phrase = join_tokens(vocab[i] for i in ids[first : last + 1])
+        where = (doc_rank[doc], first, doc, last)
         group = groups.get((fid, phrase))
         if group is None:
-            groups[fid, phrase] = {"first": (doc, first, last, start, end), "count": 1, "docs": {doc},
-                                   "words": set(words)}
+            groups[fid, phrase] = {"first": where, "count": 1, "docs": {doc}, "words": set(words)}
         else:
+            group["first"] = min(group["first"], where)  # the first occurrence in doc_id order
             group["count"] += 1
             group["docs"].add(doc)
             group["words"] |= words
-    offsets = {doc: _offsets(tok, doc) for doc in sorted({g["first"][0] for g in groups.values()})}
     rows = []
     for (fid, phrase), group in groups.items():
-        doc, first, last, start, end = group["first"]
-        text = tok.texts[doc]
-        lo, hi = tok.doc_first[doc], tok.doc_first[doc + 1]
-        starts, ends = offsets[doc]
-        left_from = int(starts[max(lo, first - _CONTEXT_WORDS) - lo])
-        right_to = int(ends[min(hi - 1, last + _CONTEXT_WORDS) - lo])
+        _, first, doc, last = group["first"]
         weights = keys[fid][0]
         rows.append({
-            "family": fid, "candidate": text[start:end], "phrase": phrase,
-            "key_words": "|".join(sorted(group["words"])), "n_key_words": len(group["words"]),
-            "score": float(sum(weights[w] for w in group["words"])), "count": group["count"],
-            "n_docs": len(group["docs"]), "doc_id": tok.doc_ids[doc], "start": start, "end": end,
-            "left": " ".join(text[left_from:start].split()), "right": " ".join(text[end:right_to].split()),
+            "family": fid, "phrase": phrase, "key_words": "|".join(sorted(group["words"])),
+            "n_key_words": len(group["words"]), "score": float(sum(weights[w] for w in group["words"])),
+            "count": group["count"], "n_docs": len(group["docs"]), **_kwic(index, doc, first, last),
             "yaml_snippet": lexicon_snippet(families[fid], phrase),
         })
     if not rows:
@@ -274,89 +270,40 @@ def formula_candidates(
     return frame.reset_index(drop=True)
 
 
+def _doc_rank(index: TokenIndex) -> np.ndarray:
+    """Each article's rank in ``doc_id`` order (row number → rank)."""
+    order = np.argsort(np.asarray(index.doc_ids, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _kwic(index: TokenIndex, doc: int, first: int, last: int) -> dict:
+    """``candidate``, ``doc_id``, ``start``, ``end``, ``left``, ``right`` of tokens ``first..last``."""
+    text = index.texts[doc]
+    lo, hi = int(index.doc_first[doc]), int(index.doc_first[doc + 1])
+    start, end = int(index.starts[first]), int(index.ends[last])
+    left_from = int(index.starts[max(lo, first - _CONTEXT_WORDS)])
+    right_to = int(index.ends[min(hi - 1, last + _CONTEXT_WORDS)])
+    return {"candidate": text[start:end], "doc_id": index.doc_ids[doc], "start": start, "end": end,
+            "left": " ".join(text[left_from:start].split()), "right": " ".join(text[end:right_to].split())}
+
+
 def _close(clusters: list, fid: str, current: list[int], found: set[str], heads: frozenset[str],
            min_key_words: int) -> None:
     if current and len(found) >= min_key_words and found & heads:
         clusters.append((fid, current[0], current[-1], frozenset(found), tuple(current)))
 
 
-def _offsets(tok, doc: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end offsets of the tokens of one document."""
-    # The tokens of a text are the same whether it is cut at strong delimiters or not (segments).
-    spans = tokenize(tok.texts[doc], offsets=True)
-    if not spans:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    _, starts, ends = zip(*spans, strict=True)
-    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-
-
-@lru_cache(maxsize=4096)
-def _form_pattern(form: str) -> re.Pattern:
-    """A word form (a token) as a whole word of lower-cased text with one apostrophe and hyphen."""
-    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
-
-
-class _SequenceOffsets:
-    """Token offsets of one sequence at a time, without tokenizing whole documents with offsets.
-
-    Each sequence is a piece of text between strong delimiters
-    (:func:`analysis.cooccurrence.sequence_tokens`); the same piece tokenized
-    with offsets gives the offsets of that sequence's tokens.
-    """
-
-    def __init__(self, tok, seq_id: np.ndarray):
-        self.tok, self.seq_id = tok, seq_id
-        self.seq_first = np.flatnonzero(tok.breaks)
-        self.cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
-        self.lowered: dict[int, tuple[int, str | None]] = {}
-
-    def piece(self, seq: int) -> tuple[int, int, int]:
-        """``(document, start, end)``: where a sequence is in its text."""
-        return self.tok.pieces[seq]
-
-    def listed(self, seq: int, forms: set[str], spans: list[tuple[int, int]]) -> bool:
-        """Whether every occurrence in the sequence of each of ``forms`` lies inside one of ``spans``.
-
-        Searched in the text itself (lower case, one apostrophe and hyphen), as whole words; a text
-        where lower case or composition would move offsets answers ``False`` (the slow, exact path).
-        """
-        if seq not in self.lowered:
-            doc, a, b = self.piece(seq)
-            chunk = self.tok.texts[doc][a:b]
-            low = unify_marks(chunk).lower()
-            usable = len(low) == len(chunk) and unicodedata.is_normalized("NFC", low)
-            self.lowered[seq] = (a, low if usable else None)
-        a, low = self.lowered[seq]
-        if low is None:
-            return False
-        for form in forms:
-            for match in _form_pattern(form).finditer(low):
-                start, end = a + match.start(), a + match.end()
-                if not any(s <= start and end <= e for s, e in spans):
-                    return False
-        return True
-
-    def get(self, seq: int) -> tuple[int, np.ndarray, np.ndarray]:
-        """``(index of the sequence's first token, starts, ends)`` of a sequence."""
-        if seq not in self.cache:
-            first = int(self.seq_first[seq])
-            doc, a, b = self.piece(seq)
-            text = self.tok.texts[doc]
-            spans = tokenize(text[a:b], offsets=True)
-            _, starts, ends = zip(*spans, strict=True)
-            self.cache[seq] = (first, np.asarray(starts, dtype=np.int64) + a,
-                               np.asarray(ends, dtype=np.int64) + a)
-        return self.cache[seq]
-
-
-def _extended(tok, offsets, last: int, seq_end: int, extend: int) -> int:
+def _extended(index: TokenIndex, last: int, seq_end: int, extend: int) -> int:
     """``last``, moved over a complement opening with a preposition that ends the sequence or a clause."""
-    if not extend or last + 1 >= seq_end or tok.vocab[tok.ids[last + 1]] not in PREPOSITIONS:
+    vocab, ids = index.lower_vocab, index.lower_ids
+    if not extend or last + 1 >= seq_end or vocab[ids[last + 1]] not in PREPOSITIONS:
         return last
-    text = tok.texts[int(tok.doc[last])]
-    base, starts, ends = offsets
+    text = index.texts[int(index.token_doc[last])]
+    starts, ends = index.starts, index.ends
     for k in range(last + 1, min(seq_end, last + 1 + extend)):
-        gap_after = text[ends[k - base] : starts[k + 1 - base]] if k + 1 < seq_end else ""
+        gap_after = text[ends[k] : starts[k + 1]] if k + 1 < seq_end else ""
         if k + 1 == seq_end or any(mark in gap_after for mark in ",()«»\"“”"):
             return k
     return last

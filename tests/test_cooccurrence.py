@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from analysis import (
+    build_index,
     cooccurrence_score,
     cooccurrences,
     formula_network,
@@ -232,15 +233,15 @@ def test_formula_network_bad_arguments():
 
 
 def test_strong_delimiters_are_those_of_repeated_segments():
-    from analysis.cooccurrence import sequence_tokens, strong_delimiters
+    from analysis.cooccurrence import strong_delimiters
     from analysis.segments import STRONG_DELIMITERS
 
     text = "M. Xi a dit : 3.5 % ; oui ! Non ? Bien… Fin.\n\nAutre"
     marks = strong_delimiters(text)
     assert [text[m] for m in marks] == [":", ";", "!", "?", "…", ".", "\n"]
     assert {text[m] if text[m] != "\n" else "\n\n" for m in marks} == set(STRONG_DELIMITERS)
-    tok = sequence_tokens(frame(text, "L’amitié sino-bélarusse."), offsets=True)
-    assert [tok.vocab[i] for i in tok.ids] == tokenize(text) + tokenize("L’amitié sino-bélarusse.")
-    assert int(tok.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
-    first = tok.doc_first[1]
-    assert text[tok.starts[0] : tok.ends[0]] == "M" and tok.starts[first] == 0
+    index = build_index(frame(text, "L’amitié sino-bélarusse."))
+    assert index.lower_vocab[index.lower_ids].tolist() == tokenize(text) + tokenize("L’amitié sino-bélarusse.")
+    assert int(index.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
+    first = index.doc_first[1]
+    assert text[index.starts[0] : index.ends[0]] == "M" and index.starts[first] == 0
