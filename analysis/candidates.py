@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .cooccurrence import match_token_spans
 from .index import TokenIndex, ensure_index
 from .lexicon import resolve_lexicon
 from .phrases import required_words, slugify
@@ -69,11 +70,15 @@ from .segments import join_tokens
 from .text import lemma, stopword_list
 from .trends import article_matches
 
-CANDIDATE_COLUMNS = ["family", "candidate", "phrase", "key_words", "n_key_words", "score", "count", "n_docs",
-                     "doc_id", "start", "end", "left", "right", "yaml_snippet"]
+#: Strategies of :func:`formula_candidates`.
+STRATEGIES = ("keywords", "contexts", "both")
+CANDIDATE_COLUMNS = ["family", "strategy", "candidate", "phrase", "key_words", "n_key_words", "score",
+                     "count", "n_docs", "doc_id", "start", "end", "left", "right", "yaml_snippet"]
 #: Words that may open the complement a candidate is extended over.
 PREPOSITIONS = frozenset({"pour", "de", "d'", "du", "des", "dans", "entre", "en", "à", "au", "aux", "avec"})
 _CONTEXT_WORDS = 8
+#: Words kept on each side of a family's context profile (strategy "contexts"): the heaviest.
+PROFILE_WORDS = 50
 # A standalone optional group "(de la|la)" (not optional letters "partenariat(s)", nor "\\(OCS\\)").
 _GROUP_RE = re.compile(r"(?:(?<=\s)|^)\(([^()\\]*)\)(?=\s|$)")
 
@@ -133,11 +138,19 @@ def formula_candidates(
     min_key_words: int = 2,
     max_gap: int = 8,
     extend: int = 6,
+    strategy: str = "keywords",
+    window: int = 5,
+    min_similarity: float = 0.4,
+    min_context_words: int = 2,
+    max_len: int = 6,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Passages that look like a formula family but match none of its variants.
 
-    Key words, candidates, ranking and how to add a wording: module docstring.
+    Two strategies (module docstring): ``"keywords"``, passages holding the
+    family's key words; ``"contexts"``, passages standing where the family's
+    listed wordings stand (same words around them); ``"both"``. Ranking and
+    how to add a wording: module docstring.
 
     Parameters
     ----------
@@ -155,6 +168,19 @@ def formula_candidates(
         Most tokens between two consecutive key words of a candidate.
     extend
         Most tokens of the complement a candidate is extended over (0: none).
+    strategy
+        ``"keywords"`` (default), ``"contexts"`` or ``"both"``.
+    window
+        ``"contexts"``: content words (not stop words) on each side that make
+        a context, within the sequence.
+    min_similarity
+        ``"contexts"``: least cosine similarity (0 < s ≤ 1) between a
+        passage's context and the family's context profile.
+    min_context_words
+        ``"contexts"``: least number of distinct context words a passage
+        shares with the profile (one shared word is too weak a clue).
+    max_len
+        ``"contexts"``: most tokens of a proposed passage (at least 2).
     progress
         Show a progress bar (tqdm) while formulas are searched: ``None``
         (default) shows one past :data:`analysis.index.PROGRESS_CHARS`
@@ -163,15 +189,22 @@ def formula_candidates(
     Returns
     -------
     pandas.DataFrame
-        One row per distinct candidate: ``family``, ``candidate`` (as the
-        first occurrence writes it), ``phrase`` (the variant to add, in the
-        lexicon's phrase syntax), ``key_words`` (``|``-joined lemmas),
-        ``n_key_words``, ``score``, ``count`` (occurrences), ``n_docs``,
-        then the first occurrence: ``doc_id``, ``start``, ``end`` (offsets
-        into its text), ``left`` and ``right`` (a KWIC line, 8 tokens each
-        side), and ``yaml_snippet`` (a user lexicon adding the phrase).
-        Sorted by score (highest first), count (highest first), family,
-        phrase. Empty when every wording is listed.
+        One row per distinct candidate: ``family``, ``strategy``
+        (``"keywords"`` or ``"contexts"``), ``candidate`` (as the first
+        occurrence writes it), ``phrase`` (the variant to add, in the
+        lexicon's phrase syntax), ``key_words`` (``|``-joined lemmas: the
+        family's key words it holds; for ``"contexts"``, the context words
+        it shares with the family's profile), ``n_key_words``, ``score``
+        (``"keywords"``: sum of the key words' weights; ``"contexts"``: mean
+        cosine similarity of its occurrences), ``count`` (occurrences),
+        ``n_docs``, then the first occurrence in ``doc_id`` order:
+        ``doc_id``, ``start``, ``end`` (offsets into its text), ``left``
+        and ``right`` (a KWIC line, 8 tokens each side), and
+        ``yaml_snippet`` (a user lexicon adding the phrase). Sorted by
+        strategy (keywords first), score (highest first), count (highest
+        first), family, phrase. With ``"both"``, a passage found by both
+        strategies is given once, as ``"keywords"``. Empty when every
+        wording is listed.
     """
     families = resolve_lexicon(lexicon)
     if family is not None and family not in families:
@@ -180,9 +213,47 @@ def formula_candidates(
                                  ("extend", extend, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES} (got {strategy!r})")
+    for name, value, minimum in (("window", window, 1), ("max_len", max_len, 2),
+                                 ("min_context_words", min_context_words, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+    if (isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float, np.floating))
+            or not 0 < min_similarity <= 1):
+        raise ValueError(f"min_similarity must be a number in (0, 1] (got {min_similarity!r})")
     if progress is not None and not isinstance(progress, bool):
         raise ValueError(f"progress must be None, True or False (got {progress!r})")
     chosen = [family] if family is not None else list(families)
+    index = ensure_index(corpus)
+    found = None
+    if strategy != "keywords":  # every family's matches: a passage overlapping any of them is listed
+        found = article_matches(index, families, progress=progress)
+    frames = []
+    proposed: dict[str, list[tuple[int, int]]] = {}  # token ranges proposed by key words, per family
+    if strategy != "contexts":
+        frames.append(_keyword_candidates(index, families, chosen, found, proposed,
+                                          min_key_words=min_key_words, max_gap=max_gap, extend=extend,
+                                          progress=progress))
+    if strategy != "keywords":
+        frames.append(_context_candidates(index, families, chosen, found, proposed, window=window,
+                                          min_similarity=float(min_similarity),
+                                          min_context_words=min_context_words, max_len=max_len))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _empty()
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame[~(frame.duplicated(["family", "phrase"]) & (frame["strategy"] == "contexts"))]
+    frame["order"] = frame["strategy"].map({name: k for k, name in enumerate(STRATEGIES)})
+    frame = frame.sort_values(["order", "score", "count", "family", "phrase"],
+                              ascending=[True, False, False, True, True], kind="stable")
+    return frame.drop(columns="order").reset_index(drop=True)
+
+
+def _keyword_candidates(index: TokenIndex, families: Mapping[str, dict], chosen: list[str],
+                        all_matches: list | None, proposed: dict, *, min_key_words: int, max_gap: int,
+                        extend: int, progress: bool | None) -> pd.DataFrame:
+    """The candidates of the key-word strategy (module docstring)."""
     keys = {}
     for fid in chosen:
         phrases = tuple(v["phrase"] for v in families[fid]["variants"] if v.get("phrase"))
@@ -192,7 +263,6 @@ def formula_candidates(
     if not keys:
         return _empty()
 
-    index = ensure_index(corpus)
     vocab, ids, breaks = index.lower_vocab.tolist(), index.lower_ids, index.breaks
     # Which key words each distinct form stands for, family by family (forms are few; tokens many).
     form_keys: list[dict[str, frozenset[str]]] = []
@@ -231,7 +301,11 @@ def formula_candidates(
 
     token_doc = index.token_doc
     docs_with = sorted({int(token_doc[first]) for _, first, _, _, _ in clusters})
-    matches = article_matches(index, {fid: families[fid] for fid in keys}, docs=docs_with, progress=progress)
+    if all_matches is None:
+        matches = article_matches(index, {fid: families[fid] for fid in keys}, docs=docs_with,
+                                  progress=progress)
+    else:
+        matches = [all_matches[d] for d in docs_with]
     listed = {d: [(s, e, f) for s, f, e, _ in m] for d, m in zip(docs_with, matches, strict=True)}
     doc_rank = _doc_rank(index)
     starts, ends = index.starts, index.ends
@@ -242,6 +316,7 @@ def formula_candidates(
         if all(any(s <= starts[p] and ends[p] <= e for s, e in spans) for p in at):
             continue  # every key word is inside a listed wording
         last = _extended(index, last, int(seq_end[first]), extend)
+        proposed.setdefault(fid, []).append((first, last + 1))
         phrase = join_tokens(vocab[i] for i in ids[first : last + 1])
         where = (doc_rank[doc], first, doc, last)
         group = groups.get((fid, phrase))
@@ -257,17 +332,179 @@ def formula_candidates(
         _, first, doc, last = group["first"]
         weights = keys[fid][0]
         rows.append({
-            "family": fid, "phrase": phrase, "key_words": "|".join(sorted(group["words"])),
-            "n_key_words": len(group["words"]), "score": float(sum(weights[w] for w in group["words"])),
+            "family": fid, "strategy": "keywords", "phrase": phrase,
+            "key_words": "|".join(sorted(group["words"])), "n_key_words": len(group["words"]),
+            "score": float(sum(weights[w] for w in group["words"])),
             "count": group["count"], "n_docs": len(group["docs"]), **_kwic(index, doc, first, last),
             "yaml_snippet": lexicon_snippet(families[fid], phrase),
         })
-    if not rows:
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS) if rows else _empty()
+
+
+def _context_candidates(index: TokenIndex, families: Mapping[str, dict], chosen: list[str], found: list,
+                        proposed: dict,
+                        *, window: int, min_similarity: float, min_context_words: int,
+                        max_len: int) -> pd.DataFrame:
+    """The candidates of the context strategy (module docstring)."""
+    n = index.n_tokens
+    if not n:
         return _empty()
-    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    frame = frame.sort_values(["score", "count", "family", "phrase"], ascending=[False, False, True, True],
-                              kind="stable")
-    return frame.reset_index(drop=True)
+    lemma_of, lemma_vocab = index.lemmas()
+    lem = lemma_of[index.lower_ids]
+    stop = stopword_list()
+    is_stop = np.fromiter((w in stop for w in index.lower_vocab.tolist()), dtype=bool,
+                          count=len(index.lower_vocab))
+    content = np.flatnonzero(~is_stop[index.lower_ids])  # token positions of the content words
+    if not len(content):
+        return _empty()
+    seq_id = np.cumsum(index.breaks) - 1
+    c_seq, c_lem = seq_id[content], lem[content]
+    idf = np.log(n / np.maximum(np.bincount(lem, minlength=len(lemma_vocab)), 1))
+    m = len(content)
+    sides = {}
+    for side, step in (("left", -1), ("right", 1)):
+        # the r-th content word before (after) each content word, within its sequence; weight 1/r × idf
+        lems, weights = [], []
+        for r in range(1, window + 1):
+            other = np.arange(m) + step * r
+            ok = (other >= 0) & (other < m)
+            other = np.clip(other, 0, m - 1)
+            ok &= c_seq[other] == c_seq
+            lems.append(c_lem[other])
+            weights.append(np.where(ok, idf[c_lem[other]] / r, 0.0))
+        norm2 = sum(w * w for w in weights)
+        for r1 in range(window):  # one feature per distinct word: repeated words add up
+            for r2 in range(r1 + 1, window):
+                norm2 = norm2 + 2 * weights[r1] * weights[r2] * (lems[r1] == lems[r2])
+        reach = sum((w > 0).astype(np.int64) for w in weights)  # context words found on that side
+        far = content[np.clip(np.arange(m) + step * reach, 0, m - 1)]
+        sides[side] = (lems, weights, norm2, far)
+
+    by_lemma = _by_key(c_lem, len(lemma_vocab))
+    # Passages from content word i to content word i + d: within a sequence, 2 to max_len tokens.
+    shapes = []
+    for d in range(min(max_len, m)):
+        length = content[d:] - content[: m - d] + 1
+        shapes.append((c_seq[d:] == c_seq[: m - d]) & (length >= 2) & (length <= max_len))
+    spans = match_token_spans(index, found)
+    labels = np.array([f for doc in found for _, f, _, _ in doc], dtype=object)
+    valid = spans[:, 0] >= 0
+    spans, labels = spans[valid], labels[valid]
+    listed = _cumulative_cover(spans, n)  # tokens inside any family's listed wording
+    doc_rank = _doc_rank(index)
+    vocab, ids, token_doc = index.lower_vocab, index.lower_ids, index.token_doc
+    rows = []
+    for fid in chosen:
+        own = spans[labels == fid]
+        if not len(own):
+            continue  # no listed wording in the corpus: no profile
+        profile = {}
+        for side, at in (("left", np.searchsorted(content, own[:, 0]) - 1),
+                         ("right", np.searchsorted(content, own[:, 1]))):
+            anchor = own[:, 0] if side == "left" else own[:, 1] - 1
+            step = -1 if side == "left" else 1
+            vector = np.zeros(len(lemma_vocab))
+            for r in range(1, window + 1):
+                k = at + step * (r - 1)
+                ok = (k >= 0) & (k < m)
+                k = np.clip(k, 0, m - 1)
+                ok &= c_seq[k] == seq_id[anchor]
+                np.add.at(vector, c_lem[k[ok]], 1.0 / r)
+            vector *= idf
+            if np.count_nonzero(vector) > PROFILE_WORDS:  # keep the heaviest words (ties: lower id)
+                vector[np.argsort(-vector, kind="stable")[PROFILE_WORDS:]] = 0.0
+            profile[side] = vector
+        p_norm = np.sqrt(sum(float(v @ v) for v in profile.values()))
+        if p_norm == 0:
+            continue
+        # Sparse: only the content words with a profile word among their context words can score.
+        scored = {}
+        for side, step in (("left", -1), ("right", 1)):
+            weights = profile[side]
+            holding = _positions_of(by_lemma, np.flatnonzero(weights > 0))
+            at_all, values = [], []
+            for r, w in enumerate(sides[side][1], start=1):
+                # the words whose r-th context word on this side is a profile word
+                at = holding - step * r
+                inside = (at >= 0) & (at < m)
+                at, source = at[inside], holding[inside]
+                weight = w[at]
+                ok = weight > 0
+                at_all.append(at[ok])
+                values.append(weight[ok] * weights[c_lem[source[ok]]])
+            at_all = np.concatenate(at_all)
+            scored[side] = (np.bincount(at_all, weights=np.concatenate(values), minlength=m),
+                            np.bincount(at_all, minlength=m))
+        (dot_left, hit_left), (dot_right, hit_right) = scored["left"], scored["right"]
+        found_spans = []
+        for d, shape in enumerate(shapes):
+            i = np.flatnonzero(shape & (hit_left[: m - d] + hit_right[d:] >= min_context_words))
+            j = i + d
+            denom = p_norm * np.sqrt(sides["left"][2][i] + sides["right"][2][j])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = (dot_left[i] + dot_right[j]) / denom
+            start, end = content[i], content[j] + 1
+            lo, hi = sides["left"][3][i], sides["right"][3][j] + 1
+            keep = np.flatnonzero((sim >= min_similarity - 1e-12) & (listed[end] == listed[start]))
+            # not next to a listed wording of the family (its spans are sorted and do not overlap)
+            k = np.searchsorted(own[:, 1], lo[keep], side="right")
+            keep = keep[(k == len(own)) | (own[np.minimum(k, len(own) - 1), 0] >= hi[keep])]
+            found_spans.append((sim[keep], start[keep], end[keep], i[keep], j[keep]))
+        sim, start, end, ci, cj = (np.concatenate(parts) for parts in zip(*found_spans, strict=True))
+        taken = np.zeros(n, dtype=bool)
+        for a, b in proposed.get(fid, []):  # a passage found by its key words is proposed once
+            taken[a:b] = True
+        groups: dict[str, dict] = {}
+        for k in np.lexsort((start, start - end, -np.round(sim, 12))).tolist():
+            a, b = int(start[k]), int(end[k])
+            if taken[a:b].any():
+                continue
+            shared = {str(lemma_vocab[lems_r[ci[k]]]) for lems_r, w in zip(*sides["left"][:2], strict=True)
+                      if w[ci[k]] > 0 and profile["left"][lems_r[ci[k]]] > 0}
+            shared |= {str(lemma_vocab[lems_r[cj[k]]]) for lems_r, w in zip(*sides["right"][:2], strict=True)
+                       if w[cj[k]] > 0 and profile["right"][lems_r[cj[k]]] > 0}
+            if len(shared) < min_context_words:
+                continue
+            taken[a:b] = True
+            phrase = join_tokens(vocab[x] for x in ids[a:b])
+            doc = int(token_doc[a])
+            where = (doc_rank[doc], a, doc, b - 1)
+            group = groups.setdefault(phrase, {"first": where, "count": 0, "docs": set(), "words": set(),
+                                               "sims": []})
+            group["first"] = min(group["first"], where)
+            group["count"] += 1
+            group["docs"].add(doc)
+            group["words"] |= shared
+            group["sims"].append(float(sim[k]))
+        for phrase, group in groups.items():
+            _, first, doc, last = group["first"]
+            rows.append({
+                "family": fid, "strategy": "contexts", "phrase": phrase,
+                "key_words": "|".join(sorted(group["words"])), "n_key_words": len(group["words"]),
+                "score": float(np.mean(group["sims"])), "count": group["count"], "n_docs": len(group["docs"]),
+                **_kwic(index, doc, first, last), "yaml_snippet": lexicon_snippet(families[fid], phrase),
+            })
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS) if rows else _empty()
+
+
+def _by_key(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, bounds)``: positions sorted by key, key ``k``'s at ``order[bounds[k]:bounds[k + 1]]``."""
+    order = np.argsort(keys, kind="stable")
+    return order, np.searchsorted(keys[order], np.arange(n_keys + 1))
+
+
+def _positions_of(by_key: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
+    order, bounds = by_key
+    parts = [order[bounds[k] : bounds[k + 1]] for k in keys.tolist()]
+    return np.concatenate([np.zeros(0, dtype=np.int64), *parts]).astype(np.int64)
+
+
+def _cumulative_cover(spans: np.ndarray, n: int) -> np.ndarray:
+    """``c[k]``: tokens before position ``k`` covered by the ranges ``spans`` (``[start, end)``)."""
+    delta = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(delta, spans[:, 0], 1)
+    np.add.at(delta, spans[:, 1], -1)
+    return np.concatenate([[0], np.cumsum(np.cumsum(delta)[:-1] > 0)])
 
 
 def _doc_rank(index: TokenIndex) -> np.ndarray:

@@ -240,8 +240,9 @@ def test_strong_delimiters_are_those_of_repeated_segments():
     marks = strong_delimiters(text)
     assert [text[m] for m in marks] == [":", ";", "!", "?", "…", ".", "\n"]
     assert {text[m] if text[m] != "\n" else "\n\n" for m in marks} == set(STRONG_DELIMITERS)
-    index = build_index(frame(text, "L’amitié sino-bélarusse."))
-    assert index.lower_vocab[index.lower_ids].tolist() == tokenize(text) + tokenize("L’amitié sino-bélarusse.")
+    other = "L’amitié sino-bélarusse."
+    index = build_index(frame(text, other))
+    assert index.lower_vocab[index.lower_ids].tolist() == tokenize(text) + tokenize(other)
     assert int(index.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
     first = index.doc_first[1]
     assert text[index.starts[0] : index.ends[0]] == "M" and index.starts[first] == 0
