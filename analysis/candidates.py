@@ -4,7 +4,10 @@ The lexicon (:mod:`analysis.formulas`) finds only the wordings it lists. In
 coverage of the 2024 Forum on China–Africa Cooperation, the *communauté de
 destin* reads « communauté Chine-Afrique à toute épreuve avec un avenir
 commun pour la nouvelle ère », which no variant matches. This module looks
-for such passages so that the analyst can judge them and add them.
+for such passages so that the analyst can judge them and add them, in two
+ways (``strategy=``): by the family's own words (``"keywords"``), and by the
+words around its listed wordings (``"contexts"``). Tokens, lemmas, offsets
+and sequences are read from the token index (:func:`analysis.build_index`).
 
 Key words of a family
     The words of its variants (:func:`analysis.formulas.required_words`,
@@ -15,7 +18,7 @@ Key words of a family
     hold it; the *head* words are those of the highest weight
     (``communauté`` for the community of shared future).
 
-Candidates
+Candidates by key words (``strategy="keywords"``, the default)
     A candidate is a stretch of one sequence (between two strong delimiters,
     :data:`analysis.segments.STRONG_DELIMITERS`) that
 
@@ -35,6 +38,32 @@ Candidates
     weights of their distinct key words), then by number of occurrences,
     then alphabetically.
 
+Candidates by context (``strategy="contexts"``)
+    A formula stands in typical surroundings: *bâtir une …*, *promouvoir la
+    construction d'une …*, *… pour la nouvelle ère*. A family's *context
+    profile* is built from its matches in the corpus
+    (:func:`analysis.find_formulas`'s matcher): on each side of every match,
+    the ``window`` nearest content words (not stop words,
+    :func:`analysis.stopword_list`) of its sequence, as lemmas, left and
+    right apart, the r-th one weighted 1/r; summed over the matches and
+    multiplied by ``idf(w) = ln(T / f(w))`` (``T`` tokens in the corpus,
+    ``f(w)`` those of lemma ``w``), so that words found everywhere weigh
+    little; the :data:`PROFILE_WORDS` heaviest words of each side are kept.
+    Every stretch of 2 to ``max_len`` tokens of one sequence that starts and
+    ends on a content word gets the same vector from its own surroundings;
+    its score is the cosine of the two vectors (the vector-space model of
+    Salton & McGill 1983; context vectors: Turney & Pantel 2010, *JAIR* 37).
+    A stretch is proposed when its cosine is at least ``min_similarity``, it
+    shares at least ``min_context_words`` context words with the profile, it
+    overlaps no listed wording of any family, and its context window holds
+    no listed wording of the family (a neighbour of a wording is not an
+    alternative to it). Of overlapping stretches the best scoring (then the
+    longest, then the first) is kept. Candidates with the same tokens are
+    grouped; a group's ``score`` is the mean cosine of its occurrences and
+    its ``key_words`` the context words it shares with the profile. A family
+    with no match in the corpus has no profile, hence no candidate. With
+    ``strategy="both"``, a passage the key words found is not proposed again.
+
 Adding a wording (one step)
     Each row's ``yaml_snippet`` is a complete user lexicon: the family as
     the lexicon has it, plus the candidate as a new variant. Save it to a
@@ -45,10 +74,14 @@ Adding a wording (one step)
     lines under ``variants`` of one snippet.
 
 Limits
-    The search goes by the family's own words: a rewording that keeps none
-    of them twice (a pure paraphrase) is not found, and a sentence that
-    merely uses two key words (``communauté internationale`` … ``avenir``)
-    is proposed, ranked low. The analyst decides.
+    By key words, a rewording that keeps none of the family's words twice (a
+    pure paraphrase) is not found, and a sentence that merely uses two key
+    words (``communauté internationale`` … ``avenir``) is proposed, ranked
+    low. By context, a paraphrase is found only where it stands in the
+    family's usual surroundings, and any phrase standing there is proposed
+    (*bâtir un monde harmonieux*): the strategy is for exploring, its
+    proposals are for the analyst to judge, and they are more reliable the
+    more listed matches the profile is built from. The analyst decides.
 """
 
 from __future__ import annotations
