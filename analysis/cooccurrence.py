@@ -4,7 +4,7 @@ Tokens and contexts
     The tokens are those of :func:`analysis.tokenize` (lower case, elided
     clitics as tokens of their own, stop words kept), read from the token
     index (:func:`analysis.build_index`; a frame is indexed once and cached
-    by :func:`analysis.ensure_index`). A *sequence* is a stretch of tokens
+    by :func:`analysis.index.ensure_index`). A *sequence* is a stretch of tokens
     between two strong delimiters of :mod:`analysis.segments` (``. ! ? ; :
     …`` and the blank line, :data:`analysis.segments.STRONG_DELIMITERS`; a
     full stop after ``M.`` or inside ``3.5`` is not one): the index's

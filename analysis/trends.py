@@ -22,6 +22,13 @@ Sizes
     (:func:`analysis.tokenize`, every token, stop words included), the
     denominator :func:`analysis.term_frequencies` uses.
 
+Tokens
+    Every function takes the corpus frame or its token index
+    (:func:`analysis.build_index`) and reads tokens, lemmas and offsets from
+    the index (a frame is indexed once and cached), never tokenizing again.
+    Formula families are searched once per call; past a few megabytes of
+    text a progress bar (tqdm) shows the search (``progress=``).
+
 Periods
     :func:`trends` cuts time into calendar years, quarters, months or days
     of the ``date`` column. Every period from the first dated article to the
