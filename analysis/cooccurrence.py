@@ -2,11 +2,13 @@
 
 Tokens and contexts
     The tokens are those of :func:`analysis.tokenize` (lower case, elided
-    clitics as tokens of their own, stop words kept), in documents sorted by
-    ``doc_id``. A *sequence* is a stretch of tokens between two strong
-    delimiters of :mod:`analysis.segments` (``. ! ? ; : …`` and the blank
-    line, :data:`analysis.segments.STRONG_DELIMITERS`; a full stop after
-    ``M.`` or inside ``3.5`` is not one). The *context* of one occurrence of
+    clitics as tokens of their own, stop words kept), read from the token
+    index (:func:`analysis.build_index`; a frame is indexed once and cached
+    by :func:`analysis.index.ensure_index`). A *sequence* is a stretch of tokens
+    between two strong delimiters of :mod:`analysis.segments` (``. ! ? ; :
+    …`` and the blank line, :data:`analysis.segments.STRONG_DELIMITERS`; a
+    full stop after ``M.`` or inside ``3.5`` is not one): the index's
+    ``breaks``. The *context* of one occurrence of
     the pivot is the ``window`` tokens before it and the ``window`` tokens
     after it, cut at the ends of its sequence (``window="sentence"``: the
     whole sequence). Contexts never cross a strong delimiter nor a document.
@@ -49,27 +51,25 @@ Units
     number of matches of the family outside the pivot).
 
 Cost
-    One tokenization of the corpus and a few passes over integer arrays:
-    linear in corpus size.
+    A few passes over the index's integer arrays (and, for families, one
+    search of the lexicon): linear in corpus size.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .corpus import check_corpus
-from .formulas import corpus_matches
-from .index import strong_delimiters
+from .index import TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (strong_delimiters: documented)
 from .lexicon import resolve_lexicon
 from .statistics import lafon_specificity, log_likelihood
-from .text import lemma, sentences, stop_set, tokenize
+from .text import lemma, stop_set, tokenize
+from .trends import article_matches, offset_tokens
 
 #: Measures accepted by :func:`cooccurrences` and :func:`cooccurrence_score`.
 COOCCURRENCE_MEASURES = ("lafon", "g2", "pmi", "t")
@@ -80,71 +80,6 @@ NETWORK_UNITS = ("sentence", "article")
 FAMILY_PREFIX = "family:"
 COOCCURRENCE_COLUMNS = ["term", "cofrequency", "frequency", "expected", "score", "p_value",
                         "context_size", "corpus_size"]
-
-
-# --------------------------------------------------------------------------- tokens in sequences
-
-@dataclass
-class SequenceTokens:
-    """A corpus as integer arrays, one entry per token, documents in ``doc_id`` order.
-
-    A *sequence* is the run of tokens between two strong delimiters
-    (:func:`strong_delimiters`); ``pieces[k]`` is ``(document, start, end)``,
-    the stretch of text sequence ``k`` was tokenized from.
-    """
-
-    doc_ids: list[str]
-    texts: list[str]
-    vocab: list[str]  # word form of each id
-    ids: np.ndarray  # form id of each token
-    doc: np.ndarray  # document (index into doc_ids) of each token
-    breaks: np.ndarray  # True at the first token of each sequence
-    doc_first: np.ndarray  # first token of each document (length n_docs + 1)
-    pieces: list[tuple[int, int, int]]
-    starts: np.ndarray  # offsets into the document's text (empty without offsets=True)
-    ends: np.ndarray
-
-
-def sequence_tokens(corpus: pd.DataFrame, *, offsets: bool = False) -> SequenceTokens:
-    """Tokenize a corpus piece by piece between strong delimiters (:func:`analysis.tokenize`).
-
-    A token never straddles a strong delimiter, so the tokens are those of the
-    whole texts; ``offsets=True`` also gives each token's offsets (slower).
-    """
-    corpus = check_corpus(corpus).sort_values("doc_id", kind="stable")
-    texts = corpus["text"].tolist()
-    forms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    breaks: list[int] = []
-    pieces: list[tuple[int, int, int]] = []
-    sizes = []
-    for doc, text in enumerate(texts):
-        first = len(forms)
-        prev = 0
-        for pos in [*strong_delimiters(text), len(text)]:
-            if offsets:
-                spans = tokenize(text[prev:pos], offsets=True)
-                chunk = [form for form, _, _ in spans]
-                starts.extend(prev + a for _, a, _ in spans)
-                ends.extend(prev + b for _, _, b in spans)
-            else:
-                chunk = tokenize(text[prev:pos])
-            if chunk:
-                breaks.append(len(forms))
-                pieces.append((doc, prev, pos))
-                forms.extend(chunk)
-            prev = pos
-        sizes.append(len(forms) - first)
-    ids, vocab = pd.factorize(pd.Series(forms, dtype=object), sort=False)
-    is_break = np.zeros(len(forms), dtype=bool)
-    is_break[np.asarray(breaks, dtype=np.int64)] = True
-    return SequenceTokens(
-        doc_ids=corpus["doc_id"].tolist(), texts=texts, vocab=list(vocab), ids=ids.astype(np.int64),
-        doc=np.repeat(np.arange(len(sizes)), sizes), breaks=is_break,
-        doc_first=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), pieces=pieces,
-        starts=np.asarray(starts, dtype=np.int64), ends=np.asarray(ends, dtype=np.int64),
-    )
 
 
 # --------------------------------------------------------------------------- co-occurrents
@@ -188,13 +123,18 @@ def cooccurrence_score(f, t, F, T, *, measure: str = "lafon") -> tuple[np.ndarra
     return score + 0.0, nan
 
 
+def _check_progress(progress) -> None:
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+
+
 def _check_int(name: str, value, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
 
 
 def cooccurrences(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     pivot: str,
     *,
     window: int | str = 5,
@@ -203,6 +143,7 @@ def cooccurrences(
     min_count: int = 2,
     stopwords: bool | Iterable[str] = False,
     lexicon: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """The co-occurrents of a pivot: words (lemmas, families) found near it more than chance.
 
@@ -212,7 +153,8 @@ def cooccurrences(
     Parameters
     ----------
     corpus
-        One row per article with ``doc_id`` and ``text``.
+        One row per article with ``doc_id`` and ``text``, or its token index
+        (:func:`analysis.build_index`).
     pivot
         A word or a phrase (``"véritable multilatéralisme"``: consecutive
         tokens, within one sequence), matched on tokens, so case and
@@ -237,6 +179,10 @@ def cooccurrences(
     lexicon
         The formula lexicon for ``family:`` pivots and ``unit="family"``
         (as in :func:`analysis.find_formulas`).
+    progress
+        Show a progress bar (tqdm) while formulas are searched: ``None``
+        (default) shows one past :data:`analysis.index.PROGRESS_CHARS`
+        characters of text.
 
     Returns
     -------
@@ -248,7 +194,6 @@ def cooccurrences(
         ``attrs["pivot_occurrences"]`` holds the number of occurrences of
         the pivot (0: empty result).
     """
-    corpus = check_corpus(corpus)
     if not isinstance(pivot, str) or not pivot.strip():
         raise ValueError(f"pivot must be a non-empty word, phrase or 'family:<id>' (got {pivot!r})")
     if isinstance(window, str):
@@ -261,6 +206,7 @@ def cooccurrences(
     if measure not in COOCCURRENCE_MEASURES:
         raise ValueError(f"measure must be one of {COOCCURRENCE_MEASURES} (got {measure!r})")
     _check_int("min_count", min_count, 1)
+    _check_progress(progress)
     hidden = stop_set(stopwords)
     is_family = pivot.startswith(FAMILY_PREFIX)
     families = resolve_lexicon(lexicon) if (is_family or unit == "family") else {}
@@ -269,30 +215,32 @@ def cooccurrences(
         if family_id not in families:
             raise ValueError(f"pivot: unknown family {family_id!r}; families are {sorted(families)}")
 
-    # Offsets place formula matches on tokens; a family pivot needs them only in the sequences
-    # holding a match (_match_token_spans), which is much cheaper than offsets for the whole corpus.
-    tok = sequence_tokens(corpus, offsets=unit == "family")
-    n = len(tok.ids)
-    ids, vocab = tok.ids, tok.vocab
+    index = ensure_index(corpus)
+    n = index.n_tokens
+    breaks = index.breaks
     if unit == "lemma":
-        ids, vocab = _lemma_ids(ids, vocab)
+        lemma_of, vocab = index.lemmas()
+        ids = lemma_of[index.lower_ids]
+    else:
+        ids, vocab = index.lower_ids, index.lower_vocab
 
     # Pivot occurrences as token ranges [start, end).
     if is_family:
-        spans = _match_token_spans(tok, corpus_matches(tok.texts, {family_id: families[family_id]}))
+        found = article_matches(index, {family_id: families[family_id]}, progress=progress)
+        spans = match_token_spans(index, found)
         spans = spans[spans[:, 0] >= 0]
         starts, ends = spans[:, 0], spans[:, 1]
     else:
         words = tokenize(pivot)
         if unit == "lemma":
             words = [lemma(w) for w in words]
-        starts = _phrase_starts(ids, vocab, tok.breaks, words)
+        starts = _phrase_starts(ids, vocab, breaks, words)
         ends = starts + len(words)
     pivot_mask = _cover(starts, ends, n)
 
     # Sequence bounds of every token, then the union of the windows.
-    seq_id = np.cumsum(tok.breaks) - 1 if n else np.zeros(0, dtype=np.int64)
-    seq_first = np.flatnonzero(tok.breaks)
+    seq_id = np.cumsum(breaks) - 1 if n else np.zeros(0, dtype=np.int64)
+    seq_first = np.flatnonzero(breaks)
     seq_end = np.append(seq_first[1:], n)
     if len(starts):
         lo_seq, hi_seq = seq_first[seq_id[starts]], seq_end[seq_id[starts]]
@@ -308,8 +256,8 @@ def cooccurrences(
     t = int(context.sum())
 
     if unit == "family":
-        found = corpus_matches(tok.texts, families)
-        first = _match_token_spans(tok, found)[:, 0]
+        found = article_matches(index, families, progress=progress)
+        first = match_token_spans(index, found)[:, 0]
         labels = np.array([family for doc in found for _, family, _, _ in doc], dtype=object)
         first, labels = first[first >= 0], labels[first >= 0]
         keep = ~pivot_mask[first] if len(first) else np.zeros(0, dtype=bool)
@@ -344,18 +292,12 @@ def cooccurrences(
     return frame
 
 
-def _lemma_ids(ids: np.ndarray, vocab: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Token ids mapped from forms to lemmas (each distinct form lemmatized once)."""
-    lemma_of = pd.Series([lemma(form) for form in vocab], dtype=object)
-    lemma_ids, lemmas = pd.factorize(lemma_of, sort=False)
-    return lemma_ids.astype(np.int64)[ids] if len(ids) else ids, list(lemmas)
-
-
-def _phrase_starts(ids: np.ndarray, vocab: list[str], breaks: np.ndarray, words: list[str]) -> np.ndarray:
+def _phrase_starts(ids: np.ndarray, vocab: np.ndarray, breaks: np.ndarray, words: list[str]) -> np.ndarray:
     """Positions where the token sequence ``words`` starts, within one sequence."""
-    index = {word: i for i, word in enumerate(vocab)}
-    if not words or any(w not in index for w in words):
+    found = [np.flatnonzero(vocab == w) for w in words]
+    if not words or any(len(f) == 0 for f in found):
         return np.zeros(0, dtype=np.int64)
+    index = {w: int(f[0]) for w, f in zip(words, found, strict=True)}
     n = len(ids)
     candidates = np.flatnonzero(ids == index[words[0]])
     candidates = candidates[candidates + len(words) <= n]
@@ -379,48 +321,29 @@ def _cover(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(delta[:-1]) > 0
 
 
-def _match_token_spans(tok: SequenceTokens, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
-    """Token ranges ``[start, end)`` of character matches (the tokens they overlap), in match order.
+def match_token_spans(index: TokenIndex, matches: list[list[tuple[int, str, int, str]]]) -> np.ndarray:
+    """Token ranges ``[start, end)`` (into the index) of character matches, one row per match in order.
 
-    ``(-1, -1)`` for a match that overlaps no token. Offsets are computed for the
-    sequences holding a match only (one piece of text each), unless ``tok`` has them.
+    ``matches`` holds, per article of the index, matches ``(start, family, end,
+    variant)`` as :func:`analysis.formulas.corpus_matches` gives them. A match
+    covers the tokens it overlaps, from the first token ending after its start
+    and never past the end of that token's sequence (at least one token);
+    ``(-1, -1)`` for a match that overlaps no token.
     """
-    n = len(tok.ids)
-    piece_doc = np.fromiter((d for d, _, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
-    piece_start = np.fromiter((a for _, a, _ in tok.pieces), dtype=np.int64, count=len(tok.pieces))
-    seq_first = np.append(np.flatnonzero(tok.breaks), n)
-    cache: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
-
-    def piece(k: int) -> tuple[int, np.ndarray, np.ndarray]:
-        if k not in cache:
-            base, end = int(seq_first[k]), int(seq_first[k + 1])
-            if len(tok.starts) == n:
-                cache[k] = (base, tok.starts[base:end], tok.ends[base:end])
-            else:
-                doc, a, b = tok.pieces[k]
-                found = tokenize(tok.texts[doc][a:b], offsets=True)
-                cache[k] = (base, np.array([x for _, x, _ in found], dtype=np.int64) + a,
-                            np.array([y for _, _, y in found], dtype=np.int64) + a)
-        return cache[k]
-
-    spans = []
-    for doc, doc_matches in enumerate(matches):
-        if not doc_matches:
-            continue
-        lo_k, hi_k = (int(x) for x in np.searchsorted(piece_doc, [doc, doc + 1]))
-        for m_start, _, m_end, _ in doc_matches:
-            k = max(lo_k, lo_k + int(np.searchsorted(piece_start[lo_k:hi_k], m_start, side="right")) - 1)
-            while k < hi_k:
-                base, starts, ends = piece(k)
-                first = int(np.searchsorted(ends, m_start, side="right"))
-                if first < len(ends):
-                    last = int(np.searchsorted(starts, m_end, side="left"))
-                    spans.append((base + first, base + max(last, first + 1)))
-                    break
-                k += 1  # the match starts after its piece's last token: it begins in the next one
-            else:
-                spans.append((-1, -1))  # no token (an odd regex variant)
-    return np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    sizes = [len(m) for m in matches]
+    total = sum(sizes)
+    if not total:
+        return np.zeros((0, 2), dtype=np.int64)
+    docs = np.repeat(np.arange(len(matches)), sizes).astype(np.int64)
+    m_start = np.fromiter((s for m in matches for s, _, _, _ in m), dtype=np.int64, count=total)
+    m_end = np.fromiter((e for m in matches for _, _, e, _ in m), dtype=np.int64, count=total)
+    first = offset_tokens(index, docs, m_start)
+    last = offset_tokens(index, docs, m_end, ends=False, side="left")
+    seq_first = np.append(np.flatnonzero(index.breaks), index.n_tokens)
+    found = first < index.doc_first[docs + 1]
+    seq_end = seq_first[np.searchsorted(seq_first, np.where(found, first, 0), side="right")]
+    last = np.maximum(np.minimum(last, seq_end), first + 1)
+    return np.where(found[:, None], np.column_stack([first, last]), -1).astype(np.int64).reshape(-1, 2)
 
 
 # --------------------------------------------------------------------------- formula network
@@ -435,18 +358,19 @@ class FormulaNetwork(NamedTuple):
 
 
 def formula_network(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     *,
     unit: str = "sentence",
     measure: str = "lafon",
     min_count: int = 1,
     min_score: float = 0.0,
     lexicon: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> FormulaNetwork:
     """Formula families that occur in the same sentences (or articles) more often than chance.
 
     The corpus is cut into ``N`` units (sentences of :func:`analysis.sentences`,
-    or articles). For two families ``a`` and ``b`` found in ``n_a`` and
+    read from the token index, or articles). For two families ``a`` and ``b`` found in ``n_a`` and
     ``n_b`` units (:func:`analysis.find_formulas`; a unit counts once however
     many matches it holds), ``k`` units hold both, where ``n_a n_b / N`` are
     expected if the families were spread independently. The edge score is
@@ -462,7 +386,7 @@ def formula_network(
     Parameters
     ----------
     corpus
-        One row per article with ``doc_id`` and ``text``.
+        One row per article with ``doc_id`` and ``text``, or its token index.
     unit
         ``"sentence"`` or ``"article"``.
     measure
@@ -475,6 +399,8 @@ def formula_network(
         G²'s p < 0.05).
     lexicon
         As in :func:`analysis.find_formulas`.
+    progress
+        As in :func:`cooccurrences`.
 
     Returns
     -------
@@ -491,7 +417,6 @@ def formula_network(
     """
     import networkx as nx
 
-    corpus = check_corpus(corpus)
     if unit not in NETWORK_UNITS:
         raise ValueError(f"unit must be one of {NETWORK_UNITS} (got {unit!r})")
     if measure not in ("lafon", "g2"):
@@ -499,30 +424,30 @@ def formula_network(
     _check_int("min_count", min_count, 1)
     if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not np.isfinite(min_score):
         raise ValueError(f"min_score must be a number (got {min_score!r})")
+    _check_progress(progress)
     families = resolve_lexicon(lexicon)
-    texts = corpus["text"].tolist()
-    found = corpus_matches(texts, families)
-    unit_sets: list[frozenset[str]] = []
-    n_units = 0
-    matches: Counter = Counter()
-    for text, doc_matches in zip(texts, found, strict=True):
-        for _, family, _, _ in doc_matches:
-            matches[family] += 1
-        if unit == "article":
-            n_units += 1
-            unit_sets.append(frozenset(family for _, family, _, _ in doc_matches))
-            continue
-        bounds = sentences(text) if doc_matches else None
-        if bounds is None:
-            n_units += len(sentences(text))
-            continue
-        n_units += len(bounds)
-        starts = np.array([s for _, s, _ in bounds], dtype=np.int64)
+    index = ensure_index(corpus)
+    found = article_matches(index, families, progress=progress)
+    matches: Counter = Counter(family for doc_matches in found for _, family, _, _ in doc_matches)
+    if unit == "article":
+        n_units = index.n_docs
+        unit_sets = [frozenset(family for _, family, _, _ in doc_matches) for doc_matches in found]
+    else:
+        n_units = len(index.sentence_starts)
+        # The sentence holding each match's start (an article's first sentence if it starts before it).
+        sizes = [len(m) for m in found]
+        docs = np.repeat(np.arange(len(found)), sizes).astype(np.int64)
+        starts = np.fromiter((s for m in found for s, _, _, _ in m), dtype=np.int64, count=len(docs))
+        first = index.doc_sentence_first[docs]
+        scale = np.int64(max((len(t) for t in index.texts), default=0) + 2)
+        sentence_doc = np.repeat(np.arange(index.n_docs), index.sentence_counts()).astype(np.int64)
+        keys = sentence_doc * scale + index.sentence_starts
+        sentence = np.maximum(np.searchsorted(keys, docs * scale + starts, side="right") - 1, first)
         per_sentence: dict[int, set[str]] = {}
-        for m_start, family, _, _ in doc_matches:
-            k = int(np.searchsorted(starts, m_start, side="right")) - 1
-            per_sentence.setdefault(max(k, 0), set()).add(family)
-        unit_sets.extend(frozenset(s) for s in per_sentence.values())
+        labels = (family for m in found for _, family, _, _ in m)
+        for k, family in zip(sentence.tolist(), labels, strict=True):
+            per_sentence.setdefault(k, set()).add(family)
+        unit_sets = [frozenset(s) for s in per_sentence.values()]
     units: Counter = Counter()
     pairs: Counter = Counter()
     for present in unit_sets:

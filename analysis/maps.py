@@ -57,9 +57,9 @@ import scipy.sparse as sp
 from scipy import linalg
 from scipy.sparse.linalg import LinearOperator, svds
 
-from .corpus import check_corpus
 from .counts import group_values, term_matrix
 from .formulas import corpus_matches
+from .index import TokenIndex, ensure_index
 from .lexicon import resolve_lexicon
 
 #: Tables with more cells than this go through the sparse truncated SVD (a full dense SVD of
@@ -112,7 +112,7 @@ class CorrespondenceAnalysis:
 
 
 def correspondence_analysis(
-    data: pd.DataFrame,
+    data: pd.DataFrame | TokenIndex,
     *,
     by: str = "doc_id",
     terms: int | Sequence[str] | str = 2000,
@@ -130,8 +130,10 @@ def correspondence_analysis(
     Parameters
     ----------
     data
-        A corpus frame (``doc_id`` and ``text``), or a contingency table: a
-        DataFrame of non-negative counts, index = parts, columns = terms.
+        A corpus frame (``doc_id`` and ``text``) or its token index
+        (:func:`analysis.build_index`, read without tokenizing again), or a
+        contingency table: a DataFrame of non-negative counts, index =
+        parts, columns = terms.
     by
         For a corpus, the column defining the parts (``"doc_id"``: each
         article; ``"source"``; ``"year"`` from ``date``).
@@ -170,9 +172,10 @@ def correspondence_analysis(
     """
     if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)) or n_components < 1:
         raise ValueError(f"n_components must be an integer >= 1 (got {n_components!r})")
-    if isinstance(data, pd.DataFrame) and {"doc_id", "text"} <= set(data.columns):
+    is_corpus = isinstance(data, pd.DataFrame) and {"doc_id", "text"} <= set(data.columns)
+    if isinstance(data, TokenIndex) or is_corpus:
         table, sup_rows, sup_cols, row_name = _corpus_tables(
-            check_corpus(data), by=by, terms=terms, lemmatize=lemmatize, stopwords=stopwords,
+            ensure_index(data), by=by, terms=terms, lemmatize=lemmatize, stopwords=stopwords,
             supplementary_rows=supplementary_rows, supplementary_columns=supplementary_columns,
             lexicon=lexicon)
     elif isinstance(data, pd.DataFrame):
@@ -360,8 +363,9 @@ def _sup_table(frame, name: str, *, columns: pd.Index | None = None, index: pd.I
     return _count_table(frame, name)
 
 
-def _corpus_tables(corpus, *, by, terms, lemmatize, stopwords, supplementary_rows, supplementary_columns,
+def _corpus_tables(index, *, by, terms, lemmatize, stopwords, supplementary_rows, supplementary_columns,
                    lexicon):
+    corpus = index.corpus
     texts = corpus["text"].tolist()
     is_sup_doc = np.zeros(len(corpus), dtype=bool)
     sup_group = None
@@ -383,7 +387,7 @@ def _corpus_tables(corpus, *, by, terms, lemmatize, stopwords, supplementary_row
         counts, vocabulary = _family_counts(texts, lexicon)
         chosen = np.arange(len(vocabulary))
     else:
-        matrix = term_matrix(texts, lemmatize=lemmatize, stopwords=stopwords)
+        matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords)
         counts, vocabulary = matrix.counts.tocsc(), np.asarray(matrix.terms, dtype=object)
         totals = np.asarray(counts[~is_sup_doc].sum(axis=0)).ravel()
         if isinstance(terms, (int, np.integer)) and not isinstance(terms, bool):

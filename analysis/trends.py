@@ -22,6 +22,13 @@ Sizes
     (:func:`analysis.tokenize`, every token, stop words included), the
     denominator :func:`analysis.term_frequencies` uses.
 
+Tokens
+    Every function takes the corpus frame or its token index
+    (:func:`analysis.build_index`) and reads tokens, lemmas and offsets from
+    the index (a frame is indexed once and cached), never tokenizing again.
+    Formula families are searched once per call; past a few megabytes of
+    text a progress bar (tqdm) shows the search (``progress=``).
+
 Periods
     :func:`trends` cuts time into calendar years, quarters, months or days
     of the ``date`` column. Every period from the first dated article to the
@@ -59,8 +66,6 @@ Positions
 from __future__ import annotations
 
 import warnings
-from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +74,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .corpus import check_corpus
 from .formulas import corpus_matches
+from .index import PROGRESS_CHARS, TokenIndex, ensure_index
 from .lexicon import load_lexicon
 from .statistics import log_likelihood, log_ratio
 from .text import tokenize
@@ -313,68 +318,123 @@ def _parse_terms(terms, *, lemmatize: bool, lexicon) -> tuple[list[_Term], Mappi
     return parsed, families
 
 
-def _occurrences(
-    texts: list[str], terms: list[_Term], families: Mapping[str, dict] | None, *, lemmatize: bool,
-    positions: bool,
-) -> tuple[np.ndarray, np.ndarray, list[list[list[int]]] | None]:
-    """Sizes, counts and (optionally) token positions of every term in every text.
+def article_matches(
+    index: TokenIndex, families: Mapping[str, dict], *, docs: Iterable[int] | None = None,
+    progress: bool | None = None, desc: str = "formulas",
+) -> list[list[tuple[int, str, int, str]]]:
+    """:func:`analysis.formulas.corpus_matches` of the articles of an index, with a progress bar.
 
-    Returns ``sizes`` (tokens per text), ``counts`` (texts × terms) and, with
-    ``positions=True``, per text and term the sorted token indices where the
-    occurrences start.
+    ``docs``: the articles (row numbers) to search, in the order wanted
+    (``None``: every article). The bar (tqdm) shows past
+    :data:`analysis.index.PROGRESS_CHARS` characters of text when
+    ``progress`` is ``None``; the matches are the same either way.
     """
-    n_texts, n_terms = len(texts), len(terms)
-    sizes = np.zeros(n_texts, dtype=np.int64)
-    counts = np.zeros((n_texts, n_terms), dtype=np.int64)
-    where = [[[] for _ in range(n_terms)] for _ in range(n_texts)] if positions else None
+    texts = index.texts
+    if docs is not None:
+        texts = [texts[d] for d in docs]
+    total = sum(map(len, texts))
+    if not (progress if progress is not None else total > PROGRESS_CHARS):
+        return corpus_matches(texts, families)
+    from tqdm import tqdm  # the text bar, as build_index
+
+    found: list[list[tuple[int, str, int, str]]] = []
+    with tqdm(total=total, unit="char", unit_scale=True, desc=desc) as bar:
+        lo = 0
+        while lo < len(texts):
+            hi, size = lo, 0
+            while hi < len(texts) and (hi == lo or size < 1_000_000):
+                size += len(texts[hi])
+                hi += 1
+            found.extend(corpus_matches(texts[lo:hi], families))
+            bar.update(size)
+            lo = hi
+    return found
+
+
+def offset_tokens(index: TokenIndex, docs: np.ndarray, offsets: np.ndarray, *, ends: bool = True,
+                  side: str = "right") -> np.ndarray:
+    """For character ``offsets`` into articles ``docs`` (row numbers), where they fall among the tokens.
+
+    The global token index (into the index's arrays) that ``numpy.searchsorted(..., side=side)``
+    gives on the article's token ends (``ends=True``) or starts: with the defaults, the first token
+    of the article that ends after the offset (the article's end if none does).
+    """
+    docs = np.asarray(docs, dtype=np.int64)
+    if not len(docs):
+        return np.zeros(0, dtype=np.int64)
+    scale = np.int64(max((len(t) for t in index.texts), default=0) + 2)
+    base = index.token_doc.astype(np.int64) * scale
+    keys = base + (index.ends if ends else index.starts)
+    wanted = docs * scale + np.asarray(offsets, dtype=np.int64)
+    return np.searchsorted(keys, wanted, side=side).astype(np.int64)
+
+
+def _term_ids(index: TokenIndex, *, lemmatize: bool) -> tuple[np.ndarray, dict[str, int]]:
+    """Per token, its lower-cased form id (or lemma id), and the id of each form (or lemma)."""
+    if lemmatize:
+        lemma_of, vocab = index.lemmas()
+        ids = lemma_of[index.lower_ids]
+    else:
+        ids, vocab = index.lower_ids, index.lower_vocab
+    return ids, {word: i for i, word in enumerate(vocab.tolist())}
+
+
+def phrase_starts(ids: np.ndarray, lookup: Mapping[str, int], words: tuple[str, ...],
+                  same: np.ndarray) -> np.ndarray:
+    """Token positions where the run ``words`` starts, its tokens all in one unit (``same``: unit ids).
+
+    Overlapping runs all count (``a a`` starts twice in ``a a a``).
+    """
+    if any(w not in lookup for w in words):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(ids == lookup[words[0]])
+    starts = starts[starts + len(words) <= len(ids)]
+    for k, word in enumerate(words[1:], start=1):
+        starts = starts[(ids[starts + k] == lookup[word]) & (same[starts + k] == same[starts])]
+    return starts.astype(np.int64)
+
+
+def _occurrences(
+    index: TokenIndex, terms: list[_Term], families: Mapping[str, dict] | None, *, lemmatize: bool,
+    positions: bool, progress: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]] | None]:
+    """Sizes, counts and (optionally) token positions of every term in every article of an index.
+
+    Returns ``sizes`` (tokens per article), ``counts`` (articles × terms) and,
+    with ``positions=True``, per term ``(articles, positions)``: the article
+    (row number) of each occurrence and the index in it of the token where it
+    starts, in corpus order.
+    """
+    n_docs, n_terms = index.n_docs, len(terms)
+    sizes = index.doc_sizes.astype(np.int64)
+    counts = np.zeros((n_docs, n_terms), dtype=np.int64)
+    where: list[tuple[np.ndarray, np.ndarray]] | None = [None] * n_terms if positions else None
+    token_doc = index.token_doc
     word_terms = [(j, t.words) for j, t in enumerate(terms) if t.family is None]
+    if word_terms:
+        ids, lookup = _term_ids(index, lemmatize=lemmatize)
+        for j, words in word_terms:
+            starts = phrase_starts(ids, lookup, words, token_doc)
+            docs = token_doc[starts].astype(np.int64)
+            counts[:, j] = np.bincount(docs, minlength=n_docs)
+            if where is not None:
+                where[j] = (docs, starts - index.doc_first[docs])
     family_terms = {t.family: j for j, t in enumerate(terms) if t.family is not None}
-    firsts: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for j, words in word_terms:
-        firsts.setdefault(words[0], []).append((j, words))
-
-    matches: list[list[tuple]] = [[] for _ in texts]
     if family_terms:
-        matches = corpus_matches(texts, {family: families[family] for family in family_terms})
-
-    for i, text in enumerate(texts):
-        if positions and matches[i]:  # offsets place the family matches on tokens
-            spans = tokenize(text, lemmatize=lemmatize, offsets=True)
-            tokens = [tok for tok, _, _ in spans]
-            ends = [end for _, _, end in spans]
-            for start, family_id, _, _ in matches[i]:
-                where[i][family_terms[family_id]].append(bisect_right(ends, start))  # token holding start
-        else:
-            tokens = tokenize(text, lemmatize=lemmatize)
-        sizes[i] = len(tokens)
-        for _, family_id, _, _ in matches[i]:
-            counts[i, family_terms[family_id]] += 1
-        if not word_terms:
-            continue
-        if positions:  # one pass over the tokens finds where every first word is
-            index: dict[str, list[int]] = {}
-            for k, tok in enumerate(tokens):
-                if tok in firsts:
-                    index.setdefault(tok, []).append(k)
-        else:
-            present = Counter(tokens)
-        for first, group in firsts.items():
-            if positions:
-                starts = index.get(first, [])
-            elif first not in present:
-                continue
-            elif all(len(words) == 1 for _, words in group):
-                for j, _ in group:
-                    counts[i, j] = present[first]
-                continue
-            else:
-                starts = [k for k, tok in enumerate(tokens) if tok == first]
-            for j, words in group:
-                found = starts if len(words) == 1 else [
-                    k for k in starts if tuple(tokens[k:k + len(words)]) == words]
-                counts[i, j] = len(found)
-                if where is not None:
-                    where[i][j] = list(found)
+        matches = article_matches(index, {family: families[family] for family in family_terms},
+                                  progress=progress)
+        docs = np.repeat(np.arange(n_docs), [len(m) for m in matches]).astype(np.int64)
+        columns = np.fromiter((family_terms[f] for m in matches for _, f, _, _ in m), dtype=np.int64,
+                              count=len(docs))
+        np.add.at(counts, (docs, columns), 1)
+        if where is not None:
+            starts = np.fromiter((s for m in matches for s, _, _, _ in m), dtype=np.int64, count=len(docs))
+            # the token holding the start of the match: the first one ending after it
+            token = offset_tokens(index, docs, starts) - index.doc_first[docs]
+            for j in family_terms.values():
+                mine = columns == j
+                order = np.lexsort((token[mine], docs[mine]))
+                where[j] = (docs[mine][order], token[mine][order])
     return sizes, counts, where
 
 
@@ -382,7 +442,7 @@ def _occurrences(
 
 
 def trends(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     terms: str | Iterable[str],
     *,
     by: str = "year",
@@ -391,13 +451,16 @@ def trends(
     per: float = RATE_BASE,
     confidence: float = 0.95,
     lexicon: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Count, rate and interval of each term in each period.
 
     Parameters
     ----------
     corpus
-        A corpus frame (:func:`analysis.load_corpus`) with a date column.
+        A corpus frame (:func:`analysis.load_corpus`) with a date column, or
+        its token index (:func:`analysis.build_index`; tokens, lemmas and
+        offsets are read from it, never tokenized again).
     terms
         Words, phrases, lemmas (``lemmatize=True``) or ``"family:<id>"``
         (see the module's documentation); one string is one term.
@@ -419,6 +482,10 @@ def trends(
     lexicon
         For ``family:`` terms: ``None`` (the shipped lexicon), a path to a
         YAML lexicon or a lexicon from :func:`analysis.load_lexicon`.
+    progress
+        Show a progress bar (tqdm) while formulas are searched: ``None``
+        (default) shows one past :data:`analysis.index.PROGRESS_CHARS`
+        characters of text.
 
     Returns
     -------
@@ -445,8 +512,9 @@ def trends(
     UserWarning
         When articles without a date are left out (naming how many).
     """
-    corpus = check_corpus(corpus)
-    _check_options(lemmatize=lemmatize, per=per, confidence=confidence)
+    _check_options(lemmatize=lemmatize, per=per, confidence=confidence, progress=progress)
+    index = ensure_index(corpus)
+    corpus = index.corpus
     dates, unit = _dates(corpus, by=by, date=date)
     parsed, families = _parse_terms(terms, lemmatize=lemmatize, lexicon=lexicon)
 
@@ -461,8 +529,9 @@ def trends(
         frame = pd.DataFrame({c: [] for c in TREND_COLUMNS})
         frame.attrs = attrs
         return frame
-    texts = corpus.loc[dated, "text"].tolist()
-    sizes, counts, _ = _occurrences(texts, parsed, families, lemmatize=lemmatize, positions=False)
+    sizes, counts, _ = _occurrences(index, parsed, families, lemmatize=lemmatize, positions=False,
+                                    progress=progress)
+    sizes, counts = sizes[dated], counts[dated]
 
     periods = dates[dated].dt.to_period(PERIOD_UNITS[unit])
     span = pd.period_range(periods.min(), periods.max(), freq=PERIOD_UNITS[unit])
@@ -575,26 +644,27 @@ def trend_test(table: pd.DataFrame, *, measure: str = "g2") -> pd.DataFrame:
 
 
 def dispersion(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     terms: str | Iterable[str],
     *,
     by: str = "doc_id",
     lemmatize: bool = False,
     lexicon: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """How evenly each term is spread across the articles (or any parts).
 
     Parameters
     ----------
     corpus
-        A corpus frame.
+        A corpus frame, or its token index.
     terms
         As in :func:`trends`.
     by
         The parts: ``"doc_id"`` (each article), any column of the corpus
         (``"source"``), or ``"year"`` (derived from ``date``). Articles whose
         value is missing form a part of their own.
-    lemmatize, lexicon
+    lemmatize, lexicon, progress
         As in :func:`trends`.
 
     Returns
@@ -608,12 +678,13 @@ def dispersion(
         tokens). ``attrs["part_sizes"]`` maps each part to its size. A term
         found nowhere has NaN measures.
     """
-    corpus = check_corpus(corpus)
-    _check_options(lemmatize=lemmatize)
+    _check_options(lemmatize=lemmatize, progress=progress)
+    index = ensure_index(corpus)
+    corpus = index.corpus
     keys = _part_keys(corpus, by)
     parsed, families = _parse_terms(terms, lemmatize=lemmatize, lexicon=lexicon)
-    sizes, counts, _ = _occurrences(list(corpus["text"]), parsed, families, lemmatize=lemmatize,
-                                    positions=False)
+    sizes, counts, _ = _occurrences(index, parsed, families, lemmatize=lemmatize, positions=False,
+                                    progress=progress)
     codes, parts = pd.factorize(keys, sort=True, use_na_sentinel=False)
     n_parts = len(parts)
     part_sizes = np.bincount(codes, weights=sizes, minlength=n_parts).astype(np.int64)
@@ -645,12 +716,13 @@ def dispersion(
 
 
 def progression(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | TokenIndex,
     terms: str | Iterable[str],
     *,
     date: str = "date",
     lemmatize: bool = False,
     lexicon: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Where each occurrence falls: in its article, and in the corpus read in date order.
 
@@ -660,13 +732,13 @@ def progression(
     Parameters
     ----------
     corpus
-        A corpus frame.
+        A corpus frame, or its token index.
     terms
         As in :func:`trends`.
     date
         The column of dates giving the reading order (a corpus without a
         ``date`` column is read by ``doc_id``).
-    lemmatize, lexicon
+    lemmatize, lexicon, progress
         As in :func:`trends`.
 
     Returns
@@ -684,10 +756,11 @@ def progression(
         year's first article starts) and ``undated_start`` (where the
         undated articles start; ``None`` when every article has a date).
     """
-    corpus = check_corpus(corpus)
-    _check_options(lemmatize=lemmatize)
+    _check_options(lemmatize=lemmatize, progress=progress)
     if not isinstance(date, str):
         raise ValueError(f"date must be a column name (got {date!r})")
+    index = ensure_index(corpus)
+    corpus = index.corpus
     parsed, families = _parse_terms(terms, lemmatize=lemmatize, lexicon=lexicon)
     if date in corpus.columns:
         dates = _as_dates(corpus[date], name="date", column=date)
@@ -698,35 +771,34 @@ def progression(
                          f"{[c for c in corpus.columns if c != 'text']})")
     order = (pd.DataFrame({"date": dates.to_numpy(), "doc_id": corpus["doc_id"].to_numpy()})
              .sort_values(["date", "doc_id"], na_position="last", kind="stable").index.to_numpy())
-    texts = corpus["text"].to_numpy()[order].tolist()
     doc_ids = corpus["doc_id"].to_numpy()[order]
     doc_dates = dates.to_numpy()[order]
-    sizes, _, where = _occurrences(texts, parsed, families, lemmatize=lemmatize, positions=True)
+    all_sizes, _, where = _occurrences(index, parsed, families, lemmatize=lemmatize, positions=True,
+                                       progress=progress)
+    sizes = all_sizes[order]
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(sizes) else sizes
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
 
-    columns: dict[str, list] = {"term": [], "doc_id": [], "date": [], "position": [], "n_tokens": []}
-    corpus_position: list[int] = []
-    for j, term in enumerate(parsed):
-        for i in range(len(texts)):
-            found = sorted(where[i][j])
-            if not found:
-                continue
-            columns["term"] += [term.label] * len(found)
-            columns["doc_id"] += [doc_ids[i]] * len(found)
-            columns["date"] += [doc_dates[i]] * len(found)
-            columns["position"] += found
-            columns["n_tokens"] += [int(sizes[i])] * len(found)
-            corpus_position += [int(offsets[i]) + k for k in found]
-    frame = pd.DataFrame(columns)
+    parts = []
+    for term, (docs, found) in zip(parsed, where, strict=True):
+        read = rank[docs]
+        keep = np.lexsort((found, read))  # reading order, then position in the article
+        read, found = read[keep], found[keep]
+        parts.append(pd.DataFrame({"term": term.label, "doc_id": doc_ids[read], "date": doc_dates[read],
+                                   "position": found, "n_tokens": sizes[read],
+                                   "corpus_position": offsets[read] + found}))
+    frame = pd.concat(parts, ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    frame = frame.astype({"term": object, "doc_id": object, "position": "int64", "n_tokens": "int64"})
+    frame = frame.astype({"term": object, "doc_id": object, "position": "int64", "n_tokens": "int64",
+                          "corpus_position": "int64"})
     frame["relative"] = (frame["position"] / frame["n_tokens"]).astype(float)
-    frame["corpus_position"] = np.asarray(corpus_position, dtype=np.int64)
+    frame = frame[["term", "doc_id", "date", "position", "n_tokens", "relative", "corpus_position"]]
     frame["cumulative"] = frame.groupby("term", sort=False).cumcount().astype(np.int64) + 1
     years = pd.Series(pd.to_datetime(doc_dates)).dt.year
     year_starts = {int(y): int(offsets[i]) for i, y in reversed(list(enumerate(years))) if pd.notna(y)}
     first_undated = next((i for i, y in enumerate(years) if pd.isna(y)), None)
-    frame.attrs = {"corpus_size": int(sizes.sum()), "n_articles": len(texts),
+    frame.attrs = {"corpus_size": int(sizes.sum()), "n_articles": len(order),
                    "year_starts": dict(sorted(year_starts.items())),
                    "undated_start": None if first_undated is None else int(offsets[first_undated])}
     return frame
@@ -735,9 +807,12 @@ def progression(
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _check_options(*, lemmatize: bool, per: float = 1.0, confidence: float = 0.95) -> None:
+def _check_options(*, lemmatize: bool, per: float = 1.0, confidence: float = 0.95,
+                   progress: bool | None = None) -> None:
     if not isinstance(lemmatize, bool):
         raise ValueError(f"lemmatize must be True or False (got {lemmatize!r})")
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")
     if isinstance(per, bool) or not isinstance(per, (int, float, np.integer, np.floating)) or not per > 0:
         raise ValueError(f"per must be a positive number of tokens (got {per!r})")
     _check_confidence(confidence)

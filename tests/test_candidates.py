@@ -1,10 +1,12 @@
 """Tests of analysis.candidates: new wordings of formula families, proposed for the lexicon."""
 
+import math
+
 import pandas as pd
 import pytest
 import yaml
 
-from analysis import family_key_words, find_formulas, formula_candidates, load_lexicon
+from analysis import build_index, family_key_words, find_formulas, formula_candidates, load_lexicon
 
 FOCAC = ("Le président Xi Jinping a appelé à bâtir ensemble une communauté Chine-Afrique à toute épreuve "
          "avec un avenir commun pour la nouvelle ère. La coopération se renforce.")
@@ -51,8 +53,8 @@ def test_yaml_snippet_adds_the_wording_in_one_step(tmp_path):
 def test_nothing_proposed_where_every_wording_is_listed():
     result = formula_candidates(frame(LISTED, ""))
     assert result.empty
-    assert list(result.columns) == ["family", "candidate", "phrase", "key_words", "n_key_words", "score",
-                                    "count", "n_docs", "doc_id", "start", "end", "left", "right",
+    assert list(result.columns) == ["family", "strategy", "candidate", "phrase", "key_words", "n_key_words",
+                                    "score", "count", "n_docs", "doc_id", "start", "end", "left", "right",
                                     "yaml_snippet"]
 
 
@@ -89,7 +91,83 @@ def test_key_words_of_a_family():
 @pytest.mark.parametrize(("options", "message"),
                          [({"family": "nope"}, "family must be None or one of"),
                           ({"min_key_words": 1}, "min_key_words"), ({"max_gap": 0}, "max_gap"),
-                          ({"extend": -1}, "extend")])
+                          ({"extend": -1}, "extend"),
+                          ({"strategy": "context"},
+                           r"strategy must be one of \('keywords', 'contexts', 'both'\)"),
+                          ({"window": 0}, "window"), ({"max_len": 1}, "max_len"),
+                          ({"min_similarity": 0}, "min_similarity"),
+                          ({"min_similarity": 1.5}, "min_similarity"),
+                          ({"min_context_words": 0}, "min_context_words"), ({"progress": "yes"}, "progress")])
 def test_bad_arguments(options, message):
     with pytest.raises(ValueError, match=message):
         formula_candidates(frame(FOCAC), **options)
+
+
+# --- strategy "contexts": the same surroundings as a listed wording ---------------------------
+
+LISTED_IN_CONTEXT = ("Le président a appelé à bâtir une communauté d’avenir partagé. "
+                     "La coopération se renforce.")
+NEW_IN_CONTEXT = "Le ministre a appelé à bâtir un monde harmonieux et prospère. La coopération se renforce."
+
+
+def test_contexts_propose_a_wording_that_shares_no_key_word():
+    corpus = frame(LISTED_IN_CONTEXT, NEW_IN_CONTEXT)
+    assert formula_candidates(corpus).empty  # no key word of the family: invisible to "keywords"
+    result = formula_candidates(corpus, strategy="contexts")
+    assert len(result) == 1
+    row = result.iloc[0]
+    assert (row["family"], row["strategy"]) == ("communaute-destin", "contexts")
+    assert row["candidate"] == row["phrase"] == "monde harmonieux et prospère"
+    keys = set(family_key_words(load_lexicon()["communaute-destin"])["key_word"])
+    assert not set(row["phrase"].split()) & keys
+    assert (row["key_words"], row["n_key_words"]) == ("appeler|bâtir", 2)  # context words shared
+    assert (row["count"], row["n_docs"], row["doc_id"], row["start"], row["end"]) == (1, 1, "d2", 32, 60)
+    assert row["left"] == "Le ministre a appelé à bâtir un"
+    assert row["right"] == ". La coopération se renforce"
+    # Cosine of the tf-idf context vectors, worked by hand: 30 tokens; content words before the
+    # listed wording bâtir (1st, weight 1), appeler (2nd, 1/2), président (3rd, 1/3); before the
+    # candidate bâtir, appeler, ministre; idf = ln(30 / frequency of the lemma).
+    b, a, p = math.log(30 / 2), math.log(30 / 2), math.log(30 / 1)
+    cosine = (b * b + (a / 2) ** 2) / (b * b + (a / 2) ** 2 + (p / 3) ** 2)
+    assert row["score"] == pytest.approx(cosine, rel=1e-12)
+    assert round(cosine, 6) == 0.877027
+
+
+def test_contexts_snippet_adds_the_wording_and_then_nothing_is_left(tmp_path):
+    corpus = frame(LISTED_IN_CONTEXT, NEW_IN_CONTEXT)
+    path = tmp_path / "mine.yaml"
+    path.write_text(formula_candidates(corpus, strategy="contexts").iloc[0]["yaml_snippet"], encoding="utf-8")
+    found = find_formulas(corpus, lexicon=path)
+    assert found["matched"].tolist() == ["communauté d’avenir partagé", "monde harmonieux et prospère"]
+    assert formula_candidates(corpus, strategy="both", lexicon=path).empty
+
+
+def test_contexts_propose_nothing_where_every_wording_is_listed_and_on_edge_cases():
+    assert formula_candidates(frame(LISTED, ""), strategy="both").empty
+    assert formula_candidates(frame(LISTED_IN_CONTEXT, LISTED_IN_CONTEXT), strategy="contexts").empty
+    # no listed wording anywhere: no profile, nothing proposed
+    assert formula_candidates(frame(NEW_IN_CONTEXT, "Il pleut."), strategy="contexts").empty
+    assert formula_candidates(frame(""), strategy="contexts").empty
+    # the family filter, and a similarity threshold above the candidate's score
+    corpus = frame(LISTED_IN_CONTEXT, NEW_IN_CONTEXT)
+    assert formula_candidates(corpus, strategy="contexts", family="multilateralisme").empty
+    assert formula_candidates(corpus, strategy="contexts", min_similarity=0.88).empty
+    assert len(formula_candidates(corpus, strategy="contexts", min_similarity=0.87)) == 1
+    assert formula_candidates(corpus, strategy="contexts", min_context_words=3).empty
+
+
+def test_both_strategies_keywords_first_and_a_passage_once():
+    result = formula_candidates(frame(FOCAC, LISTED_IN_CONTEXT, NEW_IN_CONTEXT), strategy="both")
+    assert result[["strategy", "phrase"]].values.tolist() == [
+        ["keywords", FOCAC_WORDING.lower()], ["contexts", "monde harmonieux et prospère"]]
+    keywords = formula_candidates(frame(FOCAC, LISTED_IN_CONTEXT, NEW_IN_CONTEXT))
+    assert keywords["strategy"].tolist() == ["keywords"]
+
+
+@pytest.mark.parametrize("strategy", ["keywords", "contexts", "both"])
+def test_an_index_gives_the_same_candidates_as_its_frame(strategy):
+    corpus = frame(NEW_IN_CONTEXT, FOCAC, LISTED, LISTED_IN_CONTEXT, "")
+    from_frame = formula_candidates(corpus, strategy=strategy)
+    from_index = formula_candidates(build_index(corpus), strategy=strategy)
+    assert len(from_frame) >= 1
+    pd.testing.assert_frame_equal(from_frame, from_index)

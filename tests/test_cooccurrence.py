@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from analysis import (
+    build_index,
     cooccurrence_score,
     cooccurrences,
     formula_network,
@@ -232,15 +233,52 @@ def test_formula_network_bad_arguments():
 
 
 def test_strong_delimiters_are_those_of_repeated_segments():
-    from analysis.cooccurrence import sequence_tokens, strong_delimiters
+    from analysis.cooccurrence import strong_delimiters
     from analysis.segments import STRONG_DELIMITERS
 
     text = "M. Xi a dit : 3.5 % ; oui ! Non ? Bien… Fin.\n\nAutre"
     marks = strong_delimiters(text)
     assert [text[m] for m in marks] == [":", ";", "!", "?", "…", ".", "\n"]
     assert {text[m] if text[m] != "\n" else "\n\n" for m in marks} == set(STRONG_DELIMITERS)
-    tok = sequence_tokens(frame(text, "L’amitié sino-bélarusse."), offsets=True)
-    assert [tok.vocab[i] for i in tok.ids] == tokenize(text) + tokenize("L’amitié sino-bélarusse.")
-    assert int(tok.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
-    first = tok.doc_first[1]
-    assert text[tok.starts[0] : tok.ends[0]] == "M" and tok.starts[first] == 0
+    other = "L’amitié sino-bélarusse."
+    index = build_index(frame(text, other))
+    assert index.lower_vocab[index.lower_ids].tolist() == tokenize(text) + tokenize(other)
+    assert int(index.breaks.sum()) == 8  # 7 sequences in the first text, 1 in the second
+    first = index.doc_first[1]
+    assert text[index.starts[0] : index.ends[0]] == "M" and index.starts[first] == 0
+
+
+# --- the token index -------------------------------------------------------------------------
+
+INDEXED = ("Le véritable multilatéralisme et la coopération gagnant-gagnant : la coopération avance. "
+           "La Chine défend le multilatéralisme.",
+           "La coopération d’abord ; la coopération gagnant-gagnant ensuite. Le véritable multilatéralisme !",
+           "")
+
+
+@pytest.mark.parametrize(("pivot", "options"), [
+    ("coopération", {}), ("véritable multilatéralisme", {"window": "sentence", "measure": "g2"}),
+    ("coopération", {"unit": "lemma", "window": 2}), ("family:multilateralisme", {"min_count": 1}),
+    ("coopération", {"unit": "family", "min_count": 1, "window": "sentence"}),
+])
+def test_an_index_gives_the_same_cooccurrents_as_its_frame(pivot, options):
+    corpus = pd.DataFrame({"doc_id": ["z", "a", "m"], "text": list(INDEXED)})  # rows not in doc_id order
+    from_frame = cooccurrences(corpus, pivot, **options)
+    from_index = cooccurrences(build_index(corpus), pivot, **options)
+    assert len(from_frame) >= 1
+    pd.testing.assert_frame_equal(from_frame, from_index)
+    assert from_frame.attrs == from_index.attrs
+
+
+@pytest.mark.parametrize("unit", ["sentence", "article"])
+def test_an_index_gives_the_same_network_as_its_frame(unit):
+    corpus = pd.DataFrame({"doc_id": ["z", "a", "m"], "text": list(INDEXED)})
+    from_frame = formula_network(corpus, unit=unit, min_score=-100)
+    from_index = formula_network(build_index(corpus), unit=unit, min_score=-100)
+    assert len(from_frame.edges) >= 1
+    pd.testing.assert_frame_equal(from_frame.edges, from_index.edges)
+    pd.testing.assert_frame_equal(from_frame.nodes, from_index.nodes)
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        formula_network(corpus, progress=1)
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        cooccurrences(corpus, "coopération", progress="no")

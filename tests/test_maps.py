@@ -168,3 +168,17 @@ def test_two_parts_have_one_axis():
     assert result.eigenvalues["axis"].tolist() == [1]
     with pytest.raises(ValueError, match="no axis"):
         result.coordinates("rows", axes=(1, 2))
+
+
+def test_an_index_gives_the_same_map_as_its_frame():
+    from analysis import build_index
+
+    corpus = pd.DataFrame({"doc_id": ["c", "a", "b"], "text": [
+        "La coopération gagnant-gagnant profite à la Chine et à l'Afrique.",
+        "Le véritable multilatéralisme défend la paix et la coopération.",
+        "La paix et le développement : l'Afrique et la Chine coopèrent."]})
+    from_frame = correspondence_analysis(corpus, terms=8, n_components=2)
+    from_index = correspondence_analysis(build_index(corpus), terms=8, n_components=2)
+    pd.testing.assert_frame_equal(from_frame.eigenvalues, from_index.eigenvalues)
+    pd.testing.assert_frame_equal(from_frame.rows, from_index.rows)
+    pd.testing.assert_frame_equal(from_frame.columns, from_index.columns)

@@ -13,6 +13,7 @@ from scipy.stats import chi2_contingency
 matplotlib.use("Agg")
 
 from analysis import (  # noqa: E402
+    build_index,
     dispersion,
     find_formulas,
     gries_dp,
@@ -444,3 +445,40 @@ def test_trends_agree_with_term_frequencies(dated):
         theirs = freq[freq["term"] == term].assign(period=lambda f: f["year"].astype(str)).set_index("period")
         assert ours["count"].loc[theirs.index].tolist() == theirs["count"].tolist()
         assert ours["rate"].loc[theirs.index].tolist() == pytest.approx(theirs["rate"].tolist())
+
+
+# --- the token index -------------------------------------------------------------------------
+
+TERMS = ["coopération", "la ceinture", "coopérer", "family:multilateralisme", "family:gagnant-gagnant"]
+
+
+@pytest.mark.parametrize("lemmatize", [False, True])
+def test_an_index_gives_the_same_results_as_its_frame(corpus, lemmatize):
+    """Each function takes the token index itself (built here, not the cached one) and reads tokens,
+    lemmas and offsets from it: results identical to those from the frame."""
+    index = build_index(corpus.iloc[::-1])  # rows in another order than doc_id
+    frame = corpus.iloc[::-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        pairs = [(trends(frame, TERMS, lemmatize=lemmatize), trends(index, TERMS, lemmatize=lemmatize)),
+                 (trends(frame, TERMS, by="month"), trends(index, TERMS, by="month"))]
+    pairs += [(dispersion(frame, TERMS, lemmatize=lemmatize), dispersion(index, TERMS, lemmatize=lemmatize)),
+              (dispersion(frame, TERMS, by="source"), dispersion(index, TERMS, by="source")),
+              (progression(frame, TERMS, lemmatize=lemmatize),
+               progression(index, TERMS, lemmatize=lemmatize))]
+    for from_frame, from_index in pairs:
+        pd.testing.assert_frame_equal(from_frame, from_index)
+        assert from_frame.attrs == from_index.attrs
+    moves = progression(index, TERMS, lemmatize=lemmatize)
+    assert moves.groupby("term", sort=False).size().to_dict() == (
+        {"coopération": 6, "la ceinture": 1, "family:multilateralisme": 1, "family:gagnant-gagnant": 1})
+
+
+def test_progress_bar_on_request_and_bad_progress(corpus, capsys):
+    dispersion(corpus, ["family:multilateralisme"], progress=True)
+    assert "formulas" in capsys.readouterr().err
+    dispersion(corpus, ["family:multilateralisme"])  # a tiny corpus: no bar
+    assert capsys.readouterr().err == ""
+    for func in (trends, dispersion, progression):
+        with pytest.raises(ValueError, match="progress must be None, True or False"):
+            func(corpus, "coopération", progress="yes")
