@@ -30,7 +30,7 @@ from .matching import (
     text_view,
     word_positions,
 )
-from .speech import speech_passages
+from .speech import sentence_spans, speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -141,38 +141,34 @@ def find_formulas(
     positions = word_positions(views, vocabulary)
     found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
-    sents = {i: index.sentences(i) for i in with_matches}
+    spans = sentence_spans(index)
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        sents=[sents[i] for i in with_matches], positions=[positions[i] for i in with_matches],
+        spans=[spans[i] for i in with_matches], positions=[positions[i] for i in with_matches],
     )
-    rows = []
+    doc_ids = corpus["doc_id"].tolist()
+    columns: dict[str, list] = {name: [] for name in MATCH_COLUMNS}
     for i, doc_passages in zip(with_matches, passages, strict=True):
-        doc_id, text, doc_sents = corpus["doc_id"].iat[i], texts[i], sents[i]
-        sentence_starts = [start for _, start, _ in doc_sents]
+        text, doc_spans, doc_matches = texts[i], spans[i], found[i]
+        sentence_starts = [start for start, _ in doc_spans]
         passage_starts = [p[1] for p in doc_passages]
-        for start, family_id, end, variant in found[i]:
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "family": family_id,
-                    "variant": variant,
-                    "matched": text[start:end],
-                    "start": start,
-                    "end": end,
-                    "sentence": _containing(doc_sents, sentence_starts, start),
-                    "speaker": _containing(doc_passages, passage_starts, start),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+        columns["doc_id"] += [doc_ids[i]] * len(doc_matches)
+        for start, family_id, end, variant in doc_matches:
+            columns["family"].append(family_id)
+            columns["variant"].append(variant)
+            columns["matched"].append(text[start:end])
+            columns["start"].append(start)
+            columns["end"].append(end)
+            k = bisect_right(sentence_starts, start) - 1
+            a, b = doc_spans[k] if k >= 0 else (0, 0)
+            columns["sentence"].append(text[a:b] if start < b else "")
+            columns["speaker"].append(_containing(doc_passages, passage_starts, start))
+    frame = pd.DataFrame(columns, columns=list(MATCH_COLUMNS))
     frame = frame.astype({"start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
 
 def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
-    """The sentence text (or the speaker) of the span holding ``pos``; ``""`` if none does.
-
-    ``spans`` are ``(sentence, start, end)`` or ``(speaker, start, end, ...)``.
-    """
+    """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""
     i = bisect_right(starts, pos) - 1
     if i >= 0 and pos < spans[i][2]:
         return spans[i][0]
