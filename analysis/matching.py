@@ -82,7 +82,7 @@ def candidates(
     views = views if views is not None else [text_view(text) for text in texts]
     # Texts the fast patterns cannot read whole: lower-cased but for the stretches around the
     # characters in the way, which the case-insensitive patterns search (slow_stretches).
-    breaks = _breaks(matchers) if any(low is None or _SEPARATOR in low for low, _ in views) else ""
+    breaks = break_characters(matchers) if any(low is None or _SEPARATOR in low for low, _ in views) else ""
     stretches: dict[int, list[tuple[int, int]]] = {}
     lowered = [low for low, _ in views]
     for i, low in enumerate(lowered):
@@ -142,8 +142,11 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
     :data:`_SLOW_CHAR_RE`; in the lower-cased text it is NUL characters,
     which no fast pattern matches. Returns ``(lowered, [(start, end), ...])``,
     ``end`` being the offset of the break after a stretch (or the text's
-    length), or ``None`` when the stretches cover the whole text.
+    length), or ``None`` when the stretches cover the whole text (or there
+    are no ``breaks``).
     """
+    if not breaks:
+        return None
     found: list[tuple[int, int]] = []
     after = re.compile(f"[{re.escape(breaks)}]")
     pos = 0
@@ -167,7 +170,7 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
     pieces.append(lowered[pos:])
     return "".join(pieces), found
 
-def _breaks(matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]]) -> str:
+def break_characters(matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]]) -> str:
     """The :data:`_BREAK_CANDIDATES` that no match of a matcher with fast patterns holds.
 
     ``""`` when a pattern cannot be analysed (:func:`_held`) or a fast pattern can match NUL.
