@@ -138,7 +138,7 @@ def find_formulas(
     views = [text_view(text) for text in texts]
     # The words that formulas and actor names start with are found once for both.
     vocabulary = matchers_vocabulary(family_matchers(families) + actor_matchers(table))
-    positions = word_positions(views, vocabulary)
+    positions = word_positions(views, vocabulary, texts=texts)
     found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
     spans = sentence_spans(index)

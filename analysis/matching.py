@@ -103,10 +103,11 @@ def candidates(
     vocabulary = frozenset().union(*(words for _, words in plans.values() if words))
     if positions is None and sum(words is not None for _, words in plans.values()) >= _INDEX_MIN_PATTERNS:
         positions = word_positions([(low, "") for low in lowered], vocabulary)
-    elif positions is not None and stretches:
+    elif positions is not None and any(positions[i] is None for i in stretches):
         positions = list(positions)
         for i in stretches:
-            positions[i] = word_positions([(lowered[i], "")], vocabulary)[0]
+            if positions[i] is None:
+                positions[i] = word_positions([(None, "")], vocabulary, texts=[texts[i]])[0]
     index = _joined_index([positions[i] for i in fast_docs], starts, vocabulary) if positions else None
     candidates: list[list[tuple]] = [[] for _ in texts]
     for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
@@ -161,14 +162,19 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
         pos = end
     if not found or (found[0][0] == 0 and found[0][1] == len(text)):
         return None
-    # "I" keeps the casing context of "İ" (final sigma), and its length.
-    lowered = text.replace("\u0130", "I").lower()
+    lowered = _caseless(text)
     pieces, pos = [], 0
     for start, end in found:
         pieces += [lowered[pos:start], _SEPARATOR * (end - start)]
         pos = end
     pieces.append(lowered[pos:])
     return "".join(pieces), found
+
+@lru_cache(maxsize=2)
+def _caseless(text: str) -> str:
+    """``text.lower()``, but ``İ`` gives ``i``, so offsets are kept (cached: a text is read many times)."""
+    # "I" keeps the casing context of "İ" (final sigma).
+    return text.replace("\u0130", "I").lower()
 
 def break_characters(matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]]) -> str:
     """The :data:`_BREAK_CANDIDATES` that no match of a matcher with fast patterns holds.
@@ -268,19 +274,24 @@ def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
     return "all", None
 
 def word_positions(
-    views: list[tuple[str | None, str]], vocabulary: frozenset[str]
+    views: list[tuple[str | None, str]], vocabulary: frozenset[str], *, texts: list[str] | None = None
 ) -> list[dict[str, list[int]] | None]:
     """Per text view (:func:`text_view`), where the words of ``vocabulary`` start in it.
 
     Whole words as in :func:`required_words`, searched in the lower-cased
     text: ``{word: offsets}`` for the words it holds, ``None`` for a text
-    without a lower-cased view (no fast pattern runs on it).
+    without a lower-cased view (no fast pattern runs on it), unless its
+    ``texts`` are given: the words are then found in its text lower-cased
+    as :func:`partial_view` does, stretches included (more offsets than
+    needed, which only costs a failed try each).
     """
     finder = _word_finder(vocabulary)
     first = re.compile(finder.pattern[len(_NOT_AFTER_WORD) :])
     result: list[dict[str, list[int]] | None] = []
-    for low, _ in views:
+    for i, (low, _) in enumerate(views):
         found: dict[str, list[int]] | None = None
+        if low is None and texts is not None:
+            low = _caseless(texts[i])
         if low is not None:
             found = {}
             at_start = first.match(low)
