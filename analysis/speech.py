@@ -86,6 +86,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -133,6 +134,10 @@ _CUE_MATCHERS = {
     kind: [(kind, general, [fast], None)]
     for (kind, general), (_, fast) in zip(_CUES, _FAST_CUES, strict=True)
 }
+# Its two words as two fast patterns: "selon" is then a literal the regex engine skips to.
+_CUE_MATCHERS["selon"] = [
+    ("selon", _CUES[-1][1], [re.compile(r"selon(?!\w)"), re.compile(r"d['’ʼ]après(?!\w)")], None)
+]
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
 _FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
 _PRONOUNS = (
@@ -197,8 +202,9 @@ _NAME_RE = re.compile(
     rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
     rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
 )
-# Every name starts with a capital or "al-"/"el-": a class Python's regex engine scans for fast.
-_NAME_START_RE = re.compile(rf"[{_UPPER}]|[ae]l[-‐‑]")
+# Every name starts with a capital or "al-"/"el-" (one character class first: the regex engine
+# scans for it fast).
+_NAME_START_RE = re.compile(rf"[{_UPPER}ae](?:(?<=[ae])l[-‐‑]|(?<![ae]))")
 _HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
 # Words that start a capitalised sequence without being a name: sentence-initial function words
 # and adverbs (the stop words and these), titles (kept out of the name), days and months.
@@ -605,15 +611,19 @@ def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:
     """
     if len(found) < 2:
         return resolve_overlaps(found)
-    found = sorted(found, key=lambda c: c[1])
+    found = sorted(found, key=itemgetter(1))
     result: list[tuple[int, int, str]] = []
     cluster, reach = [found[0]], found[0][3]
     for candidate in found[1:]:
         if candidate[1] >= reach:
-            result += resolve_overlaps(cluster)
+            if len(cluster) == 1:  # most are
+                result.append((cluster[0][1], reach, cluster[0][4]))
+            else:
+                result += resolve_overlaps(cluster)
             cluster, reach = [], candidate[3]
         cluster.append(candidate)
-        reach = max(reach, candidate[3])
+        if candidate[3] > reach:
+            reach = candidate[3]
     return result + resolve_overlaps(cluster)
 
 
