@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .counts import grouped_counts
+from .errors import LexiconError, excerpt
 from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
@@ -30,12 +31,15 @@ from .matching import (
     text_view,
     word_positions,
 )
+from .phrases import UserRegex
 from .speech import sentence_spans, speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
 
-def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path | None = None) -> re.Pattern:
+def formula_pattern(
+    family_id: str, *, lexicon: Mapping[str, dict] | str | Path | None = None
+) -> re.Pattern | UserRegex:
     """Return one compiled regex matching any variant of a family (for concordances).
 
     The variants are joined as alternatives, longest source first, so that
@@ -43,6 +47,11 @@ def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path 
     same position. Unlike :func:`find_formulas`, a single regex cannot always
     pick the longest of overlapping variants; use the matches of
     :func:`find_formulas` where that matters.
+
+    A family with a ``regex:`` variant gives a :class:`analysis.phrases.UserRegex`
+    (same methods as a compiled pattern), whose searches stop with a
+    :class:`analysis.LexiconError` naming the family past their time limit
+    instead of hanging; a family of phrases gives a plain ``re.Pattern``.
 
     Raises
     ------
@@ -55,7 +64,11 @@ def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path 
     variants = sorted(
         families[family_id]["variants"], key=lambda v: -len(v["phrase"] or v["regex"])
     )
-    return re.compile("|".join(f"(?:{v['pattern'].pattern})" for v in variants), re.IGNORECASE)
+    source = "|".join(f"(?:{v['pattern'].pattern})" for v in variants)
+    if any(v["regex"] is not None for v in variants):
+        where = f"{families[family_id].get('file', 'lexicon')}: family {excerpt(family_id)}"
+        return UserRegex(source, error=LexiconError, where=where)
+    return re.compile(source, re.IGNORECASE)
 
 def family_matches(
     text: str, family: Mapping[str, Any], *, view: tuple[str | None, str] | None = None
