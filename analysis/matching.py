@@ -15,8 +15,16 @@ Matching
     with (``coopération`` for ``coopération(s) gagnant-gagnant``), or, when
     those are too short to be rare (``à toute épreuve``), only in the texts
     holding one of its :func:`key_words` (``épreuve``). The result is the
-    same as scanning everything; ``regex:`` variants, and texts that are not
-    lower-cased by :func:`lowered_text`, are always scanned whole.
+    same as scanning everything; ``regex:`` variants are always scanned whole.
+
+    A text :func:`lowered_text` cannot lower (it holds ``İ``, whose lower
+    case is two characters, or a combining accent) is read by the fast
+    patterns but for the stretch around each such character, between two
+    characters no pattern can match (:func:`partial_view`,
+    :func:`break_characters`, such as ``.`` ``;`` ``!`` ``?`` for the shipped
+    lexicon), which the case-insensitive patterns search: one such character
+    in a 20 MB article no longer sends all of it to the slow patterns
+    (``benchmarks/bench_matching.py``).
 """
 
 from __future__ import annotations
