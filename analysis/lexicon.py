@@ -44,9 +44,7 @@ from .paths import DATA_DIR
 from .phrases import UserRegex, anchor, compile_phrase, fast_patterns, slugify
 
 LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
-LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
 #: Keys a family may have (``id``, ``label`` and ``variants`` are required).
-FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
 FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
 #: Keys a variant may have (``id`` and exactly one of ``phrase`` and ``regex``).
 VARIANT_KEYS = ("id", "phrase", "regex", "note")

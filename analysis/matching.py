@@ -268,7 +268,6 @@ def _held(source: str, flags: int) -> frozenset[str] | None:
 #: Fast patterns with prefilter words from which :func:`candidates`
 #: finds the words of the texts itself (one scan costs about 30 patterns' scans).
 _INDEX_MIN_PATTERNS = 20
-_INDEX_MIN_PATTERNS = 20
 #: Shortest words a fast pattern is tried at: shorter ones (``à``, ``une``) are too frequent.
 _MIN_START_WORD = 3
 
@@ -443,7 +442,6 @@ def matchers_vocabulary(
     plans = (_plan(compiled) for _, _, fast, _ in matchers for compiled in fast or ())
     return frozenset().union(*(words for _, words in plans if words))
 
-_CLOSING = {"«": "»", "“": "”", '"': '"'}
 _CLOSING = {"«": "»", "“": "”", '"': '"'}
 _CLOSE_RE = {opening: re.compile(rf"{SPACE}*{re.escape(closing)}") for opening, closing in _CLOSING.items()}
 
