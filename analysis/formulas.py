@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .counts import grouped_counts
+from .errors import LexiconError, excerpt
 from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
@@ -30,12 +31,15 @@ from .matching import (
     text_view,
     word_positions,
 )
-from .speech import speech_passages
+from .phrases import UserRegex
+from .speech import sentence_spans, speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
 
-def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path | None = None) -> re.Pattern:
+def formula_pattern(
+    family_id: str, *, lexicon: Mapping[str, dict] | str | Path | None = None
+) -> re.Pattern | UserRegex:
     """Return one compiled regex matching any variant of a family (for concordances).
 
     The variants are joined as alternatives, longest source first, so that
@@ -43,6 +47,11 @@ def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path 
     same position. Unlike :func:`find_formulas`, a single regex cannot always
     pick the longest of overlapping variants; use the matches of
     :func:`find_formulas` where that matters.
+
+    A family with a ``regex:`` variant gives a :class:`analysis.phrases.UserRegex`
+    (same methods as a compiled pattern), whose searches stop with a
+    :class:`analysis.LexiconError` naming the family past their time limit
+    instead of hanging; a family of phrases gives a plain ``re.Pattern``.
 
     Raises
     ------
@@ -55,7 +64,11 @@ def formula_pattern(family_id: str, *, lexicon: Mapping[str, dict] | str | Path 
     variants = sorted(
         families[family_id]["variants"], key=lambda v: -len(v["phrase"] or v["regex"])
     )
-    return re.compile("|".join(f"(?:{v['pattern'].pattern})" for v in variants), re.IGNORECASE)
+    source = "|".join(f"(?:{v['pattern'].pattern})" for v in variants)
+    if any(v["regex"] is not None for v in variants):
+        where = f"{families[family_id].get('file', 'lexicon')}: family {excerpt(family_id)}"
+        return UserRegex(source, error=LexiconError, where=where)
+    return re.compile(source, re.IGNORECASE)
 
 def family_matches(
     text: str, family: Mapping[str, Any], *, view: tuple[str | None, str] | None = None
@@ -138,41 +151,37 @@ def find_formulas(
     views = [text_view(text) for text in texts]
     # The words that formulas and actor names start with are found once for both.
     vocabulary = matchers_vocabulary(family_matchers(families) + actor_matchers(table))
-    positions = word_positions(views, vocabulary)
+    positions = word_positions(views, vocabulary, texts=texts)
     found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
-    sents = {i: index.sentences(i) for i in with_matches}
+    spans = sentence_spans(index)
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        sents=[sents[i] for i in with_matches], positions=[positions[i] for i in with_matches],
+        spans=[spans[i] for i in with_matches], positions=[positions[i] for i in with_matches],
     )
-    rows = []
+    doc_ids = corpus["doc_id"].tolist()
+    columns: dict[str, list] = {name: [] for name in MATCH_COLUMNS}
     for i, doc_passages in zip(with_matches, passages, strict=True):
-        doc_id, text, doc_sents = corpus["doc_id"].iat[i], texts[i], sents[i]
-        sentence_starts = [start for _, start, _ in doc_sents]
+        text, doc_spans, doc_matches = texts[i], spans[i], found[i]
+        sentence_starts = [start for start, _ in doc_spans]
         passage_starts = [p[1] for p in doc_passages]
-        for start, family_id, end, variant in found[i]:
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "family": family_id,
-                    "variant": variant,
-                    "matched": text[start:end],
-                    "start": start,
-                    "end": end,
-                    "sentence": _containing(doc_sents, sentence_starts, start),
-                    "speaker": _containing(doc_passages, passage_starts, start),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+        columns["doc_id"] += [doc_ids[i]] * len(doc_matches)
+        for start, family_id, end, variant in doc_matches:
+            columns["family"].append(family_id)
+            columns["variant"].append(variant)
+            columns["matched"].append(text[start:end])
+            columns["start"].append(start)
+            columns["end"].append(end)
+            k = bisect_right(sentence_starts, start) - 1
+            a, b = doc_spans[k] if k >= 0 else (0, 0)
+            columns["sentence"].append(text[a:b] if start < b else "")
+            columns["speaker"].append(_containing(doc_passages, passage_starts, start))
+    frame = pd.DataFrame(columns, columns=list(MATCH_COLUMNS))
     frame = frame.astype({"start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
 
 def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
-    """The sentence text (or the speaker) of the span holding ``pos``; ``""`` if none does.
-
-    ``spans`` are ``(sentence, start, end)`` or ``(speaker, start, end, ...)``.
-    """
+    """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""
     i = bisect_right(starts, pos) - 1
     if i >= 0 and pos < spans[i][2]:
         return spans[i][0]

@@ -44,9 +44,7 @@ from .paths import DATA_DIR
 from .phrases import UserRegex, anchor, compile_phrase, fast_patterns, slugify
 
 LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
-LEXICON_FILE: Path = DATA_DIR / "formulas.yaml"
 #: Keys a family may have (``id``, ``label`` and ``variants`` are required).
-FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
 FAMILY_KEYS = ("id", "label", "category", "description", "source_wording", "note", "variants")
 #: Keys a variant may have (``id`` and exactly one of ``phrase`` and ``regex``).
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
@@ -185,23 +183,48 @@ def compile_variant(variant: Any, *, where: str) -> tuple[dict | None, list[str]
     }
     return compiled, problems
 
-def _parse_lexicon(path: Path) -> dict[str, dict]:
-    families: dict[str, dict] = {}
+def parse_entries(
+    path: Path,
+    *,
+    key: str,
+    what: str,
+    keys: tuple[str, ...],
+    required: tuple[str, ...],
+    items: str,
+    build: Callable[[dict, str, list, list[str]], dict],
+) -> dict[str, dict]:
+    """Read a data file ``{key: [entries]}`` into ``{id: build(entry, id, entry[items], problems)}``.
+
+    Each entry is checked (:func:`check_entry`, an id given once, ``items`` a
+    non-empty list) and built by ``build``, which appends what is wrong to
+    ``problems``; every problem of the file is raised at once.
+
+    Raises
+    ------
+    LexiconError
+        Listing every problem found, each naming the file and the entry.
+    """
+    built: dict[str, dict] = {}
     problems: list[str] = []
-    for index, entry in enumerate(read_yaml_list(path, "families"), start=1):
-        ident, found = check_entry(
-            entry, path=path, what="family", index=index, keys=FAMILY_KEYS,
-            required=("id", "label", "variants"),
-        )
+    for index, entry in enumerate(read_yaml_list(path, key), start=1):
+        ident, found = check_entry(entry, path=path, what=what, index=index, keys=keys, required=required)
         problems += found
-        if ident in families:
-            problems.append(f"{path}: family {excerpt(ident)}: duplicate id (family #{index})")
+        if ident in built:
+            problems.append(f"{path}: {what} {excerpt(ident)}: duplicate id ({what} #{index})")
             continue
-        variants = entry.get("variants") if isinstance(entry, dict) else None
-        if not isinstance(variants, list) or not variants:
-            if isinstance(entry, dict) and "variants" in entry:
-                problems.append(f"{path}: family {excerpt(ident)}: 'variants' must be a non-empty list")
+        values = entry.get(items) if isinstance(entry, dict) else None
+        if not isinstance(values, list) or not values:
+            if isinstance(entry, dict) and items in entry:
+                shape = "a non-empty list" if items == "variants" else "a non-empty list of phrases"
+                problems.append(f"{path}: {what} {excerpt(ident)}: {items!r} must be {shape}")
             continue
+        built[ident] = build(entry, ident, values, problems)
+    if problems:
+        raise LexiconError("\n".join(problems))
+    return built
+
+def _parse_lexicon(path: Path) -> dict[str, dict]:
+    def family(entry: dict, ident: str, variants: list, problems: list[str]) -> dict:
         compiled, seen = [], set()
         for variant in variants:
             result, found = compile_variant(variant, where=f"{path}: family {excerpt(ident)}")
@@ -214,7 +237,7 @@ def _parse_lexicon(path: Path) -> dict[str, dict]:
                 )
             seen.add(result["id"])
             compiled.append(result)
-        families[ident] = {
+        return {
             "id": ident,
             "label": entry.get("label", ""),
             "category": entry.get("category", ""),
@@ -224,9 +247,9 @@ def _parse_lexicon(path: Path) -> dict[str, dict]:
             "variants": compiled,
             "file": str(path),
         }
-    if problems:
-        raise LexiconError("\n".join(problems))
-    return families
+
+    return parse_entries(path, key="families", what="family", keys=FAMILY_KEYS,
+                         required=("id", "label", "variants"), items="variants", build=family)
 
 _CACHE: dict[tuple, dict] = {}
 
@@ -313,24 +336,7 @@ ACTOR_KEYS = ("id", "label", "kind", "country", "note", "names")
 
 
 def _parse_actors(path: Path) -> dict[str, dict]:
-    actors: dict[str, dict] = {}
-    problems: list[str] = []
-    for index, entry in enumerate(read_yaml_list(path, "actors"), start=1):
-        ident, found = check_entry(
-            entry, path=path, what="actor", index=index, keys=ACTOR_KEYS,
-            required=("id", "label", "kind", "names"),
-        )
-        problems += found
-        if ident in actors:
-            problems.append(f"{path}: actor {excerpt(ident)}: duplicate id (actor #{index})")
-            continue
-        names = entry.get("names") if isinstance(entry, dict) else None
-        if not isinstance(names, list) or not names:
-            if isinstance(entry, dict) and "names" in entry:
-                problems.append(
-                    f"{path}: actor {excerpt(ident)}: 'names' must be a non-empty list of phrases"
-                )
-            continue
+    def actor(entry: dict, ident: str, names: list, problems: list[str]) -> dict:
         patterns, anchors, fast = [], [], []
         for name in names:
             try:
@@ -339,7 +345,7 @@ def _parse_actors(path: Path) -> dict[str, dict]:
                 fast.append(fast_patterns(name))
             except ValueError as exc:
                 problems.append(f"{path}: actor {excerpt(ident)}, name {excerpt(name)}: {exc}")
-        actors[ident] = {
+        return {
             "id": ident,
             "label": entry.get("label", ""),
             "kind": entry.get("kind", ""),
@@ -351,9 +357,9 @@ def _parse_actors(path: Path) -> dict[str, dict]:
             "fast": fast,
             "file": str(path),
         }
-    if problems:
-        raise LexiconError("\n".join(problems))
-    return actors
+
+    return parse_entries(path, key="actors", what="actor", keys=ACTOR_KEYS,
+                         required=("id", "label", "kind", "names"), items="names", build=actor)
 
 
 def load_actors(path: str | Path | None = None, *, extend: bool = True) -> dict[str, dict]:

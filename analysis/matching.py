@@ -15,8 +15,16 @@ Matching
     with (``coopération`` for ``coopération(s) gagnant-gagnant``), or, when
     those are too short to be rare (``à toute épreuve``), only in the texts
     holding one of its :func:`key_words` (``épreuve``). The result is the
-    same as scanning everything; ``regex:`` variants, and texts that are not
-    lower-cased by :func:`lowered_text`, are always scanned whole.
+    same as scanning everything; ``regex:`` variants are always scanned whole.
+
+    A text :func:`lowered_text` cannot lower (it holds ``İ``, whose lower
+    case is two characters, or a combining accent) is read by the fast
+    patterns but for the stretch around each such character, between two
+    characters no pattern can match (:func:`partial_view`,
+    :func:`break_characters`, such as ``.`` ``;`` ``!`` ``?`` for the shipped
+    lexicon), which the case-insensitive patterns search: one such character
+    in a 20 MB article no longer sends all of it to the slow patterns
+    (``benchmarks/bench_matching.py``).
 """
 
 from __future__ import annotations
@@ -80,17 +88,34 @@ def candidates(
     with, else in the texts holding one of its :func:`key_words`.
     """
     views = views if views is not None else [text_view(text) for text in texts]
-    fast_docs = [i for i, (low, _) in enumerate(views) if low is not None and _SEPARATOR not in low]
+    # Texts the fast patterns cannot read whole: lower-cased but for the stretches around the
+    # characters in the way, which the case-insensitive patterns search (slow_stretches).
+    breaks = break_characters(matchers) if any(low is None or _SEPARATOR in low for low, _ in views) else ""
+    stretches: dict[int, list[tuple[int, int]]] = {}
+    lowered = [low for low, _ in views]
+    for i, low in enumerate(lowered):
+        if (low is None or _SEPARATOR in low) and breaks:
+            made = partial_view(texts[i], breaks)
+            if made is not None:
+                lowered[i], stretches[i] = made
+    fast_docs = [
+        i for i, low in enumerate(lowered) if low is not None and (i in stretches or _SEPARATOR not in low)
+    ]
     slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
-    joined = _SEPARATOR.join(views[i][0] for i in fast_docs)
+    joined = _SEPARATOR.join(lowered[i] for i in fast_docs)
     starts, pos = [], 0
     for i in fast_docs:
         starts.append(pos)
-        pos += len(views[i][0]) + 1
+        pos += len(lowered[i]) + 1
     plans = {c.pattern: _plan(c) for _, _, fast, _ in matchers for c in fast or ()}
     vocabulary = frozenset().union(*(words for _, words in plans.values() if words))
     if positions is None and sum(words is not None for _, words in plans.values()) >= _INDEX_MIN_PATTERNS:
-        positions = word_positions(views, vocabulary)
+        positions = word_positions([(low, "") for low in lowered], vocabulary)
+    elif positions is not None and any(positions[i] is None for i in stretches):
+        positions = list(positions)
+        for i in stretches:
+            if positions[i] is None:
+                positions[i] = word_positions([(None, "")], vocabulary, texts=[texts[i]])[0]
     index = _joined_index([positions[i] for i in fast_docs], starts, vocabulary) if positions else None
     candidates: list[list[tuple]] = [[] for _ in texts]
     for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
@@ -103,11 +128,145 @@ def candidates(
             if anchor_text is None or anchor_text in views[i][1]:
                 spans = [m.span() for m in pattern.finditer(texts[i]) if m.end() > m.start()]
                 candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
+        for i, doc_stretches in stretches.items() if fast is not None else ():
+            if anchor_text is None or anchor_text in views[i][1]:
+                # A stretch ends before a character no match holds: endpos shows the pattern that character.
+                spans = [m.span() for a, b in doc_stretches for m in pattern.finditer(texts[i], a, b + 1)
+                         if m.end() > m.start()]
+                candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
     return candidates
+
+#: Characters around which fast patterns do not apply (:func:`lowered_text` gives ``None`` for a
+#: text holding one): ``İ``, whose lower case is two characters, combining accents; and NUL, which
+#: joins the texts of one scan.
+_SLOW_CHAR_RE = re.compile(r"[\u0130\u0300-\u036f\x00]")
+#: Characters that can end a stretch of text around a slow character: those no pattern can match.
+_BREAK_CANDIDATES = ".!?;:…,()[]{}/|"
+
+def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The lower-cased text for fast patterns, with its stretches the slow patterns search.
+
+    A stretch is the run of text between two ``breaks`` (characters no
+    pattern can match, so no match crosses them) around each character of
+    :data:`_SLOW_CHAR_RE`; in the lower-cased text it is NUL characters,
+    which no fast pattern matches. Returns ``(lowered, [(start, end), ...])``,
+    ``end`` being the offset of the break after a stretch (or the text's
+    length), or ``None`` when the stretches cover the whole text (or there
+    are no ``breaks``).
+    """
+    if not breaks:
+        return None
+    found: list[tuple[int, int]] = []
+    after = re.compile(f"[{re.escape(breaks)}]")
+    pos = 0
+    for match in _SLOW_CHAR_RE.finditer(text):
+        at = match.start()
+        if at < pos:
+            continue
+        start = max(text.rfind(char, pos, at) for char in breaks) + 1
+        end_match = after.search(text, at)
+        end = end_match.start() if end_match else len(text)
+        found.append((start, end))
+        pos = end
+    if not found or (found[0][0] == 0 and found[0][1] == len(text)):
+        return None
+    lowered = _caseless(text)
+    pieces, pos = [], 0
+    for start, end in found:
+        pieces += [lowered[pos:start], _SEPARATOR * (end - start)]
+        pos = end
+    pieces.append(lowered[pos:])
+    return "".join(pieces), found
+
+@lru_cache(maxsize=2)
+def _caseless(text: str) -> str:
+    """``text.lower()``, but ``İ`` gives ``i``, so offsets are kept (cached: a text is read many times)."""
+    # "I" keeps the casing context of "İ" (final sigma).
+    return text.replace("\u0130", "I").lower()
+
+def break_characters(matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]]) -> str:
+    """The :data:`_BREAK_CANDIDATES` that no match of a matcher with fast patterns holds.
+
+    ``""`` when a pattern cannot be analysed (:func:`_held`) or a fast pattern can match NUL.
+    """
+    held: set[str] = set()
+    for _, pattern, fast, _ in matchers:
+        for compiled in (pattern, *fast) if fast is not None else ():
+            chars = _held(compiled.pattern, compiled.flags)
+            if chars is None or _SEPARATOR in chars:
+                return ""
+            held |= chars
+    return "".join(char for char in _BREAK_CANDIDATES if char not in held)
+
+@lru_cache(maxsize=4096)
+def _held(source: str, flags: int) -> frozenset[str] | None:
+    """Which of :data:`_BREAK_CANDIDATES` and NUL a match of a regex can hold.
+
+    Read from the parsed regex; ``None`` if it can match the empty text,
+    looks ahead more than one character (the stretch's search stops one
+    character after it) or holds what is not analysed here.
+    """
+    try:
+        from re import _constants as constants  # Python 3.11+
+        from re import _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as constants
+        import sre_parse as parser
+    chars = _BREAK_CANDIDATES + _SEPARATOR
+    categories = {
+        constants.CATEGORY_DIGIT: r"\d", constants.CATEGORY_NOT_DIGIT: r"\D",
+        constants.CATEGORY_SPACE: r"\s", constants.CATEGORY_NOT_SPACE: r"\S",
+        constants.CATEGORY_WORD: r"\w", constants.CATEGORY_NOT_WORD: r"\W",
+    }
+
+    def in_class(items, char: str) -> bool:
+        hit, negate = False, False
+        for op, value in items:
+            if op is constants.NEGATE:
+                negate = True
+            elif op is constants.LITERAL:
+                hit = hit or chr(value) == char
+            elif op is constants.RANGE:
+                hit = hit or value[0] <= ord(char) <= value[1]
+            elif op is constants.CATEGORY and value in categories:
+                hit = hit or re.match(categories[value], char) is not None
+            else:
+                raise ValueError(op)
+        return hit != negate
+
+    def walk(sequence, held: set[str]) -> None:
+        for op, value in sequence:
+            if op is constants.LITERAL:
+                held.update(char for char in chars if ord(char) == value)  # none of them has a case
+            elif op in (constants.NOT_LITERAL, constants.ANY):
+                held.update(chars)
+            elif op is constants.IN:
+                held.update(char for char in chars if in_class(value, char))
+            elif op is constants.SUBPATTERN:
+                walk(value[-1], held)
+            elif op is constants.BRANCH:
+                for branch in value[1]:
+                    walk(branch, held)
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                walk(value[2], held)
+            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+                if value[0] >= 0 and value[1].getwidth()[1] > 1:  # a lookahead past the stretch
+                    raise ValueError(op)
+            elif op not in (constants.AT, constants.GROUPREF):
+                raise ValueError(op)
+
+    held: set[str] = set()
+    try:
+        parsed = parser.parse(source, flags)
+        if parsed.getwidth()[0] == 0:
+            return None
+        walk(parsed, held)
+    except Exception:  # noqa: BLE001 - a regex not analysed here keeps its texts whole
+        return None
+    return frozenset(held)
 
 #: Fast patterns with prefilter words from which :func:`candidates`
 #: finds the words of the texts itself (one scan costs about 30 patterns' scans).
-_INDEX_MIN_PATTERNS = 20
 _INDEX_MIN_PATTERNS = 20
 #: Shortest words a fast pattern is tried at: shorter ones (``à``, ``une``) are too frequent.
 _MIN_START_WORD = 3
@@ -122,19 +281,24 @@ def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
     return "all", None
 
 def word_positions(
-    views: list[tuple[str | None, str]], vocabulary: frozenset[str]
+    views: list[tuple[str | None, str]], vocabulary: frozenset[str], *, texts: list[str] | None = None
 ) -> list[dict[str, list[int]] | None]:
     """Per text view (:func:`text_view`), where the words of ``vocabulary`` start in it.
 
     Whole words as in :func:`required_words`, searched in the lower-cased
     text: ``{word: offsets}`` for the words it holds, ``None`` for a text
-    without a lower-cased view (no fast pattern runs on it).
+    without a lower-cased view (no fast pattern runs on it), unless its
+    ``texts`` are given: the words are then found in its text lower-cased
+    as :func:`partial_view` does, stretches included (more offsets than
+    needed, which only costs a failed try each).
     """
     finder = _word_finder(vocabulary)
     first = re.compile(finder.pattern[len(_NOT_AFTER_WORD) :])
     result: list[dict[str, list[int]] | None] = []
-    for low, _ in views:
+    for i, (low, _) in enumerate(views):
         found: dict[str, list[int]] | None = None
+        if low is None and texts is not None:
+            low = _caseless(texts[i])
         if low is not None:
             found = {}
             at_start = first.match(low)
@@ -278,7 +442,6 @@ def matchers_vocabulary(
     plans = (_plan(compiled) for _, _, fast, _ in matchers for compiled in fast or ())
     return frozenset().union(*(words for _, words in plans if words))
 
-_CLOSING = {"«": "»", "“": "”", '"': '"'}
 _CLOSING = {"«": "»", "“": "”", '"': '"'}
 _CLOSE_RE = {opening: re.compile(rf"{SPACE}*{re.escape(closing)}") for opening, closing in _CLOSING.items()}
 

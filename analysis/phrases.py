@@ -66,12 +66,8 @@ import regex as regex_engine
 from .errors import excerpt
 
 SPACE = r"[\s\u00a0\u202f]"
-SPACE = r"[\s\u00a0\u202f]"
-_GAP = r"[\s\u00a0\u202f\"«»“”„‹›‘’'`]+"
 _GAP = r"[\s\u00a0\u202f\"«»“”„‹›‘’'`]+"
 _APOSTROPHE = r"['’ʼ][\u00a0\u202f ]?"
-_APOSTROPHE = r"['’ʼ][\u00a0\u202f ]?"
-_DASH = rf"(?:{SPACE}*[-‐‑‒–—]{SPACE}*|{SPACE}+)"
 _DASH = rf"(?:{SPACE}*[-‐‑‒–—]{SPACE}*|{SPACE}+)"
 _LIGATURES = {"œ": "(?:œ|oe)", "æ": "(?:æ|ae)", "Œ": "(?:Œ|OE)", "Æ": "(?:Æ|AE)"}
 
@@ -204,11 +200,8 @@ def lowered_text(text: str) -> str | None:
 #: By regex source, the words that start every match of a fast pattern made
 #: by :func:`fast_patterns` and its :func:`key_words` (either may be ``None``).
 PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
-PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
 # A word of the prefilter: letters and digits; ʼ (a letter to ``re``) is an apostrophe here.
 WORD_RUN = r"[^\W\u02bc]"
-WORD_RUN = r"[^\W\u02bc]"
-_RUN_OR_WILDCARD_RE = re.compile(rf"(?:{WORD_RUN}|\*)+")
 _RUN_OR_WILDCARD_RE = re.compile(rf"(?:{WORD_RUN}|\*)+")
 #: Spellings of one word alternative beyond which no prefilter word is derived.
 _MAX_SPELLINGS = 256
@@ -314,8 +307,6 @@ def _char_forms(char: str) -> list[str]:
     return [char, {"œ": "oe", "æ": "ae"}[char]] if char in ("œ", "æ") else [char]
 
 _ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
-_ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
-_UNESCAPE = {"\ue000": "(", "\ue001": ")", "\ue002": "|", "\ue003": "*", "\ue004": "\\"}
 _UNESCAPE = {"\ue000": "(", "\ue001": ")", "\ue002": "|", "\ue003": "*", "\ue004": "\\"}
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 

@@ -86,6 +86,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -133,7 +134,12 @@ _CUE_MATCHERS = {
     kind: [(kind, general, [fast], None)]
     for (kind, general), (_, fast) in zip(_CUES, _FAST_CUES, strict=True)
 }
+# Its two words as two fast patterns: "selon" is then a literal the regex engine skips to.
+_CUE_MATCHERS["selon"] = [
+    ("selon", _CUES[-1][1], [re.compile(r"selon(?!\w)"), re.compile(r"d['’ʼ]après(?!\w)")], None)
+]
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
+_FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
 _PRONOUNS = (
     "il", "elle", "ce dernier", "cette dernière", "celui-ci", "celle-ci",
     *(f"{article} {title}" for article in ("le", "la")
@@ -196,8 +202,9 @@ _NAME_RE = re.compile(
     rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
     rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
 )
-# Every name starts with a capital or "al-"/"el-": a class Python's regex engine scans for fast.
-_NAME_START_RE = re.compile(rf"[{_UPPER}]|[ae]l[-‐‑]")
+# Every name starts with a capital or "al-"/"el-" (one character class first: the regex engine
+# scans for it fast).
+_NAME_START_RE = re.compile(rf"[{_UPPER}ae](?:(?<=[ae])l[-‐‑]|(?<![ae]))")
 _HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
 # Words that start a capitalised sequence without being a name: sentence-initial function words
 # and adverbs (the stop words and these), titles (kept out of the name), days and months.
@@ -489,12 +496,11 @@ def speech(
     corpus = index.corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
-    sents = index.sentence_lists()
     rows = [
         {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
          "text": text[start:end], "cue": cue, "rule": rule}
         for doc_id, text, passages in zip(
-            corpus["doc_id"], texts, speech_passages(texts, table, sents=sents), strict=True
+            corpus["doc_id"], texts, speech_passages(texts, table, spans=sentence_spans(index)), strict=True
         )
         for speaker, start, end, cue, rule in passages
     ]
@@ -545,26 +551,38 @@ def unknown_speakers(
     return frame.reset_index(drop=True)
 
 
+def sentence_spans(index: TokenIndex) -> list[list[tuple[int, int]]]:
+    """Per article of a token index, the ``(start, end)`` of its sentences (:func:`analysis.sentences`)."""
+    starts, ends = index.sentence_starts.tolist(), index.sentence_ends.tolist()
+    first = index.doc_sentence_first.tolist()
+    return [list(zip(starts[lo:hi], ends[lo:hi], strict=True))
+            for lo, hi in zip(first, first[1:], strict=False)]
+
+
 def speech_passages(
     texts: list[str],
     actors: Mapping[str, dict],
     *,
     views: list[tuple[str | None, str]] | None = None,
-    sents: list[list[tuple[str, int, int]]] | None = None,
+    spans: list[list[tuple[int, int]]] | None = None,
     positions: list[dict[str, list[int]] | None] | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
-    ``views`` (:func:`analysis.matching.text_view`), ``sents``
-    (:func:`analysis.sentences`) and ``positions``
-    (:func:`analysis.matching.word_positions`) of the texts may be passed
-    when the caller has them. Cues and actor names are searched in all texts
-    at once (:func:`analysis.matching.candidates`).
+    ``views`` (:func:`analysis.matching.text_view`), ``spans`` (the
+    ``(start, end)`` of the :func:`analysis.sentences` of each text) and
+    ``positions`` (:func:`analysis.matching.word_positions`) of the texts may
+    be passed when the caller has them. Cues and actor names are searched in
+    all texts at once (:func:`analysis.matching.candidates`).
     """
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
     cues = [_longest(found) for found in candidates(texts, cue_matchers, views)]
-    inverted = [i for i, text in enumerate(texts) if _HYPHEN_PRONOUN_RE.search(text)]
+    # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
+    inverted = [
+        i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
+        if (_HYPHEN_PRONOUN_RE.search(text) if lowered is None else _FAST_HYPHEN_PRONOUN_RE.search(lowered))
+    ]
     found = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
     for i, more in zip(inverted, found, strict=True):
         cues[i] = sorted(cues[i] + _longest(more))
@@ -579,8 +597,8 @@ def speech_passages(
     ]
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
-        doc_sents = sents[i] if sents is not None else sentences(texts[i])
-        result[i] = _doc_speech(texts[i], actors, doc_sents, cues[i], doc_mentions)
+        doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
+        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], doc_mentions)
     return result
 
 
@@ -593,15 +611,19 @@ def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:
     """
     if len(found) < 2:
         return resolve_overlaps(found)
-    found = sorted(found, key=lambda c: c[1])
+    found = sorted(found, key=itemgetter(1))
     result: list[tuple[int, int, str]] = []
     cluster, reach = [found[0]], found[0][3]
     for candidate in found[1:]:
         if candidate[1] >= reach:
-            result += resolve_overlaps(cluster)
+            if len(cluster) == 1:  # most are
+                result.append((cluster[0][1], reach, cluster[0][4]))
+            else:
+                result += resolve_overlaps(cluster)
             cluster, reach = [], candidate[3]
         cluster.append(candidate)
-        reach = max(reach, candidate[3])
+        if candidate[3] > reach:
+            reach = candidate[3]
     return result + resolve_overlaps(cluster)
 
 
@@ -630,7 +652,7 @@ class _Mentions:
 def _doc_speech(
     text: str,
     actors: Mapping[str, dict],
-    sents: list[tuple[str, int, int]],
+    spans: list[tuple[int, int]],
     cues: list[tuple[int, int, str]],
     mentions: list[tuple[int, int, str]],
 ) -> list[tuple[str, int, int, str, str]]:
@@ -640,7 +662,7 @@ def _doc_speech(
     last_speaker = last_person = ""
     previous_attributed = False
     reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
-    for start, end in _passages(text, sents):
+    for start, end in _passages(text, spans):
         inside = [
             m for m in mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
             if m[1] <= end
@@ -668,21 +690,38 @@ def _doc_speech(
     return result
 
 
-def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Sentences, joined while a quotation opened in them is still open."""
+def _passages(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences, joined while a quotation opened in them is still open.
+
+    Quote marks between two sentences count when a quotation is open across them.
+    """
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARK_RE.finditer(text)]
+    if not marks:
+        return list(spans)
     result = []
     opened_at = None
-    counts = dict.fromkeys(_QUOTE_MARKS, 0)  # of text[opened_at:counted_to]
-    counted_to = 0
-    for _, start, end in sents:
+    guillemets = curly = straight = 0  # opened minus closed, and straight quotes, since opened_at
+    k, n = 0, len(marks)
+    for start, end in spans:
         if opened_at is None:
-            opened_at = counted_to = start
-            counts = dict.fromkeys(_QUOTE_MARKS, 0)
-        chunk = text[counted_to:end]
-        for mark in _QUOTE_MARKS:
-            counts[mark] += chunk.count(mark)
-        counted_to = end
-        if not _quote_open(counts):
+            opened_at = start
+            guillemets = curly = straight = 0
+            while k < n and marks[k][0] < start:
+                k += 1
+        while k < n and marks[k][0] < end:
+            mark = marks[k][1]
+            if mark == "«":
+                guillemets += 1
+            elif mark == "»":
+                guillemets -= 1
+            elif mark == "“":
+                curly += 1
+            elif mark == "”":
+                curly -= 1
+            else:
+                straight += 1
+            k += 1
+        if guillemets <= 0 and curly <= 0 and straight % 2 == 0:
             result.append((opened_at, end))
             opened_at = None
     if opened_at is not None:
@@ -690,11 +729,7 @@ def _passages(text: str, sents: list[tuple[str, int, int]]) -> list[tuple[int, i
     return result
 
 
-_QUOTE_MARKS = ("«", "»", "“", "”", '"')
-
-
-def _quote_open(counts: dict[str, int]) -> bool:
-    return counts["«"] > counts["»"] or counts["“"] > counts["”"] or counts['"'] % 2 == 1
+_QUOTE_MARK_RE = re.compile('[«»“”"]')
 
 
 def _has_quote(chunk: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from analysis import (
     load_corpus,
     load_lexicon,
     matching,
+    phrases,
     sentences,
 )
 from analysis import formulas as formulas_module
@@ -359,6 +361,21 @@ def test_formula_pattern_matches_any_variant_longest_first():
     ]
 
 
+def test_formula_pattern_with_a_regex_variant_has_a_time_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(phrases, "REGEX_TIMEOUT", 0.2)
+    path = tmp_path / "mine.yaml"
+    path.write_text(USER_LEXICON + "      - id: cycle\n        regex: '(\\w|\\w\\w)+$'\n", encoding="utf-8")
+    pattern = formula_pattern("ami-de-fer", lexicon=path)
+    assert not isinstance(pattern, re.Pattern)
+    assert [m.group() for m in pattern.finditer("Des Amis de fer. Fer")] == ["Amis de fer", "Fer"]
+    started = time.perf_counter()
+    with pytest.raises(LexiconError) as info:
+        pattern.search("a" * 40 + "!")
+    assert time.perf_counter() - started < 60  # stops (0.2 s of processor time)
+    assert str(info.value).startswith(f"{path.resolve()}: family 'ami-de-fer': regular expression '(?")
+    assert "was stopped after 0.2 s" in str(info.value)
+
+
 def test_formula_pattern_unknown_family():
     with pytest.raises(ValueError, match="family_id must be one of"):
         formula_pattern("inconnue")
@@ -610,7 +627,7 @@ def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
     frame = random_corpus(seed)
     filtered = find_formulas(frame)
     # Unknown word positions make every pattern scan every text.
-    monkeypatch.setattr(formulas_module, "word_positions", lambda views, vocabulary: [None] * len(views))
+    monkeypatch.setattr(formulas_module, "word_positions", lambda views, vocabulary, **_: [None] * len(views))
     full = find_formulas(frame)
     pd.testing.assert_frame_equal(filtered, full)
     assert len(full) > 0

@@ -1,0 +1,111 @@
+"""Tests of analysis.matching: texts the fast patterns cannot read whole (issue 7)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import find_actors, find_formulas, load_actors, load_lexicon, matching, speech
+from analysis.lexicon import actor_matchers, family_matchers
+from analysis.phrases import lowered_text
+
+ARTICLE = (
+    "Wang Yi a déclaré que la coopération gagnant-gagnant profite à tous. Le multilatéralisme recule ; "
+    "selon M. Xi, l'initiative « la Ceinture et la Route » avance. La Chine prône un véritable "
+    "multilatéralisme, a-t-il ajouté. M. Macron a salué le partenariat stratégique global."
+)
+# Characters whose stretch goes to the slow patterns: İ (two characters in lower case), a
+# combining mark with no precomposed form (U+035C), NUL.
+SLOW_CHARS = ["\u0130", "I\u035c", "\x00"]
+
+
+def placed(char: str, where: str) -> str:
+    """ARTICLE with a word holding ``char`` at its start, in its middle or at its end."""
+    word = f"{char}zmir"
+    middle = ARTICLE.index(" Le multilatéralisme")
+    return {
+        "start": f"{word}, le {ARTICLE}",
+        "middle": f"{ARTICLE[:middle]} À {word}{ARTICLE[middle:]}",
+        "end": f"{ARTICLE} Vu à {word}",
+        # inside the words matched: "WANG Yİ" is Wang Yi to the case-insensitive patterns
+        "inside": ARTICLE.replace("Wang Yi", f"Wang Y{char}").replace("gagnant-", f"gagnant-{char}"),
+    }[where]
+
+
+def corpus(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)})
+
+
+def test_only_one_character_changes_length_in_lower_case():
+    # The slow characters cover every text lowered_text cannot lower (İ, combining accents).
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert len(every.lower()) == len(every) + 1
+    assert len(every.replace("\u0130", "").lower()) == len(every) - 1
+    assert lowered_text("\u035c") is None and matching.partial_view("\u035c", ".") is None
+
+
+def test_partial_view_blanks_the_stretch_between_two_breaks():
+    assert matching.partial_view("Vu à İzmir. La Chine, dit-il.", ".") == (
+        "\x00" * 10 + ". la chine, dit-il.", [(0, 10)]
+    )
+    assert matching.partial_view("La Chine. Vu à İzmir", ".,") == ("la chine." + "\x00" * 11, [(9, 20)])
+    assert matching.partial_view("A\u035c, b. c\x00d", ".,") == (
+        "\x00\x00, b.\x00\x00\x00\x00", [(0, 2), (6, 10)]
+    )
+    # no break around it: the whole text is one stretch, searched by the slow patterns alone
+    assert matching.partial_view("Vu à İzmir", ".") is None
+    assert matching.partial_view("Vu à Izmir.", ".") is None
+
+
+def test_break_characters_are_those_no_pattern_matches():
+    formulas = matching.break_characters(family_matchers(load_lexicon()))
+    actors = matching.break_characters(actor_matchers(load_actors()))
+    assert "." in formulas and ";" in formulas
+    assert "," not in formulas  # a variant holds one
+    assert "." not in actors  # "M. Xi"
+    assert "," in actors
+    pattern = re.compile(r"(?<!\w)a(?=\.\w)")  # looks ahead past the stretch
+    assert matching.break_characters([("x", pattern, [pattern], None)]) == ""
+    anything = re.compile(r"a.b")
+    assert matching.break_characters([("x", anything, [anything], None)]) == ""
+
+
+@pytest.mark.parametrize("char", SLOW_CHARS, ids=["I-dot", "U+035C", "NUL"])
+@pytest.mark.parametrize("where", ["start", "middle", "end", "inside"])
+def test_a_slow_character_gives_the_results_of_the_slow_patterns_on_the_whole_text(char, where, monkeypatch):
+    text = placed(char, where)
+    frame = corpus(text, ARTICLE)
+    assert lowered_text(text) is None or "\x00" in text
+    # The fast patterns read most of the text: the stretches are short.
+    made = matching.partial_view(text, matching.break_characters(family_matchers(load_lexicon())))
+    assert made is not None and sum(end - start for start, end in made[1]) < len(text) / 2
+    results = [find_formulas(frame), find_actors(frame), speech(frame)]
+    # Without break characters every text holding such a character is searched whole by the slow patterns.
+    monkeypatch.setattr(matching, "_BREAK_CANDIDATES", "")
+    assert matching.partial_view(text, "") is None
+    whole = [find_formulas(frame), find_actors(frame), speech(frame)]
+    for found, expected in zip(results, whole, strict=True):
+        pd.testing.assert_frame_equal(found, expected)
+    formulas, actors, speakers = results
+    spans = zip(formulas["doc_id"], formulas["start"], formulas["end"], strict=True)
+    assert list(formulas["matched"]) == [frame["text"][int(doc[1:])][a:b] for doc, a, b in spans]
+    # "gagnant-İgagnant" is no formula; "Wang Yİ" is Wang Yi (who speaks unless a mark follows his name)
+    assert len(formulas[formulas["doc_id"] == "d0"]) == (4 if where == "inside" else 5)
+    assert len(formulas[formulas["doc_id"] == "d1"]) == 5
+    named = where != "inside" or char != "\x00"  # "Wang Y" and NUL
+    assert ("wang-yi" in set(actors["actor"][actors["doc_id"] == "d0"])) == named
+    spoken = set(speakers["speaker"][speakers["doc_id"] == "d0"])
+    assert spoken == ({"xi-jinping", "macron"} if where == "inside" and char != "\u0130" else
+                      {"wang-yi", "xi-jinping", "macron"})
+
+
+@pytest.mark.parametrize("char", SLOW_CHARS, ids=["I-dot", "U+035C", "NUL"])
+def test_stretch_matches_equal_slow_scans_of_every_text(char):
+    texts = [placed(char, where) for where in ("start", "middle", "end", "inside")] + [ARTICLE, ""]
+    for matchers in (family_matchers(load_lexicon()), actor_matchers(load_actors())):
+        slow = [(label, pattern, None, anchor) for label, pattern, _, anchor in matchers]
+        found = matching.batch_matches(texts, matchers)
+        assert found == matching.batch_matches(texts, slow)
+        assert all(found[:5])
