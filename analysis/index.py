@@ -94,12 +94,22 @@ PROGRESS_CHARS = 5_000_000
 #: Indexes of corpus frames kept in memory by :func:`ensure_index`.
 CACHE_SIZE = 4
 
-_STRONG_RE = re.compile(r"[.!?;:…]|\n[ \t]*\n")
 _WORD_CHAR = r"[\w\u0300-\u036f]"
 # A decimal number, one token for the tokenizer (analysis.text).
 _DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
 _WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+# Marks that are delimiters whatever surrounds them: ! ? ; : … and the blank line, a full stop after
+# a word longer than any abbreviation and not before a digit, a full stop after no word (nor after a
+# word and a line break, which the word search of _WORD_BEFORE_RE still reads as the word before).
+_SURE_RE = re.compile(
+    rf"[!?;:…]|\n[ \t]*\n|\.(?<=\w{{{_LONGEST_ABBREVIATION + 1}}}\.)(?!\d)"
+    rf"|\.(?<!{_WORD_CHAR}\.)(?<!{_WORD_CHAR}\n\.)"
+)
+# Every other full stop.
+_DOUBTFUL_DOT_RE = re.compile(
+    rf"\.(?:(?<={_WORD_CHAR}\.)|(?<={_WORD_CHAR}\n\.))(?:(?<!\w{{{_LONGEST_ABBREVIATION + 1}}}\.)|(?=\d))"
+)
 _ARRAYS = ("token_ids", "lower_of", "starts", "ends", "doc_first", "breaks", "sentence_starts",
            "sentence_ends", "sentence_token", "doc_sentence_first", "doc_hashes")
 
@@ -112,25 +122,25 @@ def strong_delimiters(text: str) -> list[int]:
     :data:`analysis.text.ABBREVIATIONS` or an initial (``M.``, ``J.``) is not
     a delimiter.
     """
+    # Most marks need no look around them (_SURE_RE); the other full stops are checked one by one.
+    sure = [m.start() for m in _SURE_RE.finditer(text)]
+    doubtful = [m.start() for m in _DOUBTFUL_DOT_RE.finditer(text)]
+    if not doubtful:
+        return sure
     marks = []
     decimals = None
-    for match in _STRONG_RE.finditer(text):
-        pos = match.start()
-        if match.group() == ".":
-            if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
-                if decimals is None:
-                    decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
-                if any(a < pos < b for a, b in decimals):
-                    continue
-            # After a word longer than any abbreviation (the common case), a full stop is a delimiter.
-            longer = pos > _LONGEST_ABBREVIATION and text[pos - _LONGEST_ABBREVIATION - 1 : pos].isalnum()
-            if not longer:
-                word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
-                word = word.group() if word else ""
-                if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                    continue
+    for pos in doubtful:
+        if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
+            if decimals is None:
+                decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
+            if any(a < pos < b for a, b in decimals):
+                continue
+        word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+        word = word.group() if word else ""
+        if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+            continue
         marks.append(pos)
-    return marks
+    return sorted(sure + marks)
 
 
 def string_ranks(strings: np.ndarray) -> np.ndarray:

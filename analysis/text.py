@@ -268,8 +268,9 @@ def token_spans(text: str, *, lowercase: bool = True) -> tuple[list[str], np.nda
     # much cheaper than a match object per token.
     pieces = _TOKEN_SPLIT_RE.split(norm)
     forms = pieces[1::2]
-    ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)))[1::2]
-    starts = ends - np.fromiter(map(len, forms), np.int64, len(forms))
+    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    ends = np.cumsum(lengths)[1::2]
+    starts = ends - lengths[1::2]
     # Split elided clitics and inverted pronouns off the (few) words holding ' or -,
     # found from the marks' positions rather than by looking into every token.
     marks = [m.start() for m in _INNER_MARK_RE.finditer(norm)]
@@ -281,31 +282,34 @@ def token_spans(text: str, *, lowercase: bool = True) -> tuple[list[str], np.nda
         split = [(i, parts) for i in np.unique(words[inside]).tolist()
                  if len(parts := _split_word(forms[i])) > 1]
     if split:
-        forms, starts, ends = _expand(forms, starts, split)
+        forms, starts, ends = _expand(forms, starts, ends, split)
     if lower_each or compose:
         forms = [_finish(tok, lower_each, compose) for tok in forms]
     return forms, starts, ends
 
 
-def _expand(forms: list[str], starts: np.ndarray, split: list) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _expand(forms: list[str], starts: np.ndarray, ends: np.ndarray,
+            split: list) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Replace ``forms[i]`` by its parts ``(part, a, b)`` (offsets in the word), for each ``(i, parts)``."""
     widths = np.ones(len(forms), dtype=np.int64)
+    out: list[str] = []
+    done = 0
     for i, parts in split:
         widths[i] = len(parts)
+        out += forms[done:i]
+        out += [part for part, _, _ in parts]
+        done = i + 1
+    out += forms[done:]
     first = np.cumsum(widths) - widths  # position of each word's first part in the result
-    total = int(first[-1] + widths[-1])
-    out = np.empty(total, dtype=object)
-    out[first] = forms
-    rel_start = np.zeros(total, dtype=np.int64)
-    rel_end = np.repeat(np.fromiter(map(len, forms), np.int64, len(forms)), widths)
-    for i, parts in split:
-        at = first[i]
-        for k, (part, a, b) in enumerate(parts):
-            out[at + k] = part
-            rel_start[at + k] = a
-            rel_end[at + k] = b
     base = np.repeat(starts, widths)
-    return out.tolist(), base + rel_start, base + rel_end
+    new_starts = base.copy()
+    new_ends = np.repeat(ends, widths)
+    word, rank, rel_start, rel_end = np.array(
+        [(i, k, a, b) for i, parts in split for k, (_, a, b) in enumerate(parts)], dtype=np.int64).T
+    at = first[word] + rank
+    new_starts[at] = base[at] + rel_start
+    new_ends[at] = base[at] + rel_end
+    return out, new_starts, new_ends
 
 
 def _messy_spans(norm: str, lower_each: bool, compose: bool) -> list[tuple[str, int, int]]:

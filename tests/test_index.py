@@ -314,3 +314,42 @@ def test_the_index_is_a_fresh_tokenization(docs):
         lo, hi = index.doc_first[i], index.doc_first[i + 1]
         assert index.vocab[index.token_ids[lo:hi]].tolist() == tokenize(text, lowercase=False)
         assert index.sentences(i) == sentences(text)
+
+
+def _strong_delimiters_one_by_one(text: str) -> list[int]:
+    """The definition of strong_delimiters, mark by mark (the reference its fast path is checked against)."""
+    import re
+
+    from analysis.text import ABBREVIATIONS
+
+    word_char = r"[\w\u0300-\u036f]"
+    decimals = [d.span() for d in re.finditer(rf"(?<!{word_char})\d+(?:[.,]\d+)+(?!{word_char})", text)]
+    marks = []
+    for match in re.finditer(r"[.!?;:…]|\n[ \t]*\n", text):
+        pos = match.start()
+        if match.group() == ".":
+            if any(a < pos < b for a, b in decimals):
+                continue
+            word = re.search(rf"{word_char}+$", text[max(0, pos - 12):pos])
+            word = word.group() if word else ""
+            if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        marks.append(pos)
+    return marks
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(list("aM.etcEx35²_é\u0301 \n\t!:;…ÉtatsDr") + ["etc", "Mme", "Jong-il", "3.5",
+                                                                                  "abcdef"]),
+                max_size=40).map("".join))
+def test_strong_delimiters_match_their_definition(text):
+    assert strong_delimiters(text) == _strong_delimiters_one_by_one(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("M. Wang. Fin", [7]), ("etc. Mme. Coopération.", [21]), ("Il a dit 3.5. Oui", [12]),
+    ("Paris.\n\nSuite", [5, 6]), ("M\n. Fin", []), ("Wang\n. Fin", [5]), ("abcdef.3", [6]), ("Dr.", []),
+    (".", [0]),
+])
+def test_strong_delimiters_examples(text, expected):
+    assert strong_delimiters(text) == expected
