@@ -335,6 +335,10 @@ def term_frequencies(
 
     mask = values >= min_count
     rows, cols, values, freqs = rows[mask], cols[mask], values[mask], freqs[mask]
+    # Groups are numbered in their sorted order and terms are sorted, so sorting by group, count
+    # (descending) and term is sorting integers.
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values, freqs = rows[order], cols[order], values[order], freqs[order]
     if groups is None:
         frame = pd.DataFrame(index=range(len(rows)))
     else:
@@ -343,11 +347,7 @@ def term_frequencies(
     frame["count"] = values.astype(np.int64)
     frame["rate"] = values / tokens[rows] * RATE_BASE if len(rows) else np.array([], dtype=float)
     frame["doc_freq"] = freqs.astype(np.int64)
-    group_cols = list(groups.columns) if groups is not None else []
-    frame = frame.sort_values(
-        [*group_cols, "count", "term"], ascending=[*([True] * len(group_cols)), False, True], kind="stable"
-    )
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def aligned_cells(a: sp.spmatrix, b: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
