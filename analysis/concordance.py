@@ -142,10 +142,13 @@ def kwic(
         hits = _index_phrase_matches(index, pattern, lemmas=lemma)
 
     rows = []
-    for i, start, end in hits:
+    spans = _index_context_spans(index, hits, window) if by == "words" else None
+    for k, (i, start, end) in enumerate(hits):
         text = texts[i]
         if by == "words":
-            left, right = _index_context(index, i, start, end, window)
+            left_from, right_to = spans[k]
+            left = _SPACE_RE.sub(" ", text[left_from:start])
+            right = _SPACE_RE.sub(" ", text[end:right_to])
         else:
             left, right = _chars_context(text, start, end, window)
         rows.append((doc_ids[i], left, _SPACE_RE.sub(" ", text[start:end]), right, start, end))
@@ -192,18 +195,30 @@ def _index_phrase_matches(index: TokenIndex, pattern: str, *, lemmas: bool) -> l
     return hits
 
 
-def _index_context(index: TokenIndex, i: int, start: int, end: int, window: int) -> tuple[str, str]:
-    """Left and right context of ``window`` words, from the index's token offsets (no second tokenization)."""
+def _index_context_spans(index: TokenIndex, hits: list[tuple[int, int, int]],
+                         window: int) -> list[tuple[int, int]]:
+    """For each hit ``(row, start, end)``, where its left context of ``window`` words starts and its
+    right context ends, from the index's token offsets (no second tokenization), all hits at once."""
+    if not hits:
+        return []
+    row, start, end = (np.fromiter((h[k] for h in hits), np.int64, len(hits)) for k in range(3))
     if window == 0:
-        return "", ""
-    text = index.corpus["text"].iat[i]
-    lo, hi = index.doc_first[i], index.doc_first[i + 1]
-    starts, ends = index.starts[lo:hi], index.ends[lo:hi]
-    before = int(np.searchsorted(ends, start, side="right"))  # tokens ending at or before start
-    left_from = int(starts[before - window]) if before >= window else 0
-    after = int(np.searchsorted(starts, end, side="left"))  # first token starting at or after end
-    right_to = int(ends[after + window - 1]) if after + window - 1 < len(starts) else len(text)
-    return _SPACE_RE.sub(" ", text[left_from:start]), _SPACE_RE.sub(" ", text[end:right_to])
+        return list(zip(start.tolist(), end.tolist(), strict=True))
+    if index.n_tokens == 0:  # no word around any hit: the contexts run to the text's edges
+        return [(0, len(index.texts[i])) for i in row.tolist()]
+    # Offsets made increasing over the whole corpus: each article's offsets shifted past the previous.
+    shift = np.concatenate([[0], np.cumsum(index.corpus["text"].str.len().to_numpy(np.int64) + 1)])
+    token_shift = shift[index.token_doc]
+    starts = index.starts.astype(np.int64) + token_shift
+    ends = index.ends.astype(np.int64) + token_shift
+    first, last = index.doc_first[row], index.doc_first[row + 1]
+    before = np.searchsorted(ends, start + shift[row], side="right")  # tokens ending by the start
+    after = np.searchsorted(starts, end + shift[row], side="left")  # first token from the end on
+    left_from = np.where(before - window >= first, index.starts[np.maximum(before - window, 0)], 0)
+    has_right = after + window - 1 < last
+    text_len = shift[row + 1] - shift[row] - 1
+    right_to = np.where(has_right, index.ends[np.minimum(after + window - 1, len(ends) - 1)], text_len)
+    return list(zip(left_from.tolist(), right_to.tolist(), strict=True))
 
 
 def _pattern_words(pattern: str) -> list[str]:

@@ -316,3 +316,10 @@ def _reference(text, pattern, window):
 def test_kwic_agrees_with_its_definition(parts, pattern, window):
     text = "".join(w + s for w, s in parts)
     assert rows(kwic(corpus(text), pattern, window=window)) == _reference(text, pattern, window)
+
+
+def test_word_contexts_stop_at_the_article_and_reach_its_edges_without_words():
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["!!! ?? !!", "la Chine ! et la paix"]})
+    lines = kwic(corpus, "!+", regex=True, window=1)
+    assert lines[["doc_id", "left", "match", "right"]].values.tolist() == [
+        ["a", "", "!!!", " ?? !!"], ["a", "!!! ?? ", "!!", ""], ["b", "Chine ", "!", " et"]]
