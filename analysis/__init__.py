@@ -22,7 +22,10 @@ from .sources import content_key, export_corpus, french_date, import_articles
 from .corpus import article_labels, articles_by_date, check_corpus, load_corpus
 
 # text: tokens and sentences, once for the whole corpus in the token index
-from .text import lemma, normalize, sentences, stopword_list, token_spans, tokenize, tokenizer, unify_marks
+from .text import (
+    corpus_sentence_spans, corpus_token_spans, lemma, normalize, sentence_spans, sentences, stopword_list,
+    token_spans, tokenize, tokenizer, unify_marks,
+)
 from .index import TokenIndex, build_index, load_index, merge_indexes, save_index
 
 # counts and statistics

@@ -79,7 +79,7 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .errors import TokenIndexError
-from .text import ABBREVIATIONS, lemma, normalize, sentences, token_spans
+from .text import ABBREVIATIONS, corpus_sentence_spans, corpus_token_spans, lemma, normalize
 
 #: Version of the index layout; part of the key of a saved index.
 FORMAT_VERSION = 1
@@ -102,9 +102,10 @@ _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 # Marks that are delimiters whatever surrounds them: ! ? ; : … and the blank line, a full stop after
 # a word longer than any abbreviation and not before a digit, a full stop after no word (nor after a
 # word and a line break, which the word search of _WORD_BEFORE_RE still reads as the word before).
+# Written to start with a character class, which ``re`` skips ahead to (three times faster).
 _SURE_RE = re.compile(
-    rf"[!?;:…]|\n[ \t]*\n|\.(?<=\w{{{_LONGEST_ABBREVIATION + 1}}}\.)(?!\d)"
-    rf"|\.(?<!{_WORD_CHAR}\.)(?<!{_WORD_CHAR}\n\.)"
+    rf"[!?;:….\n](?:(?<=[!?;:…])|(?<=\n)[ \t]*\n"
+    rf"|(?<=\.)(?:(?<=\w{{{_LONGEST_ABBREVIATION + 1}}}\.)(?!\d)|(?<!{_WORD_CHAR}\.)(?<!{_WORD_CHAR}\n\.)))"
 )
 # Every other full stop.
 _DOUBTFUL_DOT_RE = re.compile(
@@ -342,45 +343,26 @@ def _tokenize_chunk(part: tuple[list[str], list[str]]) -> dict:
 
 
 def _tokenize_texts(texts: list[str]) -> dict:
-    forms: list[str] = []
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
-    sizes = np.zeros(len(texts), dtype=np.int64)
-    breaks: list[np.ndarray] = []
-    sent_starts: list[int] = []
-    sent_ends: list[int] = []
-    sent_token: list[np.ndarray] = []
-    sent_counts = np.zeros(len(texts), dtype=np.int64)
-    for k, text in enumerate(texts):
-        first = len(forms)
-        doc_forms, doc_starts, doc_ends = token_spans(text, lowercase=False)
-        doc_sents = sentences(text)
-        sent_counts[k] = len(doc_sents)
-        s_starts = np.fromiter((s for _, s, _ in doc_sents), np.int64, len(doc_sents))
-        sent_starts.extend(s_starts.tolist())
-        sent_ends.extend(e for _, _, e in doc_sents)
-        forms.extend(doc_forms)
-        starts.append(doc_starts)
-        ends.append(doc_ends)
-        if doc_forms:
-            # A mark is never inside a token: the token after it is the first starting after it.
-            after = np.searchsorted(doc_starts, np.asarray(strong_delimiters(text), dtype=np.int64), "right")
-            after = np.unique(np.append(after, 0))
-            breaks.append(first + after[after < len(doc_forms)])
-            sent_token.append(first + np.searchsorted(doc_starts, s_starts, "left"))
-        else:
-            sent_token.append(np.full(len(doc_sents), first, dtype=np.int64))
-        sizes[k] = len(forms) - first
+    forms, starts, ends, sizes = corpus_token_spans(texts, lowercase=False)
+    sentence_starts, sentence_ends, sentence_counts = corpus_sentence_spans(texts)
+    # Delimiters and sentences are found in the texts joined by line breaks, and each is
+    # placed before the first token starting after it: in the joined text, the first
+    # token of a text always opens a stretch, and a delimiter in the line breaks around
+    # a join (a blank line) can only fall on that token.
+    bases = np.cumsum([0] + [len(text) + 1 for text in texts], dtype=np.int64)[:len(texts)]
+    joined_starts = starts + np.repeat(bases, sizes)
+    firsts = np.cumsum(sizes) - sizes
+    after = np.searchsorted(joined_starts, np.asarray(strong_delimiters("\n".join(texts)), dtype=np.int64),
+                            "right")
+    breaks = np.union1d(after[after < len(forms)], firsts[sizes > 0])
+    sentence_token = np.searchsorted(joined_starts, sentence_starts + np.repeat(bases, sentence_counts))
     codes, uniques = pd.factorize(pd.Series(forms, dtype=object), sort=False)
-    empty = np.empty(0, np.int64)
     return {
         "uniques": list(uniques), "codes": codes.astype(np.int32),
-        "starts": np.concatenate([empty, *starts]), "ends": np.concatenate([empty, *ends]),
-        "sizes": sizes, "breaks": np.concatenate([empty, *breaks]),
-        "sentence_starts": np.asarray(sent_starts, dtype=np.int64),
-        "sentence_ends": np.asarray(sent_ends, dtype=np.int64),
-        "sentence_token": np.concatenate([empty, *sent_token]).astype(np.int64),
-        "sentence_counts": sent_counts, "chars": sum(map(len, texts)),
+        "starts": starts, "ends": ends, "sizes": sizes, "breaks": breaks.astype(np.int64),
+        "sentence_starts": sentence_starts, "sentence_ends": sentence_ends,
+        "sentence_token": sentence_token.astype(np.int64),
+        "sentence_counts": sentence_counts.astype(np.int64), "chars": sum(map(len, texts)),
     }
 
 

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 
 import numpy as np
@@ -117,8 +117,6 @@ _IGNORABLE_TABLE = dict.fromkeys(map(ord, IGNORABLES))
 _LETTER = rf"(?:[^\W_]|[{_MARKS}])"
 _TAIL = rf"(?:{_LETTER}|[_{IGNORABLES}]+(?={_LETTER}))*"
 _TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
-# Apostrophes and hyphens; those inside a token (never at its edge) join the parts of a word.
-_INNER_MARK_RE = re.compile(r"['-]")
 _MESSY_TOKEN_RE = re.compile(
     rf"\d+(?:[.,]\d+)+(?!{_LETTER})|[^\W_]{_TAIL}(?:[{IGNORABLES}]*['-][{IGNORABLES}]*{_LETTER}{_TAIL})*"
 )
@@ -264,28 +262,181 @@ def token_spans(text: str, *, lowercase: bool = True) -> tuple[list[str], np.nda
         spans = _messy_spans(norm, lower_each, compose)
         return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
                 np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
-    # re.split gives separators and tokens in turn, so offsets are running sums of lengths:
-    # much cheaper than a match object per token.
-    pieces = _TOKEN_SPLIT_RE.split(norm)
-    forms = pieces[1::2]
-    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
-    ends = np.cumsum(lengths)[1::2]
-    starts = ends - lengths[1::2]
-    # Split elided clitics and inverted pronouns off the (few) words holding ' or -,
-    # found from the marks' positions rather than by looking into every token.
-    marks = [m.start() for m in _INNER_MARK_RE.finditer(norm)]
-    split = []
-    if marks and forms:
-        marks = np.asarray(marks, dtype=np.int64)
-        words = np.searchsorted(starts, marks, "right") - 1
-        inside = (words >= 0) & (marks < ends[np.maximum(words, 0)])  # a stray mark may sit outside
-        split = [(i, parts) for i in np.unique(words[inside]).tolist()
-                 if len(parts := _split_word(forms[i])) > 1]
-    if split:
-        forms, starts, ends = _expand(forms, starts, ends, split)
+    forms, starts, ends, marks, blocked = _array_spans(norm)
+    if len(blocked):
+        forms, starts, ends = _split_spans(norm)
+    forms, starts, ends = _split_words(forms, starts, ends, marks)
     if lower_each or compose:
         forms = [_finish(tok, lower_each, compose) for tok in forms]
     return forms, starts, ends
+
+
+def corpus_token_spans(texts: Sequence[str], *, lowercase: bool = True
+                       ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`token_spans` of many texts at once.
+
+    Returns
+    -------
+    (forms, starts, ends, sizes)
+        The tokens of every text in turn, with offsets into their own text
+        (``int64``), and ``sizes[k]``, the number of tokens of ``texts[k]``.
+
+    Notes
+    -----
+    The texts are tokenized together, joined by line breaks (which no token
+    crosses), except those the array tokenizer does not read (see
+    :func:`_array_spans`), taken one by one.
+    """
+    sizes = np.zeros(len(texts), dtype=np.int64)
+    joined_ids: list[int] = []
+    norms: list[str] = []
+    for k, text in enumerate(texts):
+        norm, lower_each, compose, messy = _prepare(text, lowercase)
+        if not (messy or lower_each or compose):
+            joined_ids.append(k)
+            norms.append(norm)
+    bases = np.cumsum([0] + [len(norm) + 1 for norm in norms], dtype=np.int64)
+    forms, starts, ends, marks, blocked = _array_spans("\n".join(norms))
+    forms, starts, ends = _split_words(forms, starts, ends, marks)
+    doc = np.searchsorted(bases, starts, "right") - 1
+    starts -= bases[doc]
+    ends -= bases[doc]
+    alone = np.ones(len(texts), dtype=bool)
+    alone[joined_ids] = False
+    blocked_docs = np.unique(np.searchsorted(bases, blocked, "right") - 1)
+    alone[np.asarray(joined_ids, dtype=np.int64)[blocked_docs]] = True
+    sizes[joined_ids] = np.bincount(doc, minlength=len(norms))
+    if not alone.any():
+        return forms, starts, ends, sizes
+    # The texts read one by one replace their tokens from the joined text.
+    out_forms: list[str] = []
+    out_starts, out_ends = [], []
+    done = 0
+    for k, text in enumerate(texts):
+        size = int(sizes[k])
+        if alone[k]:
+            doc_forms, doc_starts, doc_ends = token_spans(text, lowercase=lowercase)
+            sizes[k] = len(doc_forms)
+            out_forms += doc_forms
+            out_starts.append(doc_starts)
+            out_ends.append(doc_ends)
+        else:
+            out_forms += forms[done:done + size]
+            out_starts.append(starts[done:done + size])
+            out_ends.append(ends[done:done + size])
+        done += size
+    empty = np.empty(0, dtype=np.int64)
+    return out_forms, np.concatenate([empty, *out_starts]), np.concatenate([empty, *out_ends]), sizes
+
+
+# Classes of characters, as bits (see _char_flags): re's \w less the underscore (str.isalnum); a
+# combining mark of _MARKS; whitespace (str.isspace); what may open a sentence before its first
+# letter (whitespace, quotes, brackets, dashes); a capital or digit; re's \w with the marks.
+_ALNUM, _MARK, _SPACE, _OPENER, _CAPITAL, _WORD = 1, 2, 4, 8, 16, 32
+_MARK_RANGES = [(ord(first), ord(last)) for first, last in re.findall(r"(.)-(.)", _MARKS)]
+
+
+def _flags_of(char: str) -> int:
+    code = ord(char)
+    mark = any(first <= code <= last for first, last in _MARK_RANGES)
+    return ((_ALNUM if char.isalnum() else 0) | (_MARK if mark else 0)
+            | (_SPACE if char.isspace() else 0)
+            | (_OPENER if char.isspace() or char in "\"«“‘([-–—" else 0)
+            | (_CAPITAL if char.isupper() or char.isdigit() else 0)
+            | (_WORD if char.isalnum() or mark or char == "_" else 0))
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> np.ndarray:
+    """:func:`_flags_of` every character up to U+FFFF (``uint8``)."""
+    return np.fromiter(map(_flags_of, map(chr, range(0x10000))), np.uint8, 0x10000)
+
+
+def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of a text (``uint32``) and their classes (``uint8``, bits of :func:`_flags_of`)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _char_table()
+    if not (len(codes) and codes.max() > 0xFFFF):
+        return codes, table[codes]
+    flags = table[np.minimum(codes, 0xFFFF)]
+    for i in np.flatnonzero(codes > 0xFFFF).tolist():
+        flags[i] = _flags_of(text[i])
+    return codes, flags
+
+
+def _split_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The matches of :data:`_TOKEN_RE`, with offsets: the reference :func:`_array_spans` follows."""
+    # re.split gives separators and tokens in turn, so offsets are running sums of lengths:
+    # much cheaper than a match object per token.
+    pieces = _TOKEN_SPLIT_RE.split(norm)
+    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    ends = np.cumsum(lengths)[1::2]
+    return pieces[1::2], ends - lengths[1::2], ends
+
+
+def _array_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The matches of :data:`_TOKEN_RE` in a text without ``_`` or ignorable, found with arrays.
+
+    Returns ``(forms, starts, ends, marks, blocked)``: the matches, the
+    positions of ``'`` and ``-``, and those of the characters this reading
+    does not handle (combining marks), where only :func:`_split_spans` is
+    right.
+
+    Elsewhere a word character is an alphanumeric one, so a match is a run of
+    them, with the runs that one ``'`` or ``-`` joins to it (``aujourd'hui``,
+    ``gagnant-gagnant``). Where one ``.`` or ``,`` joins two runs (``3,5``,
+    ``1.2.3a``), the regular expression reads the stretch of joined runs: no
+    match crosses a gap of another kind, so it finds there what it finds in
+    the whole text.
+    """
+    codes, flags = _char_flags(norm)
+    blocked = np.flatnonzero(flags & _MARK)
+    marks = np.flatnonzero((codes == 39) | (codes == 45))
+    edges = np.flatnonzero(np.diff((flags & _ALNUM).view(bool), prepend=False, append=False))
+    starts, ends = edges[0::2], edges[1::2]
+    if len(starts) > 1:
+        between = codes[ends[:-1]]
+        single = starts[1:] - ends[:-1] == 1
+        dot = single & ((between == 46) | (between == 44))
+        first = np.flatnonzero(np.r_[True, ~(dot | (single & ((between == 39) | (between == 45))))])
+        last = np.r_[first[1:], len(starts)] - 1
+        dots = np.r_[0, np.cumsum(dot)]
+        numeric = np.flatnonzero(dots[last] > dots[first])
+        starts, ends = starts[first], ends[last]
+        if len(numeric):
+            starts, ends = _reread(norm, starts, ends, numeric)
+    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
+    return forms, starts, ends, marks, blocked
+
+
+def _reread(norm: str, starts: np.ndarray, ends: np.ndarray,
+            numeric: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Replace the stretches ``numeric`` of ``(starts, ends)`` by the matches of :data:`_TOKEN_RE` in them."""
+    parts = [_split_spans(norm[a:b])[1:]
+             for a, b in zip(starts[numeric].tolist(), ends[numeric].tolist(), strict=True)]
+    counts = np.fromiter((len(a) for a, _ in parts), np.int64, len(parts))
+    widths = np.ones(len(starts), dtype=np.int64)
+    widths[numeric] = counts
+    at = (np.cumsum(widths) - widths)[numeric]
+    target = np.repeat(at - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+    base = np.repeat(starts[numeric], counts)
+    new_starts, new_ends = np.repeat(starts, widths), np.repeat(ends, widths)
+    new_starts[target] = base + np.concatenate([a for a, _ in parts])
+    new_ends[target] = base + np.concatenate([b for _, b in parts])
+    return new_starts, new_ends
+
+
+def _split_words(forms: list[str], starts: np.ndarray, ends: np.ndarray,
+                 marks: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Split elided clitics and inverted pronouns off the words holding a mark of ``marks``."""
+    # Only the (few) words holding ' or - are looked into, found from the marks' positions.
+    if not (len(marks) and forms):
+        return forms, starts, ends
+    words = np.searchsorted(starts, marks, "right") - 1
+    inside = (words >= 0) & (marks < ends[np.maximum(words, 0)])  # a stray mark may sit outside
+    split = [(i, parts) for i in np.unique(words[inside]).tolist()
+             if len(parts := _split_word(forms[i])) > 1]
+    return _expand(forms, starts, ends, split) if split else (forms, starts, ends)
 
 
 def _expand(forms: list[str], starts: np.ndarray, ends: np.ndarray,
@@ -458,17 +609,95 @@ def sentences(text: str) -> list[tuple[str, int, int]]:
         ``(sentence, start, end)``, stripped of surrounding whitespace, with
         ``text[start:end] == sentence``. An empty or blank text gives ``[]``.
     """
+    starts, ends = sentence_spans(text)
+    return [(text[a:b], a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def sentence_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets of the :func:`sentences` of a text, as two ``int64`` arrays ``(starts, ends)``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    result = []
-    start = 0
-    for mark, end, following in _sentence_breaks(text):
-        if text[mark] != "\n" and not _starts_sentence(text, mark, end, following):
-            continue
-        _append_sentence(result, text, start, end)
-        start = end
-    _append_sentence(result, text, start, len(text))
-    return result
+    return _sentence_spans(text, np.zeros(1, dtype=np.int64))
+
+
+def corpus_sentence_spans(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`sentence_spans` of many texts at once: ``(starts, ends, sizes)``.
+
+    The sentences of every text in turn, with offsets into their own text, and
+    ``sizes[k]``, the number of sentences of ``texts[k]``. The texts are read
+    joined by line breaks, with a sentence end forced at each join.
+    """
+    bases = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
+    starts, ends = _sentence_spans("\n".join(texts), bases)
+    doc = np.searchsorted(bases, starts, "right") - 1
+    return starts - bases[doc], ends - bases[doc], np.bincount(doc, minlength=len(texts))
+
+
+def _sentence_spans(text: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence offsets in texts joined by line breaks, the ``k``-th starting at ``bases[k]``."""
+    # Each match of _SENTENCE_END_RE (from re.split's piece lengths) is a possible end, kept
+    # when a blank line, at the end of its text, or before a capital or digit (after the
+    # openers: spaces, quotes, brackets, dashes) unless it is the full stop of an abbreviation.
+    codes, flags = _char_flags(text)
+    pieces = _SENTENCE_SPLIT_RE.split(text)
+    bounds = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)))
+    marks, ends = bounds[0:-1:2], bounds[1::2]
+    following = _next_without(flags, ends, _OPENER)
+    limits = np.append(bases[1:] - 1, len(text))  # the line break after each text
+    last = following >= limits[np.searchsorted(bases, marks, "right") - 1]
+    capital = ~last
+    capital[capital] = (flags[following[capital]] & _CAPITAL) != 0
+    mark_chars = codes[marks]
+    taken = (mark_chars == 10) | last | capital
+    dots = np.flatnonzero(capital & (mark_chars == 46) & (ends == marks + 1))
+    if len(dots):
+        # The word before the full stop: the run of word characters ending there, or before
+        # the line break there (as ``$`` reads it: ``\\w+$`` finds ``J`` in ``J\\n.``).
+        at = marks[dots]
+        home = bases[np.searchsorted(bases, at, "right") - 1]
+        at = at - (codes[np.maximum(at - 1, 0)] == 10) * (at > home)
+        lengths = np.zeros(len(at), dtype=np.int64)
+        going = np.ones(len(at), dtype=bool)
+        for step in range(1, _LONGEST_ABBREVIATION + 2):
+            going &= at - step >= 0
+            going[going] = (flags[at[going] - step] & _WORD) != 0
+            lengths += going
+        short = lengths <= _LONGEST_ABBREVIATION
+        words = zip(at[short].tolist(), lengths[short].tolist(), strict=True)
+        taken[dots[short]] = [not _is_abbreviation(text[end - length:end]) for end, length in words]
+    # Each stretch between two cuts, stripped of whitespace, is a sentence unless blank.
+    cuts = np.union1d(ends[taken], bases)
+    stops = np.append(cuts[1:], len(text))
+    first = _next_without(flags, cuts, _SPACE)
+    kept = first < stops
+    return first[kept], _last_without(flags, stops[kept], _SPACE) + 1
+
+
+def _next_without(flags: np.ndarray, positions: np.ndarray, bit: int) -> np.ndarray:
+    """The first position at or after each of ``positions`` whose class lacks ``bit`` (or the length)."""
+    # A few steps settle nearly all; a long run of such characters is searched in one pass.
+    found = positions.copy()
+    for _ in range(8):
+        going = found < len(flags)
+        going[going] = (flags[found[going]] & bit) != 0
+        if not going.any():
+            return found
+        found[going] += 1
+    free = np.flatnonzero((flags & bit) == 0)
+    return np.append(free, len(flags))[np.searchsorted(free, positions)]
+
+
+def _last_without(flags: np.ndarray, positions: np.ndarray, bit: int) -> np.ndarray:
+    """The last position before each of ``positions`` whose class lacks ``bit`` (or -1)."""
+    found = positions - 1
+    for _ in range(8):
+        going = found >= 0
+        going[going] = (flags[found[going]] & bit) != 0
+        if not going.any():
+            return found
+        found[going] -= 1
+    free = np.flatnonzero((flags & bit) == 0)
+    return np.append(-1, free)[np.searchsorted(free, positions)]
 
 
 # The matches of _SENTENCE_END_RE, written to start with a character class
@@ -476,55 +705,16 @@ def sentences(text: str) -> list[tuple[str, int, int]]:
 # is only tried from its first mark: a match from inside the run would need
 # the same end as one from its start, and trying every start of a long run
 # (20,000 dots) would make the scan quadratic.
-_SENTENCE_BREAK_RE = re.compile(
-    r"[.!?…\n](?:(?<=[.!?…])(?<![.!?…]{2})[.!?…]*(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|(?<=\n)[ \t]*\n)"
+_SENTENCE_SPLIT_RE = re.compile(
+    r"([.!?…\n](?:(?<=[.!?…])(?<![.!?…]{2})[.!?…]*(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|(?<=\n)[ \t]*\n))"
 )
-_LAST_WORD_RE = re.compile(rf"{_WORD_CHAR}+$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
-def _sentence_breaks(text: str):
-    """``(start, end, following)`` of each match of ``_SENTENCE_END_RE``, in text order.
-
-    ``following`` is the character after the openers (spaces, opening quotes
-    and dashes) that follow the match, ``""`` at the end of the text. Matches
-    inside one run of openers (a run of blank lines) share its end, so each
-    character is read a bounded number of times.
-    """
-    reach = -1  # where the openers after the previous match end
-    for match in _SENTENCE_BREAK_RE.finditer(text):
-        end = match.end()
-        if end > reach:
-            reach = _OPENERS_RE.match(text, end).end()
-        yield match.start(), end, text[reach : reach + 1]
-
-
-def _starts_sentence(text: str, mark: int, end: int, following: str) -> bool:
-    """Whether the text after terminal marks ``text[mark:end]`` opens a new sentence."""
-    if not following:
-        return True
-    if not (following.isupper() or following.isdigit()):
-        return False
-    return not (end == mark + 1 and text[mark] == "." and _is_abbreviation(text, mark))
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    before = dot - _LONGEST_ABBREVIATION - 1
-    if before >= 0 and text[before:dot].isalnum():
-        return False  # a word longer than any abbreviation
-    word = _LAST_WORD_RE.search(text, max(0, dot - 12), dot)
-    if not word:
-        return False
-    word = word.group()
+def _is_abbreviation(word: str) -> bool:
+    """Whether a full stop after this word (no longer than any abbreviation) does not end a sentence."""
     if word.lower() in ABBREVIATIONS and (len(word) > 1 or word.isupper()):
         return True
     return len(word) == 1 and word.isupper()
 
 
-def _append_sentence(result: list, text: str, start: int, end: int) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        lead = len(chunk) - len(chunk.lstrip())
-        s = start + lead
-        result.append((stripped, s, s + len(stripped)))

@@ -373,17 +373,76 @@ SENTENCE_PIECES = (
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40), st.sampled_from(["", " ", "\n"]))
-def test_sentence_break_regex_finds_the_sentence_ends(pieces, joiner):
-    from analysis.text import _OPENERS_RE, _SENTENCE_END_RE, _sentence_breaks
+# The sentence splitter as first written, mark by mark: the reference the array version is checked against.
+_REF_BREAK_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
+_REF_OPENERS_RE = re.compile(r"[\s\"«“‘(\[\-–—]*")
+_REF_LAST_WORD_RE = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+$")
 
-    text = joiner.join(pieces)
-    fast = list(_sentence_breaks(text))
-    assert [(start, end) for start, end, _ in fast] == [m.span() for m in _SENTENCE_END_RE.finditer(text)]
-    for _, end, following in fast:
-        pos = _OPENERS_RE.match(text, end).end()
-        assert following == text[pos : pos + 1]
+
+def _reference_sentences(text: str) -> list[tuple[str, int, int]]:
+    from analysis.text import ABBREVIATIONS
+
+    def abbreviation(dot: int) -> bool:
+        before = dot - max(map(len, ABBREVIATIONS)) - 1
+        if before >= 0 and text[before:dot].isalnum():
+            return False
+        word = _REF_LAST_WORD_RE.search(text, max(0, dot - 12), dot)
+        if not word:
+            return False
+        word = word.group()
+        return (word.lower() in ABBREVIATIONS and (len(word) > 1 or word.isupper())) or (
+            len(word) == 1 and word.isupper())
+
+    result, start = [], 0
+    for match in [*_REF_BREAK_RE.finditer(text), None]:
+        if match is not None:
+            mark, end = match.span()
+            following = text[_REF_OPENERS_RE.match(text, end).end():][:1]
+            if text[mark] != "\n" and following and (
+                    not (following.isupper() or following.isdigit())
+                    or (end == mark + 1 and text[mark] == "." and abbreviation(mark))):
+                continue
+        else:
+            end = len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            result.append((chunk.strip(), start + lead, start + lead + len(chunk.strip())))
+        start = end
+    return result
+
+
+SENTENCE_TEXT = st.builds("".join, st.lists(
+    st.sampled_from([*SENTENCE_PIECES, "\U0001d400", "😀", "J\n.", "\u2010"]), max_size=40))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(SENTENCE_TEXT, st.builds(" ".join, st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40)),
+                 st.text(max_size=60), FRENCHISH))
+def test_sentences_follow_their_mark_by_mark_definition(text):
+    assert sentences(text) == _reference_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SENTENCE_TEXT, max_size=6))
+def test_corpus_sentence_spans_are_each_text_s_sentences(texts):
+    from analysis.text import corpus_sentence_spans
+
+    starts, ends, sizes = corpus_sentence_spans(texts)
+    expected = [_reference_sentences(text) for text in texts]
+    assert sizes.tolist() == [len(found) for found in expected]
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [
+        (a, b) for found in expected for _, a, b in found]
+
+
+def test_the_sentence_split_regex_finds_the_sentence_end_regex_matches():
+    from analysis.text import _SENTENCE_END_RE, _SENTENCE_SPLIT_RE
+
+    text = "Fin... « Oui. » Non?! Là…\n\n \nM. X.\t\nY" + "." * 50 + " Z"
+    pieces = _SENTENCE_SPLIT_RE.split(text)
+    bounds = np.cumsum([len(piece) for piece in pieces])
+    assert list(zip(bounds[0:-1:2].tolist(), bounds[1::2].tolist(), strict=True)) == [
+        m.span() for m in _SENTENCE_END_RE.finditer(text)]
 
 
 @pytest.mark.parametrize(
@@ -405,12 +464,10 @@ def test_sentences_on_long_runs_of_marks_and_blank_lines(text, expected):
 
 
 def test_abbreviation_check_reads_the_word_before_the_dot():
-    from analysis.text import _is_abbreviation
-
-    text = "M. Mme. etc. J. coopération. x. Stratégie. Mlles."
-    dots = [i for i, char in enumerate(text) if char == "."]
-    expected = [True, True, True, True, False, False, False, True]
-    assert [_is_abbreviation(text, dot) for dot in dots] == expected
+    # Before a capital, a full stop ends a sentence unless it follows an abbreviation or an initial.
+    text = "M. Mme. Etc. J. Coopération. X. Stratégie. Mlles. Fin x. Lu\n. Non J\n. Oui"
+    assert [sentence for sentence, _, _ in sentences(text)] == [
+        "M. Mme. Etc. J. Coopération.", "X. Stratégie.", "Mlles. Fin x.", "Lu\n.", "Non J\n. Oui"]
 
 
 @pytest.mark.parametrize("text", [
@@ -430,3 +487,60 @@ def test_token_spans_split_elisions_and_inversions_at_either_end():
     assert forms == ["l'", "aide", "a", "il", "dit", "d"]
     assert [(a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)] == [
         (0, 2), (2, 6), (8, 9), (12, 14), (15, 18), (20, 21)]
+
+
+# --- the array tokenizer and many texts at once --------------------------------------------------------
+
+TOKEN_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aeéIl'’ʼ-‐.,;0123 \n\t«»") + ["\u0301", "\U0001d400", "😀", "ǅ", "²", "٣", "\u00a0"]),
+    max_size=60,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(TOKEN_TEXT, FRENCHISH, st.text(max_size=40)))
+def test_the_array_tokenizer_finds_the_token_regex_matches(text):
+    from analysis.text import _TOKEN_RE, _array_spans
+
+    if "_" in text:
+        return  # read by the messy tokenizer
+    _, starts, ends, marks, blocked = _array_spans(text)
+    if not len(blocked):
+        spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        assert spans == [m.span() for m in _TOKEN_RE.finditer(text)]
+    assert marks.tolist() == [i for i, char in enumerate(text) if char in "'-"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3,5 % et 1.2.3a, 4-5.6 a-1.5", ["3,5", "et", "1.2", "3a", "4-5", "6", "a-1", "5"]),
+    ("l'an 2.0. Fin.", ["l'", "an", "2.0", "fin"]),
+    ("x.5 5.x .5 5.", ["x", "5", "5", "x", "5", "5"]),
+])
+def test_the_array_tokenizer_rereads_stretches_joined_by_dots_and_commas(text, expected):
+    assert tokenize(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(TOKEN_TEXT, FRENCHISH, MESSY), max_size=6), st.booleans())
+def test_corpus_token_spans_are_each_text_s_token_spans(texts, lowercase):
+    from analysis.text import corpus_token_spans
+
+    forms, starts, ends, sizes = corpus_token_spans(texts, lowercase=lowercase)
+    expected = [token_spans(text, lowercase=lowercase) for text in texts]
+    assert sizes.tolist() == [len(found) for found, _, _ in expected]
+    assert forms == [form for found, _, _ in expected for form in found]
+    assert starts.tolist() == [a for _, found, _ in expected for a in found.tolist()]
+    assert ends.tolist() == [b for _, _, found in expected for b in found.tolist()]
+    assert starts.dtype == ends.dtype == np.int64
+
+
+def test_corpus_token_spans_of_no_text_and_of_empty_texts():
+    from analysis.text import corpus_token_spans
+
+    forms, starts, ends, sizes = corpus_token_spans([])
+    assert (forms, starts.tolist(), ends.tolist(), sizes.tolist()) == ([], [], [], [])
+    forms, starts, ends, sizes = corpus_token_spans(["", "L’État", "", "x_y é\u0301", ""])
+    assert forms == ["l'", "état", "x_y", unicodedata.normalize("NFC", "é\u0301")]
+    assert sizes.tolist() == [0, 2, 0, 2, 0]
+    assert starts.tolist() == [0, 2, 0, 4] and ends.tolist() == [2, 6, 3, 6]
