@@ -258,17 +258,9 @@ def token_spans(text: str, *, lowercase: bool = True) -> tuple[list[str], np.nda
     a tuple per token (the token index reads a whole corpus through it).
     """
     norm, lower_each, compose, messy = _prepare(text, lowercase)
-    if messy:
-        spans = _messy_spans(norm, lower_each, compose)
-        return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
-                np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
-    forms, starts, ends, marks, blocked = _array_spans(norm)
-    if len(blocked):
-        forms, starts, ends = _split_spans(norm)
-    forms, starts, ends = _split_words(forms, starts, ends, marks)
     if lower_each or compose:
-        forms = [_finish(tok, lower_each, compose) for tok in forms]
-    return forms, starts, ends
+        return _token_by_token_spans(norm, lower_each, compose, messy)
+    return _plain_spans(norm)
 
 
 def corpus_token_spans(texts: Sequence[str], *, lowercase: bool = True
@@ -284,55 +276,106 @@ def corpus_token_spans(texts: Sequence[str], *, lowercase: bool = True
     Notes
     -----
     The texts are tokenized together, joined by line breaks (which no token
-    crosses), except those the array tokenizer does not read (see
-    :func:`_array_spans`), taken one by one.
+    crosses), except those whose tokens are lower-cased or composed one by one
+    (``İ``, ``Σ``, a text not in NFC), taken alone.
     """
     sizes = np.zeros(len(texts), dtype=np.int64)
-    joined_ids: list[int] = []
+    joined = np.zeros(len(texts), dtype=bool)
     norms: list[str] = []
     for k, text in enumerate(texts):
-        norm, lower_each, compose, messy = _prepare(text, lowercase)
-        if not (messy or lower_each or compose):
-            joined_ids.append(k)
+        norm, lower_each, compose, _ = _prepare(text, lowercase)
+        if not (lower_each or compose):
+            joined[k] = True
             norms.append(norm)
-    bases = np.cumsum([0] + [len(norm) + 1 for norm in norms], dtype=np.int64)
-    forms, starts, ends, marks, blocked = _array_spans("\n".join(norms))
-    forms, starts, ends = _split_words(forms, starts, ends, marks)
+    bases = np.cumsum([0] + [len(norm) + 1 for norm in norms], dtype=np.int64)[:len(norms)]
+    forms, starts, ends = _plain_spans("\n".join(norms))
     doc = np.searchsorted(bases, starts, "right") - 1
     starts -= bases[doc]
     ends -= bases[doc]
-    alone = np.ones(len(texts), dtype=bool)
-    alone[joined_ids] = False
-    blocked_docs = np.unique(np.searchsorted(bases, blocked, "right") - 1)
-    alone[np.asarray(joined_ids, dtype=np.int64)[blocked_docs]] = True
-    sizes[joined_ids] = np.bincount(doc, minlength=len(norms))
-    if not alone.any():
+    sizes[joined] = np.bincount(doc, minlength=len(norms))
+    if joined.all():
         return forms, starts, ends, sizes
-    # The texts read one by one replace their tokens from the joined text.
+    # The texts taken alone go between the others.
     out_forms: list[str] = []
     out_starts, out_ends = [], []
     done = 0
     for k, text in enumerate(texts):
-        size = int(sizes[k])
-        if alone[k]:
+        if joined[k]:
+            size = int(sizes[k])
+            out_forms += forms[done:done + size]
+            out_starts.append(starts[done:done + size])
+            out_ends.append(ends[done:done + size])
+            done += size
+        else:
             doc_forms, doc_starts, doc_ends = token_spans(text, lowercase=lowercase)
             sizes[k] = len(doc_forms)
             out_forms += doc_forms
             out_starts.append(doc_starts)
             out_ends.append(doc_ends)
-        else:
-            out_forms += forms[done:done + size]
-            out_starts.append(starts[done:done + size])
-            out_ends.append(ends[done:done + size])
-        done += size
     empty = np.empty(0, dtype=np.int64)
     return out_forms, np.concatenate([empty, *out_starts]), np.concatenate([empty, *out_ends]), sizes
 
 
+def _token_by_token_spans(norm: str, lower_each: bool, compose: bool,
+                          messy: bool) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Tokens of a text whose tokens are lower-cased or composed one by one (``İ``, ``Σ``, not NFC)."""
+    if messy:
+        spans = _messy_spans(norm, lower_each, compose)
+        return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
+                np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
+    forms, starts, ends = _split_spans(norm)
+    codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    forms, starts, ends = _split_words(forms, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
+    return [_finish(tok, lower_each, compose) for tok in forms], starts, ends
+
+
+def _plain_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Tokens of a text needing no token-by-token case or composition, with offsets.
+
+    The tokens are found with arrays (:func:`_array_spans`), except in the
+    stretches between two whitespace characters that hold an underscore, an
+    ignorable or a combining mark, which :data:`_MESSY_TOKEN_RE` reads: no
+    token crosses whitespace, so one such character slows its stretch only.
+    """
+    codes, flags = _char_flags(norm)
+    starts, ends = _array_spans(norm, codes, flags)
+    slow = np.flatnonzero(flags & _SLOW)
+    if len(slow):
+        space = np.flatnonzero(flags & _SPACE)
+        at = np.searchsorted(space, slow)
+        lo = np.unique(np.append(-1, space)[at] + 1)
+        hi = np.append(space, len(norm))[np.searchsorted(space, lo)]
+        stretch = np.searchsorted(lo, starts, "right") - 1
+        keep = (stretch < 0) | (starts >= hi[np.maximum(stretch, 0)])
+        starts, ends = starts[keep], ends[keep]
+    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
+    forms, starts, ends = _split_words(forms, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
+    if not len(slow):
+        return forms, starts, ends
+    # The tokens of the slow stretches go in their place.
+    slow_spans = [[(tok, a + first, b + first) for tok, a, b in _messy_spans(norm[first:last], False, False)]
+                  for first, last in zip(lo.tolist(), hi.tolist(), strict=True)]
+    places = np.searchsorted(starts, lo).tolist()
+    out: list[str] = []
+    done = 0
+    for place, spans in zip(places, slow_spans, strict=True):
+        out += forms[done:place]
+        out += [tok for tok, _, _ in spans]
+        done = place
+    out += forms[done:]
+    counts = [len(spans) for spans in slow_spans]
+    where = np.repeat(places, counts)
+    added = [span for spans in slow_spans for span in spans]
+    starts = np.insert(starts, where, np.fromiter((a for _, a, _ in added), np.int64, len(added)))
+    ends = np.insert(ends, where, np.fromiter((b for _, _, b in added), np.int64, len(added)))
+    return out, starts, ends
+
+
 # Classes of characters, as bits (see _char_flags): re's \w less the underscore (str.isalnum); a
 # combining mark of _MARKS; whitespace (str.isspace); what may open a sentence before its first
-# letter (whitespace, quotes, brackets, dashes); a capital or digit; re's \w with the marks.
-_ALNUM, _MARK, _SPACE, _OPENER, _CAPITAL, _WORD = 1, 2, 4, 8, 16, 32
+# letter (whitespace, quotes, brackets, dashes); a capital or digit; re's \w with the marks; what
+# the array tokenizer leaves to the regular expression (a mark, an underscore, an ignorable).
+_ALNUM, _MARK, _SPACE, _OPENER, _CAPITAL, _WORD, _SLOW = 1, 2, 4, 8, 16, 32, 64
 _MARK_RANGES = [(ord(first), ord(last)) for first, last in re.findall(r"(.)-(.)", _MARKS)]
 
 
@@ -343,7 +386,8 @@ def _flags_of(char: str) -> int:
             | (_SPACE if char.isspace() else 0)
             | (_OPENER if char.isspace() or char in "\"«“‘([-–—" else 0)
             | (_CAPITAL if char.isupper() or char.isdigit() else 0)
-            | (_WORD if char.isalnum() or mark or char == "_" else 0))
+            | (_WORD if char.isalnum() or mark or char == "_" else 0)
+            | (_SLOW if mark or char in "_" + IGNORABLES else 0))
 
 
 @lru_cache(maxsize=1)
@@ -374,24 +418,17 @@ def _split_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     return pieces[1::2], ends - lengths[1::2], ends
 
 
-def _array_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The matches of :data:`_TOKEN_RE` in a text without ``_`` or ignorable, found with arrays.
+def _array_spans(norm: str, codes: np.ndarray, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets of the matches of :data:`_TOKEN_RE`, found with arrays, outside slow stretches.
 
-    Returns ``(forms, starts, ends, marks, blocked)``: the matches, the
-    positions of ``'`` and ``-``, and those of the characters this reading
-    does not handle (combining marks), where only :func:`_split_spans` is
-    right.
-
-    Elsewhere a word character is an alphanumeric one, so a match is a run of
-    them, with the runs that one ``'`` or ``-`` joins to it (``aujourd'hui``,
-    ``gagnant-gagnant``). Where one ``.`` or ``,`` joins two runs (``3,5``,
-    ``1.2.3a``), the regular expression reads the stretch of joined runs: no
-    match crosses a gap of another kind, so it finds there what it finds in
-    the whole text.
+    Where a text holds no underscore, ignorable or combining mark (see
+    :func:`_plain_spans`), a word character is an alphanumeric one, so a
+    match is a run of them, with the runs that one ``'`` or ``-`` joins to it
+    (``aujourd'hui``, ``gagnant-gagnant``). Where one ``.`` or ``,`` joins two
+    runs (``3,5``, ``1.2.3a``), the regular expression reads the stretch of
+    joined runs: no match crosses a gap of another kind, so it finds there
+    what it finds in the whole text.
     """
-    codes, flags = _char_flags(norm)
-    blocked = np.flatnonzero(flags & _MARK)
-    marks = np.flatnonzero((codes == 39) | (codes == 45))
     edges = np.flatnonzero(np.diff((flags & _ALNUM).view(bool), prepend=False, append=False))
     starts, ends = edges[0::2], edges[1::2]
     if len(starts) > 1:
@@ -405,8 +442,7 @@ def _array_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarr
         starts, ends = starts[first], ends[last]
         if len(numeric):
             starts, ends = _reread(norm, starts, ends, numeric)
-    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
-    return forms, starts, ends, marks, blocked
+    return starts, ends
 
 
 def _reread(norm: str, starts: np.ndarray, ends: np.ndarray,

@@ -14,6 +14,11 @@ since timings depend on the machine.
 
 Cases (sizes at ``--base 1``; ``--base`` scales them all):
 
+- ``build_index`` on a corpus (1 MB at 1x), on one huge article (0.25 MB at
+  1x), on one number of 250,000 digits joined by dots and commas, on one word
+  of letters joined by hyphens and apostrophes, and on sentence ends each
+  followed by 80 spaces and guillemets (the array tokenizer's and sentence
+  splitter's slow paths);
 - ``sentences`` on runs of dots, of ``!?`` and of blank lines (200,000
   characters at 1x, then a letter; 20,000 dots took 11 s before the fix),
   and on ordinary text (0.6 MB of the synthetic corpus);
@@ -87,6 +92,15 @@ def cases(base: float):
         yield (f"kwic('la'), words split by {label}", lambda k, sep=sep: one_article(size * k, sep),
                lambda c: analysis.kwic(c, "la"))
     huge = int(250_000 * base)
+    build = analysis.build_index
+    yield "build_index: corpus", lambda k: synthetic_corpus(megabytes=base * k, seed=2), build
+    yield "build_index: one huge article", lambda k: one_article(huge * k), build
+    yield ("build_index: one number of digits joined by dots and commas",
+           lambda k: frame(["1" + ".2,3" * (huge * k // 4)]), build)
+    yield ("build_index: one word of letters joined by hyphens and apostrophes",
+           lambda k: frame(["a" + "-b'c" * (huge * k // 4) + "-t-il"]), build)
+    yield ("build_index: sentence ends before long runs of spaces and quotes",
+           lambda k: frame(["Fin. " + (" «" * 40 + "Oui. ") * (huge * k // 86)]), build)
     yield "find_formulas: one huge article", lambda k: one_article(huge * k), analysis.find_formulas
     yield "formulaicity: one huge article", lambda k: one_article(huge * k), analysis.formulaicity
     yield "speech: one huge article (not fixed)", lambda k: one_article(huge * k), analysis.speech

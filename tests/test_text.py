@@ -501,15 +501,47 @@ TOKEN_TEXT = st.text(
 @settings(max_examples=1000, deadline=None)
 @given(st.one_of(TOKEN_TEXT, FRENCHISH, st.text(max_size=40)))
 def test_the_array_tokenizer_finds_the_token_regex_matches(text):
-    from analysis.text import _TOKEN_RE, _array_spans
+    from analysis.text import _SLOW, _TOKEN_RE, _array_spans, _char_flags
 
-    if "_" in text:
-        return  # read by the messy tokenizer
-    _, starts, ends, marks, blocked = _array_spans(text)
-    if not len(blocked):
+    codes, flags = _char_flags(text)
+    if not (flags & _SLOW).any():  # a mark, an underscore or an ignorable: left to the regular expressions
+        starts, ends = _array_spans(text, codes, flags)
         spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
         assert spans == [m.span() for m in _TOKEN_RE.finditer(text)]
-    assert marks.tolist() == [i for i, char in enumerate(text) if char in "'-"]
+
+
+def _reference_token_spans(text: str, lowercase: bool) -> list[tuple[str, int, int]]:
+    """The tokens as the regular expressions alone find them, match by match."""
+    from analysis.text import _TOKEN_RE, _finish, _messy_spans, _prepare, _split_word
+
+    norm, lower_each, compose, messy = _prepare(text, lowercase)
+    if messy:
+        return _messy_spans(norm, lower_each, compose)
+    spans = []
+    for match in _TOKEN_RE.finditer(norm):
+        token, start = match.group(), match.start()
+        parts = _split_word(token) if "'" in token or "-" in token else ((token, 0, len(token)),)
+        spans += [(_finish(part, lower_each, compose), start + a, start + b) for part, a, b in parts]
+    return spans
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(TOKEN_TEXT, FRENCHISH, MESSY, st.text(max_size=40)), st.booleans())
+def test_token_spans_are_the_regular_expressions_tokens(text, lowercase):
+    forms, starts, ends = token_spans(text, lowercase=lowercase)
+    found = list(zip(forms, starts.tolist(), ends.tolist(), strict=True))
+    assert found == _reference_token_spans(text, lowercase)
+
+
+def test_a_slow_character_sends_only_its_stretch_to_the_regular_expressions():
+    text = "L’aide x_y 3,5 coopé\u00adration x\u0301y aujourd'hui " * 2  # NFC keeps x + accent
+    assert unicodedata.is_normalized("NFC", text)
+    forms, starts, ends = token_spans(text, lowercase=False)
+    found = list(zip(forms, starts.tolist(), ends.tolist(), strict=True))
+    assert found == _reference_token_spans(text, False)
+    assert forms[:8] == ["L'", "aide", "x_y", "3,5", "coopération", "x\u0301y", "aujourd'hui", "L'"]
+    assert starts[:8].tolist() == [0, 2, 7, 11, 15, 28, 32, 44]
+    assert ends[:8].tolist() == [2, 6, 10, 14, 27, 31, 43, 46]
 
 
 @pytest.mark.parametrize("text, expected", [
