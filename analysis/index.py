@@ -66,7 +66,6 @@ import hashlib
 import inspect
 import io
 import json
-import re
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -79,7 +78,7 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .errors import TokenIndexError
-from .text import ABBREVIATIONS, corpus_sentence_spans, corpus_token_spans, lemma, normalize
+from .text import corpus_sentence_spans, corpus_token_spans, lemma, normalize, strong_delimiters
 
 #: Version of the index layout; part of the key of a saved index.
 FORMAT_VERSION = 1
@@ -94,54 +93,8 @@ PROGRESS_CHARS = 5_000_000
 #: Indexes of corpus frames kept in memory by :func:`ensure_index`.
 CACHE_SIZE = 4
 
-_WORD_CHAR = r"[\w\u0300-\u036f]"
-# A decimal number, one token for the tokenizer (analysis.text).
-_DECIMAL_RE = re.compile(rf"(?<!{_WORD_CHAR})\d+(?:[.,]\d+)+(?!{_WORD_CHAR})")
-_WORD_BEFORE_RE = re.compile(rf"{_WORD_CHAR}+$")
-_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
-# Marks that are delimiters whatever surrounds them: ! ? ; : … and the blank line, a full stop after
-# a word longer than any abbreviation and not before a digit, a full stop after no word (nor after a
-# word and a line break, which the word search of _WORD_BEFORE_RE still reads as the word before).
-# Written to start with a character class, which ``re`` skips ahead to (three times faster).
-_SURE_RE = re.compile(
-    rf"[!?;:….\n](?:(?<=[!?;:…])|(?<=\n)[ \t]*\n"
-    rf"|(?<=\.)(?:(?<=\w{{{_LONGEST_ABBREVIATION + 1}}}\.)(?!\d)|(?<!{_WORD_CHAR}\.)(?<!{_WORD_CHAR}\n\.)))"
-)
-# Every other full stop.
-_DOUBTFUL_DOT_RE = re.compile(
-    rf"\.(?:(?<={_WORD_CHAR}\.)|(?<={_WORD_CHAR}\n\.))(?:(?<!\w{{{_LONGEST_ABBREVIATION + 1}}}\.)|(?=\d))"
-)
 _ARRAYS = ("token_ids", "lower_of", "starts", "ends", "doc_first", "breaks", "sentence_starts",
            "sentence_ends", "sentence_token", "doc_sentence_first", "doc_hashes")
-
-
-def strong_delimiters(text: str) -> list[int]:
-    """Positions of the strong delimiters of a text, in text order.
-
-    ``.`` ``!`` ``?`` ``;`` ``:`` ``…`` and the blank line; a full stop inside
-    a decimal number (``3.5``, one token) or after an abbreviation of
-    :data:`analysis.text.ABBREVIATIONS` or an initial (``M.``, ``J.``) is not
-    a delimiter.
-    """
-    # Most marks need no look around them (_SURE_RE); the other full stops are checked one by one.
-    sure = [m.start() for m in _SURE_RE.finditer(text)]
-    doubtful = [m.start() for m in _DOUBTFUL_DOT_RE.finditer(text)]
-    if not doubtful:
-        return sure
-    marks = []
-    decimals = None
-    for pos in doubtful:
-        if 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit():
-            if decimals is None:
-                decimals = [d.span() for d in _DECIMAL_RE.finditer(text)]
-            if any(a < pos < b for a, b in decimals):
-                continue
-        word = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
-        word = word.group() if word else ""
-        if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-            continue
-        marks.append(pos)
-    return sorted(sure + marks)
 
 
 def string_ranks(strings: np.ndarray) -> np.ndarray:

@@ -374,8 +374,9 @@ def _plain_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
 # Classes of characters, as bits (see _char_flags): re's \w less the underscore (str.isalnum); a
 # combining mark of _MARKS; whitespace (str.isspace); what may open a sentence before its first
 # letter (whitespace, quotes, brackets, dashes); a capital or digit; re's \w with the marks; what
-# the array tokenizer leaves to the regular expression (a mark, an underscore, an ignorable).
-_ALNUM, _MARK, _SPACE, _OPENER, _CAPITAL, _WORD, _SLOW = 1, 2, 4, 8, 16, 32, 64
+# the array tokenizer leaves to the regular expression (a mark, an underscore, an ignorable); a
+# space or a tab.
+_ALNUM, _MARK, _SPACE, _OPENER, _CAPITAL, _WORD, _SLOW, _BLANK = 1, 2, 4, 8, 16, 32, 64, 128
 _MARK_RANGES = [(ord(first), ord(last)) for first, last in re.findall(r"(.)-(.)", _MARKS)]
 
 
@@ -387,7 +388,8 @@ def _flags_of(char: str) -> int:
             | (_OPENER if char.isspace() or char in "\"«“‘([-–—" else 0)
             | (_CAPITAL if char.isupper() or char.isdigit() else 0)
             | (_WORD if char.isalnum() or mark or char == "_" else 0)
-            | (_SLOW if mark or char in "_" + IGNORABLES else 0))
+            | (_SLOW if mark or char in "_" + IGNORABLES else 0)
+            | (_BLANK if char in " \t" else 0))
 
 
 @lru_cache(maxsize=1)
@@ -754,3 +756,65 @@ def _is_abbreviation(word: str) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+def strong_delimiters(text: str) -> list[int]:
+    """Positions of the strong delimiters of a text, in text order.
+
+    ``.`` ``!`` ``?`` ``;`` ``:`` ``…`` and the blank line (a line break,
+    spaces or tabs, a line break; its first line break); a full stop inside a
+    decimal number (``3.5``, one token) or after an abbreviation of
+    :data:`ABBREVIATIONS` or an initial (``M.``, ``J.``) is not a delimiter.
+    No n-gram, repeated segment or co-occurrence window crosses one.
+    """
+    codes, flags = _char_flags(text)
+    found = [np.flatnonzero(np.isin(codes, [ord(mark) for mark in "!?;:…"]))]
+    # Blank lines, matched left to right: in a run of line breaks joined by spaces and tabs,
+    # the first, third, fifth... line breaks, each with a next one.
+    breaks = np.flatnonzero(codes == 10)
+    if len(breaks) > 1:
+        joined = _next_without(flags, breaks[:-1] + 1, _BLANK) == breaks[1:]
+        run_first = np.flatnonzero(np.concatenate(([True], ~joined)))
+        rank = np.arange(len(breaks)) - np.repeat(run_first, np.diff(np.append(run_first, len(breaks))))
+        found.append(breaks[(rank % 2 == 0) & np.append(joined, False)])
+    dots = np.flatnonzero(codes == 46)
+    if len(dots):
+        kept = ~_inside_decimals(text, flags, dots) & ~_after_abbreviation(text, codes, flags, dots)
+        found.append(dots[kept])
+    return np.sort(np.concatenate(found)).tolist()
+
+
+# A decimal number, one token (3.5, 1.200,5), written to start with a digit, which ``re`` skips ahead to.
+_DECIMAL_RE = re.compile(rf"\d(?<!{_WORD_CHAR}\d)\d*(?:[.,]\d+)+(?!{_WORD_CHAR})")
+
+
+def _inside_decimals(text: str, flags: np.ndarray, dots: np.ndarray) -> np.ndarray:
+    """Whether each full stop of ``dots`` is inside a decimal number."""
+    inside = np.zeros(len(dots), dtype=bool)
+    between = (dots > 0) & (dots < len(text) - 1)
+    between[between] = ((flags[dots[between] - 1] & flags[dots[between] + 1] & _CAPITAL) != 0)
+    if not between.any():
+        return inside
+    spans = np.array([m.span() for m in _DECIMAL_RE.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    number = np.searchsorted(spans[:, 0], dots, "left") - 1
+    inside = (number >= 0) & (dots < spans[np.maximum(number, 0), 1]) if len(spans) else inside
+    return inside
+
+
+def _after_abbreviation(text: str, codes: np.ndarray, flags: np.ndarray, dots: np.ndarray) -> np.ndarray:
+    """Whether each full stop of ``dots`` follows an abbreviation (``M.``, ``etc.``) or an initial (``J.``).
+
+    The word before is the run of word characters ending at the full stop, or
+    before the line break just before it (as ``\\w+$`` reads ``J\\n.``).
+    """
+    at = dots - ((dots > 0) & (codes[np.maximum(dots - 1, 0)] == 10))
+    lengths = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
+    for step in range(1, _LONGEST_ABBREVIATION + 2):
+        going &= at - step >= 0
+        going[going] = (flags[at[going] - step] & _WORD) != 0
+        lengths += going
+    short = np.flatnonzero((lengths >= 1) & (lengths <= _LONGEST_ABBREVIATION))
+    after = np.zeros(len(dots), dtype=bool)
+    ends = zip(at[short].tolist(), lengths[short].tolist(), strict=True)
+    words = (text[end - length:end] for end, length in ends)
+    after[short] = [word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()) for word in words]
+    return after

@@ -325,7 +325,7 @@ def _strong_delimiters_one_by_one(text: str) -> list[int]:
 
     from analysis.text import ABBREVIATIONS
 
-    word_char = r"[\w\u0300-\u036f]"
+    word_char = r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
     decimals = [d.span() for d in re.finditer(rf"(?<!{word_char})\d+(?:[.,]\d+)+(?!{word_char})", text)]
     marks = []
     for match in re.finditer(r"[.!?;:…]|\n[ \t]*\n", text):
@@ -342,8 +342,8 @@ def _strong_delimiters_one_by_one(text: str) -> list[int]:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(st.sampled_from(list("aM.etcEx35²_é\u0301 \n\t!:;…ÉtatsDr") + ["etc", "Mme", "Jong-il", "3.5",
-                                                                                  "abcdef"]),
+@given(st.lists(st.sampled_from(list("aM.etcEx35²_é\u0301 \n\t!:;…ÉtatsDr\u1dc0") + [
+    "etc", "Mme", "Jong-il", "3.5", "abcdef", "1.2,3", "\n \n", "٣.٤", "m"]),
                 max_size=40).map("".join))
 def test_strong_delimiters_match_their_definition(text):
     assert strong_delimiters(text) == _strong_delimiters_one_by_one(text)
