@@ -78,7 +78,7 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .errors import TokenIndexError
-from .text import corpus_sentence_spans, corpus_token_spans, lemma, normalize, strong_delimiters
+from .text import corpus_sentence_spans, corpus_token_ids, lemma, normalize, strong_delimiters
 
 #: Version of the index layout; part of the key of a saved index.
 FORMAT_VERSION = 1
@@ -296,7 +296,7 @@ def _tokenize_chunk(part: tuple[list[str], list[str]]) -> dict:
 
 
 def _tokenize_texts(texts: list[str]) -> dict:
-    forms, starts, ends, sizes = corpus_token_spans(texts, lowercase=False)
+    vocab, ids, starts, ends, sizes = corpus_token_ids(texts, lowercase=False)
     sentence_starts, sentence_ends, sentence_counts = corpus_sentence_spans(texts)
     # Delimiters and sentences are found in the texts joined by line breaks, and each is
     # placed before the first token starting after it: in the joined text, the first
@@ -307,11 +307,10 @@ def _tokenize_texts(texts: list[str]) -> dict:
     firsts = np.cumsum(sizes) - sizes
     after = np.searchsorted(joined_starts, np.asarray(strong_delimiters("\n".join(texts)), dtype=np.int64),
                             "right")
-    breaks = np.union1d(after[after < len(forms)], firsts[sizes > 0])
+    breaks = np.union1d(after[after < len(ids)], firsts[sizes > 0])
     sentence_token = np.searchsorted(joined_starts, sentence_starts + np.repeat(bases, sentence_counts))
-    codes, uniques = pd.factorize(pd.Series(forms, dtype=object), sort=False)
     return {
-        "uniques": list(uniques), "codes": codes.astype(np.int32),
+        "uniques": vocab, "codes": ids.astype(np.int32),
         "starts": starts, "ends": ends, "sizes": sizes, "breaks": breaks.astype(np.int64),
         "sentence_starts": sentence_starts, "sentence_ends": sentence_ends,
         "sentence_token": sentence_token.astype(np.int64),

@@ -272,48 +272,125 @@ def corpus_token_spans(texts: Sequence[str], *, lowercase: bool = True
     (forms, starts, ends, sizes)
         The tokens of every text in turn, with offsets into their own text
         (``int64``), and ``sizes[k]``, the number of tokens of ``texts[k]``.
+    """
+    vocab, ids, starts, ends, sizes = corpus_token_ids(texts, lowercase=lowercase)
+    return [vocab[i] for i in ids.tolist()], starts, ends, sizes
+
+
+def corpus_token_ids(texts: Sequence[str], *, lowercase: bool = True
+                     ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens of many texts as numbers into their vocabulary, with offsets.
+
+    Returns
+    -------
+    (vocab, ids, starts, ends, sizes)
+        The distinct forms in order of first appearance; then, for every token
+        of every text in turn, the number of its form in ``vocab`` (``int64``)
+        and its offsets into its own text (``int64``); ``sizes[k]`` is the
+        number of tokens of ``texts[k]``. ``vocab[ids[i]]`` is the form
+        :func:`token_spans` gives.
 
     Notes
     -----
     The texts are tokenized together, joined by line breaks (which no token
-    crosses), except those whose tokens are lower-cased or composed one by one
-    (``İ``, ``Σ``, a text not in NFC), taken alone.
+    crosses). Forms are numbered by a hash of their characters computed with
+    arrays, then every token is compared with the first token given the same
+    number, so the numbering is exact: were two forms ever to share a hash,
+    they would be numbered from their strings instead. A text whose tokens
+    are lower-cased or composed one by one (``İ``, ``Σ``, a text not in NFC)
+    sends the call to strings too.
     """
+    prepared = [_prepare(text, lowercase) for text in texts]
     sizes = np.zeros(len(texts), dtype=np.int64)
-    joined = np.zeros(len(texts), dtype=bool)
-    norms: list[str] = []
-    for k, text in enumerate(texts):
-        norm, lower_each, compose, _ = _prepare(text, lowercase)
-        if not (lower_each or compose):
-            joined[k] = True
-            norms.append(norm)
+    if any(lower_each or compose for _, lower_each, compose, _ in prepared):
+        pieces = [token_spans(text, lowercase=lowercase) for text in texts]
+        sizes[:] = [len(forms) for forms, _, _ in pieces]
+        ids, vocab = _factorize_strings([form for forms, _, _ in pieces for form in forms])
+        empty = np.empty(0, dtype=np.int64)
+        return (vocab, ids, np.concatenate([empty, *(a for _, a, _ in pieces)]),
+                np.concatenate([empty, *(b for _, _, b in pieces)]), sizes)
+    norms = [norm for norm, _, _, _ in prepared]
     bases = np.cumsum([0] + [len(norm) + 1 for norm in norms], dtype=np.int64)[:len(norms)]
-    forms, starts, ends = _plain_spans("\n".join(norms))
+    text = "\n".join(norms)
+    codes, flags = _char_flags(text)
+    starts, ends, special, special_forms = _plain_offsets(text, codes, flags)
+    ids, vocab = _number_forms(text, codes, starts, ends, special, special_forms)
     doc = np.searchsorted(bases, starts, "right") - 1
-    starts -= bases[doc]
-    ends -= bases[doc]
-    sizes[joined] = np.bincount(doc, minlength=len(norms))
-    if joined.all():
-        return forms, starts, ends, sizes
-    # The texts taken alone go between the others.
-    out_forms: list[str] = []
-    out_starts, out_ends = [], []
-    done = 0
-    for k, text in enumerate(texts):
-        if joined[k]:
-            size = int(sizes[k])
-            out_forms += forms[done:done + size]
-            out_starts.append(starts[done:done + size])
-            out_ends.append(ends[done:done + size])
-            done += size
-        else:
-            doc_forms, doc_starts, doc_ends = token_spans(text, lowercase=lowercase)
-            sizes[k] = len(doc_forms)
-            out_forms += doc_forms
-            out_starts.append(doc_starts)
-            out_ends.append(doc_ends)
-    empty = np.empty(0, dtype=np.int64)
-    return out_forms, np.concatenate([empty, *out_starts]), np.concatenate([empty, *out_ends]), sizes
+    sizes[:] = np.bincount(doc, minlength=len(norms))
+    return vocab, ids, starts - bases[doc], ends - bases[doc], sizes
+
+
+def _factorize_strings(forms: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Number strings in order of first appearance: ``(ids, distinct strings)``."""
+    import pandas as pd
+
+    ids, uniques = pd.factorize(pd.Series(forms, dtype=object), sort=False)
+    return ids.astype(np.int64), list(uniques)
+
+
+# The hash of a form: h = h * _HASH_BASE + (code point + 1) over its characters, modulo 2**64.
+_HASH_BASE = 0x100000001B3
+_HASH_MASK = 2**64 - 1
+_VECTOR_HASH_CHARS = 32  # longer forms are hashed one by one
+
+
+def _form_hash(form: str) -> int:
+    if len(form) > 64:  # the same sum, with arrays: (code + 1) times base ** (characters after it)
+        codes = np.frombuffer(form.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        powers = np.cumprod(np.full(len(form), _HASH_BASE, dtype=np.uint64))[::-1]
+        return int(((codes + np.uint64(1)) * np.append(powers[1:], np.uint64(1))).sum(dtype=np.uint64))
+    value = 0
+    for char in form:
+        value = (value * _HASH_BASE + ord(char) + 1) & _HASH_MASK
+    return value
+
+
+def _number_forms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, special: np.ndarray,
+                  special_forms: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Number the tokens ``text[starts[i]:ends[i]]`` (``special_forms`` at ``special``) by form."""
+    lengths = ends - starts
+    by_string = lengths > _VECTOR_HASH_CHARS
+    by_string[special] = True
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    active = np.flatnonzero(~by_string)
+    step = 0
+    while len(active):
+        keys[active] = keys[active] * np.uint64(_HASH_BASE) + (codes[starts[active] + step] + 1)
+        step += 1
+        active = active[lengths[active] > step]
+    forms_by_string = dict(zip(special.tolist(), special_forms, strict=True))
+    strings = np.flatnonzero(by_string)
+
+    def form(i: int) -> str:
+        return forms_by_string[i] if i in forms_by_string else text[starts[i]:ends[i]]
+
+    keys[strings] = np.fromiter((_form_hash(form(i)) for i in strings.tolist()), np.uint64, len(strings))
+    ids, first = _first_appearances(keys)
+    # Every token against the first of its number: by arrays where both are read from the text.
+    model = first[ids]
+    same = lengths == lengths[model]
+    arrays = np.flatnonzero(same & ~by_string & ~by_string[model])
+    step = 0
+    while len(arrays):
+        equal = codes[starts[arrays] + step] == codes[starts[model[arrays]] + step]
+        same[arrays[~equal]] = False
+        step += 1
+        arrays = arrays[equal & (lengths[arrays] > step)]
+    others = np.flatnonzero(by_string | by_string[model])
+    same[others] = [form(i) == form(j) for i, j in zip(others.tolist(), model[others].tolist(), strict=True)]
+    if not same.all():
+        return _factorize_strings([form(i) for i in range(len(starts))])
+    return ids, [form(i) for i in first.tolist()]
+
+
+def _first_appearances(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of the keys in order of first appearance, and the position of each number's first key."""
+    import pandas as pd
+
+    ids, _ = pd.factorize(keys, sort=False)
+    first = np.full(ids.max() + 1 if len(ids) else 0, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))
+    return ids.astype(np.int64), first
 
 
 def _token_by_token_spans(norm: str, lower_each: bool, compose: bool,
@@ -323,21 +400,36 @@ def _token_by_token_spans(norm: str, lower_each: bool, compose: bool,
         spans = _messy_spans(norm, lower_each, compose)
         return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
                 np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
-    forms, starts, ends = _split_spans(norm)
+    _, starts, ends = _split_spans(norm)
     codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    forms, starts, ends = _split_words(forms, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
+    starts, ends = _split_words(norm, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
+    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
     return [_finish(tok, lower_each, compose) for tok in forms], starts, ends
 
 
 def _plain_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Tokens of a text needing no token-by-token case or composition, with offsets.
+    """Tokens of a text needing no token-by-token case or composition, with offsets."""
+    codes, flags = _char_flags(norm)
+    starts, ends, special, special_forms = _plain_offsets(norm, codes, flags)
+    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
+    for i, form in zip(special.tolist(), special_forms, strict=True):
+        forms[i] = form
+    return forms, starts, ends
+
+
+def _plain_offsets(norm: str, codes: np.ndarray, flags: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The offsets of the tokens of a text needing no token-by-token case or composition.
+
+    Returns ``(starts, ends, special, special_forms)``: each token is
+    ``norm[starts[i]:ends[i]]``, except those at ``special``, whose forms are
+    ``special_forms`` (a soft hyphen left out, say).
 
     The tokens are found with arrays (:func:`_array_spans`), except in the
     stretches between two whitespace characters that hold an underscore, an
     ignorable or a combining mark, which :data:`_MESSY_TOKEN_RE` reads: no
     token crosses whitespace, so one such character slows its stretch only.
     """
-    codes, flags = _char_flags(norm)
     starts, ends = _array_spans(norm, codes, flags)
     slow = np.flatnonzero(flags & _SLOW)
     if len(slow):
@@ -348,27 +440,18 @@ def _plain_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         stretch = np.searchsorted(lo, starts, "right") - 1
         keep = (stretch < 0) | (starts >= hi[np.maximum(stretch, 0)])
         starts, ends = starts[keep], ends[keep]
-    forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
-    forms, starts, ends = _split_words(forms, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
+    starts, ends = _split_words(norm, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
     if not len(slow):
-        return forms, starts, ends
+        return starts, ends, np.empty(0, dtype=np.int64), []
     # The tokens of the slow stretches go in their place.
-    slow_spans = [[(tok, a + first, b + first) for tok, a, b in _messy_spans(norm[first:last], False, False)]
-                  for first, last in zip(lo.tolist(), hi.tolist(), strict=True)]
-    places = np.searchsorted(starts, lo).tolist()
-    out: list[str] = []
-    done = 0
-    for place, spans in zip(places, slow_spans, strict=True):
-        out += forms[done:place]
-        out += [tok for tok, _, _ in spans]
-        done = place
-    out += forms[done:]
-    counts = [len(spans) for spans in slow_spans]
-    where = np.repeat(places, counts)
-    added = [span for spans in slow_spans for span in spans]
+    added = [(tok, a + first, b + first)
+             for first, last in zip(lo.tolist(), hi.tolist(), strict=True)
+             for tok, a, b in _messy_spans(norm[first:last], False, False)]
+    where = np.searchsorted(starts, np.fromiter((a for _, a, _ in added), np.int64, len(added)))
+    special = where + np.arange(len(added))
     starts = np.insert(starts, where, np.fromiter((a for _, a, _ in added), np.int64, len(added)))
     ends = np.insert(ends, where, np.fromiter((b for _, _, b in added), np.int64, len(added)))
-    return out, starts, ends
+    return starts, ends, special, [tok for tok, _, _ in added]
 
 
 # Classes of characters, as bits (see _char_flags): re's \w less the underscore (str.isalnum); a
@@ -464,41 +547,34 @@ def _reread(norm: str, starts: np.ndarray, ends: np.ndarray,
     return new_starts, new_ends
 
 
-def _split_words(forms: list[str], starts: np.ndarray, ends: np.ndarray,
-                 marks: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _split_words(norm: str, starts: np.ndarray, ends: np.ndarray,
+                 marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split elided clitics and inverted pronouns off the words holding a mark of ``marks``."""
     # Only the (few) words holding ' or - are looked into, found from the marks' positions.
-    if not (len(marks) and forms):
-        return forms, starts, ends
+    if not (len(marks) and len(starts)):
+        return starts, ends
     words = np.searchsorted(starts, marks, "right") - 1
     inside = (words >= 0) & (marks < ends[np.maximum(words, 0)])  # a stray mark may sit outside
     split = [(i, parts) for i in np.unique(words[inside]).tolist()
-             if len(parts := _split_word(forms[i])) > 1]
-    return _expand(forms, starts, ends, split) if split else (forms, starts, ends)
+             if len(parts := _split_word(norm[starts[i]:ends[i]])) > 1]
+    return _expand(starts, ends, split) if split else (starts, ends)
 
 
-def _expand(forms: list[str], starts: np.ndarray, ends: np.ndarray,
-            split: list) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Replace ``forms[i]`` by its parts ``(part, a, b)`` (offsets in the word), for each ``(i, parts)``."""
-    widths = np.ones(len(forms), dtype=np.int64)
-    out: list[str] = []
-    done = 0
-    for i, parts in split:
-        widths[i] = len(parts)
-        out += forms[done:i]
-        out += [part for part, _, _ in parts]
-        done = i + 1
-    out += forms[done:]
+def _expand(starts: np.ndarray, ends: np.ndarray, split: list) -> tuple[np.ndarray, np.ndarray]:
+    """Replace word ``i`` by its parts ``(part, a, b)`` (offsets in the word), for each ``(i, parts)``."""
+    widths = np.ones(len(starts), dtype=np.int64)
+    word, rank, rel_start, rel_end = np.array(
+        [(i, k, a, b) for i, parts in split for k, (_, a, b) in enumerate(parts)], dtype=np.int64).T
+    widths[word] = 0
+    np.add.at(widths, word, 1)  # a word of n parts takes n places
     first = np.cumsum(widths) - widths  # position of each word's first part in the result
     base = np.repeat(starts, widths)
     new_starts = base.copy()
     new_ends = np.repeat(ends, widths)
-    word, rank, rel_start, rel_end = np.array(
-        [(i, k, a, b) for i, parts in split for k, (_, a, b) in enumerate(parts)], dtype=np.int64).T
     at = first[word] + rank
     new_starts[at] = base[at] + rel_start
     new_ends[at] = base[at] + rel_end
-    return out, new_starts, new_ends
+    return new_starts, new_ends
 
 
 def _messy_spans(norm: str, lower_each: bool, compose: bool) -> list[tuple[str, int, int]]:
@@ -766,7 +842,8 @@ def strong_delimiters(text: str) -> list[int]:
     No n-gram, repeated segment or co-occurrence window crosses one.
     """
     codes, flags = _char_flags(text)
-    found = [np.flatnonzero(np.isin(codes, [ord(mark) for mark in "!?;:…"]))]
+    sure = (codes == 33) | (codes == 63) | (codes == 59) | (codes == 58) | (codes == 0x2026)  # ! ? ; : …
+    found = [np.flatnonzero(sure)]
     # Blank lines, matched left to right: in a run of line breaks joined by spaces and tabs,
     # the first, third, fifth... line breaks, each with a next one.
     breaks = np.flatnonzero(codes == 10)

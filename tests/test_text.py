@@ -576,3 +576,32 @@ def test_corpus_token_spans_of_no_text_and_of_empty_texts():
     assert forms == ["l'", "état", "x_y", unicodedata.normalize("NFC", "é\u0301")]
     assert sizes.tolist() == [0, 2, 0, 2, 0]
     assert starts.tolist() == [0, 2, 0, 4] and ends.tolist() == [2, 6, 3, 6]
+
+
+@pytest.mark.parametrize("length", [1, 5, 32, 33, 64, 65, 300])
+def test_the_form_hash_of_a_string_is_the_one_computed_with_arrays(length):
+    from analysis.text import _char_flags, _form_hash, _number_forms
+
+    form = ("aé😀ʼ-" * 100)[:length]
+    text = f"{form} x {form}"
+    codes, _ = _char_flags(text)
+    starts, ends = np.array([0, length + 1, length + 3]), np.array([length, length + 2, 2 * length + 3])
+    ids, vocab = _number_forms(text, codes, starts, ends, np.empty(0, dtype=np.int64), [])
+    assert ids.tolist() == [0, 1, 0] and vocab == [form, "x"]
+    value = 0
+    for char in form:
+        value = (value * 0x100000001B3 + ord(char) + 1) % 2**64
+    assert _form_hash(form) == value
+
+
+def test_forms_sharing_a_hash_are_numbered_from_their_strings(monkeypatch):
+    import analysis.text as text_module
+
+    texts = ["La Chine et la Biélorussie.", "coopé\u00adration x_y " + "a" * 40, "", "la Chine " + "a" * 40]
+    expected = text_module.corpus_token_ids(texts, lowercase=False)
+    monkeypatch.setattr(text_module, "_HASH_BASE", 0)  # every form's hash is its last character's
+    collided = text_module.corpus_token_ids(texts, lowercase=False)
+    assert collided[0] == expected[0] == ["La", "Chine", "et", "la", "Biélorussie", "coopération", "x_y",
+                                          "a" * 40]
+    for got, want in zip(collided[1:], expected[1:], strict=True):
+        assert got.tolist() == want.tolist()
