@@ -42,11 +42,16 @@ All offsets and positions are NumPy arrays (``int32`` where they fit, ``int64``
 for positions in the whole corpus), never lists of strings.
 
 Building
-    :func:`build_index` makes one pass over the articles; with ``n_jobs > 1``
-    chunks of about a megabyte of text are tokenized in separate processes and
-    their vocabularies merged in order, so the result is identical to a
-    one-process build. A progress bar (tqdm) is shown past a few megabytes of
-    text.
+    :func:`build_index` reads the articles in chunks of about a megabyte of
+    text (a quarter with ``n_jobs > 1``, tokenized in separate processes),
+    each chunk's articles joined by line breaks, which no token, sentence or
+    delimiter crosses: tokens, sentences and delimiters are found with arrays
+    of character classes (:func:`analysis.text.corpus_token_ids`,
+    :func:`analysis.text.corpus_sentence_spans`,
+    :func:`analysis.text.strong_delimiters`), regular expressions reading only
+    the stretches that need them. The chunks' vocabularies are merged in
+    order, so the result is the same whatever ``n_jobs``. A progress bar
+    (tqdm) is shown past a few megabytes of text.
 
 Saving, reloading, merging
     :func:`save_index` writes one ``.npz`` file (no pickled objects), keyed by
