@@ -477,8 +477,19 @@ def _flags_of(char: str) -> int:
 
 @lru_cache(maxsize=1)
 def _char_table() -> np.ndarray:
-    """:func:`_flags_of` every character up to U+FFFF (``uint8``)."""
-    return np.fromiter(map(_flags_of, map(chr, range(0x10000))), np.uint8, 0x10000)
+    """:func:`_flags_of` every character up to U+FFFF (``uint8``), with NumPy's string predicates."""
+    codes = np.arange(0x10000, dtype=np.uint32)
+    chars = codes.view("<U1")
+    mark = np.zeros(len(codes), dtype=bool)
+    for first, last in _MARK_RANGES:
+        mark[first:last + 1] = True
+    alnum, space = np.char.isalnum(chars), np.char.isspace(chars)
+    listed = np.isin(codes, [ord(char) for char in "\"«“‘([-–—"])
+    capital = np.char.isupper(chars) | np.char.isdigit(chars)
+    slow = mark | np.isin(codes, [ord(char) for char in "_" + IGNORABLES])
+    return (alnum * _ALNUM | mark * _MARK | space * _SPACE | (space | listed) * _OPENER | capital * _CAPITAL
+            | (alnum | mark | (codes == 95)) * _WORD | slow * _SLOW
+            | ((codes == 32) | (codes == 9)) * _BLANK).astype(np.uint8)
 
 
 def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -605,3 +605,9 @@ def test_forms_sharing_a_hash_are_numbered_from_their_strings(monkeypatch):
                                           "a" * 40]
     for got, want in zip(collided[1:], expected[1:], strict=True):
         assert got.tolist() == want.tolist()
+
+
+def test_the_character_table_is_the_flags_of_each_character():
+    from analysis.text import _char_table, _flags_of
+
+    assert _char_table().tolist() == [_flags_of(chr(code)) for code in range(0x10000)]
