@@ -535,14 +535,19 @@ def shared_passages(
                    | (da_all[1:] != da_all[:-1]) | (db_all[1:] != db_all[:-1]))
     run_start = np.flatnonzero(new_run)
     run_end = np.append(run_start[1:], len(pa)) - 1 if len(pa) else run_start
-    rows = []
-    for s, e in zip(run_start, run_end, strict=True):
-        a0, b0 = pa[s], pb[s]
-        a1, b1 = pa[e] + min_words - 1, pb[e] + min_words - 1
-        da, db = tok.doc[a0], tok.doc[b0]
-        sa, ea, sb, eb = (int(x) for x in (tok.starts[a0], tok.ends[a1], tok.starts[b0], tok.ends[b1]))
-        rows.append((tok.doc_ids[da], sa, ea, tok.doc_ids[db], sb, eb, int(a1 - a0 + 1),
-                     tok.texts[da][sa:ea], tok.texts[db][sb:eb]))
+    a0, b0 = pa[run_start], pb[run_start]
+    a1, b1 = pa[run_end] + min_words - 1, pb[run_end] + min_words - 1
+    da, db = tok.doc[a0].tolist(), tok.doc[b0].tolist()
+    sa, ea = tok.starts[a0].tolist(), tok.ends[a1].tolist()
+    sb, eb = tok.starts[b0].tolist(), tok.ends[b1].tolist()
+    doc_ids, texts = tok.doc_ids, tok.texts
+    rows = {
+        "doc_id_a": [doc_ids[d] for d in da], "start_a": sa, "end_a": ea,
+        "doc_id_b": [doc_ids[d] for d in db], "start_b": sb, "end_b": eb,
+        "n_words": (a1 - a0 + 1).tolist(),
+        "text_a": [texts[d][s:e] for d, s, e in zip(da, sa, ea, strict=True)],
+        "text_b": [texts[d][s:e] for d, s, e in zip(db, sb, eb, strict=True)],
+    }
     frame = pd.DataFrame(rows, columns=columns).astype(
         {"doc_id_a": object, "start_a": "int64", "end_a": "int64", "doc_id_b": object, "start_b": "int64",
          "end_b": "int64", "n_words": "int64", "text_a": object, "text_b": object})
@@ -558,14 +563,23 @@ def _boilerplate(tok: _Tokens, positions: np.ndarray, min_words: int) -> pd.Data
     new_run[1:] = (np.diff(positions) != 1) | (tok.doc[positions[1:]] != tok.doc[positions[:-1]])
     run_start = np.flatnonzero(new_run)
     run_end = np.append(run_start[1:], len(positions)) - 1 if len(positions) else run_start
+    firsts = positions[run_start].tolist()
+    lengths = (positions[run_end] - positions[run_start] + min_words).tolist()
+    docs = tok.doc[positions[run_start]].tolist() if len(run_start) else []
+    # Runs grouped by their word ids first (cheap keys), then by passage as displayed, which is
+    # what a row is (two id sequences could in principle display alike).
+    ids = tok.ids
+    by_ids: dict[bytes, list] = {}
+    for first, n_words, doc in zip(firsts, lengths, docs, strict=True):
+        entry = by_ids.setdefault(ids[first : first + n_words].tobytes(), [first, n_words, set(), 0])
+        entry[2].add(doc)
+        entry[3] += 1
     found: dict[str, list] = {}
-    for s, e in zip(run_start, run_end, strict=True):
-        first, n_words = int(positions[s]), int(positions[e] - positions[s]) + min_words
-        doc = int(tok.doc[first])
-        entry = found.setdefault(tok.form(first, n_words), [n_words, set(), 0, doc])
-        entry[1].add(doc)
-        entry[2] += 1
-        entry[3] = min(entry[3], doc)
+    for first, n_words, run_docs, freq in by_ids.values():
+        entry = found.setdefault(tok.form(first, n_words), [n_words, set(), 0, min(run_docs)])
+        entry[1] |= run_docs
+        entry[2] += freq
+        entry[3] = min(entry[3], min(run_docs))
     frame = pd.DataFrame(
         [(passage, n, len(docs), freq, tok.doc_ids[doc]) for passage, (n, docs, freq, doc) in found.items()],
         columns=["passage", "n_words", "n_docs", "frequency", "doc_id"],
