@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .counts import aligned_cells, group_indicator, group_keys, term_matrix
+from .counts import aligned_cells, group_indicator, group_keys, lex_order, term_matrix
 from .index import TokenIndex, ensure_index
 
 #: Measures accepted by :func:`keyness`.
@@ -468,7 +468,7 @@ def _rank_within(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _part_order(part: np.ndarray, score: np.ndarray, term: np.ndarray, top_n: int | None) -> np.ndarray:
     """Order cells by part, score descending, term (terms are numbered in sorted order); with
     ``top_n``, keep each part's ``top_n`` first and ``top_n`` last cells."""
-    order = np.lexsort((term, -score, part))
+    order = lex_order(term, -score, part)
     if top_n is None or not len(order):
         return order
     sorted_part = part[order]

@@ -2,8 +2,12 @@
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from analysis import as_written, term_frequencies, term_matrix, tokenize, vocabulary_overlap
 from analysis import counts as counts_module
@@ -225,3 +229,33 @@ def test_vocabulary_overlap_top_matches_all_pairs_block_by_block(monkeypatch):
     assert vocabulary_overlap(frequencies).equals(every)
     assert vocabulary_overlap(frequencies, top=4).equals(every.head(4))
     assert vocabulary_overlap(frequencies, top=15).equals(every)
+
+
+# --- lex_order: np.lexsort with one packed sort ---------------------------------------------------
+
+
+def test_lex_order_breaks_ties_like_lexsort_with_nan_and_signed_zeros():
+    score = np.array([0.5, np.nan, -0.0, 0.0, 0.5, np.nan, -1.0])
+    part = np.array([1, 0, 1, 1, 1, 0, 0])
+    term = np.array([3, 2, 1, 0, 2, 1, 9])
+    expected = np.lexsort((term, -score, part))
+    assert counts_module.lex_order(term, -score, part).tolist() == expected.tolist() == [6, 5, 1, 4, 0, 3, 2]
+    assert counts_module.lex_order(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_lex_order_falls_back_to_lexsort_for_keys_too_wide_to_pack():
+    wide = np.array([2**62, -(2**62), 0, 5], dtype=np.int64)
+    other = np.array([1, 1, 0, 0])
+    assert counts_module.lex_order(wide, other).tolist() == np.lexsort((wide, other)).tolist() == [2, 3, 1, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    hnp.arrays(np.int64, n, elements=st.integers(-3, 3)),
+    hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, -0.0, 0.25, 1e-300, -2.5, np.nan, np.inf])),
+    hnp.arrays(np.uint32, n, elements=st.integers(0, 2**32 - 1)),
+    hnp.arrays(np.bool_, n),
+)))
+def test_lex_order_equals_lexsort(keys):
+    assert counts_module.lex_order(*keys).tolist() == np.lexsort(keys).tolist()
+    assert counts_module.lex_order(*keys[:2]).tolist() == np.lexsort(keys[:2]).tolist()
