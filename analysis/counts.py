@@ -132,13 +132,9 @@ def term_matrix(
             lemma_stop = np.fromiter((w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool,
                                      count=len(lemma_vocab))
             is_stop |= lemma_stop[lemma_of]
-    lemma_words = None
-    if lemmatize:
-        lemma_of, lemma_vocab = index.lemmas()
-        lemma_words = lemma_vocab[lemma_of]
-    docs, columns, terms, lemma_terms, parts = [], [], [], [], []
+    docs, columns, parts = [], [], []
     n_columns = 0
-    for n, positions, codes, gram_terms, gram_lemmas, gram_parts in _ngram_levels(index, high, lemma_words):
+    for n, positions, codes, gram_parts in _ngram_levels(index, high):
         if n < low:
             continue
         keep = ~(is_stop[gram_parts[:, 0]] | is_stop[gram_parts[:, -1]])
@@ -146,12 +142,8 @@ def term_matrix(
         kept = keep[codes]
         docs.append(index.token_doc[positions[kept]])
         columns.append(new_code[codes[kept]])
-        terms.append(gram_terms[keep])
         parts.append(gram_parts[keep])
-        if gram_lemmas is not None:
-            lemma_terms.append(gram_lemmas[keep])
         n_columns += int(keep.sum())
-    terms = np.concatenate(terms) if terms else np.array([], dtype=object)
     parts = _padded(parts, high)
     # Terms sort as the tuples of their words (a space sorts before any character a token
     # holds), so the sorted vocabulary of CountVectorizer comes from integer ranks.
@@ -160,18 +152,21 @@ def term_matrix(
     rank[order] = np.arange(len(order))
     docs = np.concatenate(docs) if docs else np.array([], dtype=np.int64)
     columns = rank[np.concatenate(columns)] if columns else np.array([], dtype=np.int64)
-    counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(terms)))
+    counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(parts)))
     counts.sum_duplicates()
-    terms = terms[order]
+    parts = parts[order]
+    # Terms are written out only for the columns kept, after merging (most n-grams are never joined).
     if lemmatize:
-        names = np.concatenate(lemma_terms)[order]
         lemma_of, lemma_vocab = index.lemmas()
+        lemma_words = lemma_vocab[lemma_of]
         if _SPACE_OR_CONTROL.search("".join(lemma_vocab.tolist())):  # a lemma with a space: compare strings
-            counts, terms = _merge_columns(counts, names)
+            counts, terms = _merge_columns(counts, _joined_terms(lemma_words, parts))
         else:
-            lemma_parts = parts[order]
-            lemma_keys = np.where(lemma_parts >= 0, string_ranks(lemma_vocab)[lemma_of[lemma_parts]], -1)
-            counts, terms = _merge_sorted(counts, names, lemma_keys)
+            lemma_keys = np.where(parts >= 0, string_ranks(lemma_vocab)[lemma_of[parts]], -1)
+            counts, firsts = _merge_sorted(counts, lemma_keys)
+            terms = _joined_terms(lemma_words, parts[firsts])
+    else:
+        terms = _joined_terms(words, parts)
     table = _actor_table(actors)
     if table:
         counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
@@ -180,22 +175,18 @@ def term_matrix(
     return TermMatrix(counts, np.asarray(terms, dtype=object), tokens)
 
 
-def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
+def _ngram_levels(index: TokenIndex, high: int):
     """Yield, for n = 1 .. high: n, the positions where an n-gram starts (not crossing documents),
-    the n-gram code at each, the term of each code, its lemma term (or None), and the lower-cased
-    form ids of its words (one row per code, n columns).
+    the n-gram code at each, and the lower-cased form ids of its words (one row per code, n columns).
     """
     lower = index.lower_ids
     n_tok = len(lower)
-    vocab = index.lower_vocab
     run = index.doc_first[1:][index.token_doc] - np.arange(n_tok)  # tokens left in the document
     positions = np.arange(n_tok)
     codes = lower.astype(np.int64)
-    terms = vocab
-    lemmas = lemma_words
-    words = np.arange(len(vocab), dtype=np.int32)[:, None]
-    yield 1, positions, codes, terms, lemmas, words
-    size = max(len(vocab), 1)
+    size = max(len(index.lower_vocab), 1)
+    words = np.arange(size, dtype=np.int32)[:, None]
+    yield 1, positions, codes, words
     for n in range(2, high + 1):
         valid = run[positions] >= n
         positions, prev = positions[valid], codes[valid]
@@ -204,12 +195,20 @@ def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
         last_word = lower[positions + n - 1].astype(np.int64)
         new_codes, uniques = pd.factorize(prev * size + last_word, sort=False)
         prev_code, last = uniques // size, uniques % size
-        terms = terms[prev_code] + " " + vocab[last]
-        if lemmas is not None:
-            lemmas = lemmas[prev_code] + " " + lemma_words[last]
         words = np.column_stack([words[prev_code], last.astype(np.int32)])
         codes = new_codes.astype(np.int64)
-        yield n, positions, codes, terms, lemmas, words
+        yield n, positions, codes, words
+
+
+def _joined_terms(vocab: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """The terms of rows of word ids (padded with -1): their words joined by one space (object array)."""
+    if parts.shape[1] == 1 or not len(parts):
+        return vocab[parts[:, 0]] if len(parts) else np.array([], dtype=object)
+    columns = [vocab[parts[:, k]].tolist() for k in range(parts.shape[1])]
+    lengths = (parts >= 0).sum(axis=1).tolist()
+    terms = np.empty(len(parts), dtype=object)
+    terms[:] = [" ".join(words[:n]) for *words, n in zip(*columns, lengths, strict=True)]
+    return terms
 
 
 _SPACE_OR_CONTROL = re.compile(r"[\x00- ]")
@@ -231,8 +230,9 @@ def _tuple_order(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.lexsort(keys.T[::-1]) if keys.size else np.arange(len(keys))
 
 
-def _merge_sorted(counts: sp.spmatrix, names: np.ndarray, keys: np.ndarray) -> tuple[sp.spmatrix, np.ndarray]:
-    """:func:`_merge_columns` where each name is the tuple of ranks ``keys`` (padded with -1)."""
+def _merge_sorted(counts: sp.spmatrix, keys: np.ndarray) -> tuple[sp.spmatrix, np.ndarray]:
+    """Sum the columns whose rows of ranks ``keys`` (padded with -1) are equal, in the order of the keys
+    as tuples; return the counts and the first column of each merged group."""
     order = _tuple_order(keys, keys >= 0)
     sorted_keys = keys[order]
     new = np.r_[True, (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)] if len(order) else np.array([], bool)
@@ -242,7 +242,7 @@ def _merge_sorted(counts: sp.spmatrix, names: np.ndarray, keys: np.ndarray) -> t
         (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
         shape=(len(column), int(new.sum())),
     )
-    return counts @ merge, np.asarray(names, dtype=object)[order[new]]
+    return counts @ merge, order[new]
 
 
 def _merge_columns(counts: sp.spmatrix, names: Sequence[str]) -> tuple[sp.spmatrix, np.ndarray]:

@@ -106,6 +106,25 @@ def test_counts_equal_the_tokenizer_on_the_shipped_corpus(lemmatize, stopwords, 
     assert dict(zip(result["term"], result["count"], strict=True)) == dict(expected)
 
 
+@pytest.mark.parametrize("lemmatize", [False, True])
+def test_ngram_counts_equal_a_direct_count_on_the_shipped_corpus(lemmatize, seed_corpus):
+    from analysis.text import lemma, stop_set
+
+    stop = stop_set(True)
+    expected = Counter()
+    for text in seed_corpus["text"]:
+        forms = tokenize(text)
+        names = [lemma(f) for f in forms] if lemmatize else forms
+        hidden = [f in stop or (lemmatize and n.lower() in stop) for f, n in zip(forms, names, strict=True)]
+        for n in (1, 2, 3):
+            for i in range(len(forms) - n + 1):
+                if not (hidden[i] or hidden[i + n - 1]):
+                    expected[" ".join(names[i : i + n])] += 1
+    matrix = term_matrix(seed_corpus["text"], lemmatize=lemmatize, ngram_range=(1, 3))
+    assert matrix.terms.tolist() == sorted(expected)
+    assert dict(zip(matrix.terms.tolist(), matrix.counts.sum(axis=0).A1.tolist(), strict=True)) == expected
+
+
 def test_token_totals_come_from_the_matrix(corpus):
     matrix = term_matrix(corpus["text"], stopwords=True, ngram_range=(2, 2))
     assert matrix.tokens.tolist() == [6, 3, 0]
