@@ -108,6 +108,21 @@ def term_matrix(
         Sparse documents × terms counts, the sorted terms and every document's
         token total (all tokens, stop words included).
     """
+    counts, tokens, terms_of = term_columns(texts, lemmatize=lemmatize, stopwords=stopwords,
+                                            ngram_range=ngram_range, actors=actors)
+    return TermMatrix(counts, terms_of(None), tokens)
+
+
+def term_columns(
+    texts: Iterable[str] | TokenIndex,
+    *,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = True,
+    ngram_range: tuple[int, int] = (1, 1),
+    actors: bool | Mapping[str, Mapping] | None = None,
+) -> tuple[sp.csr_matrix, np.ndarray, Callable[[np.ndarray | None], np.ndarray]]:
+    """:func:`term_matrix` as ``(counts, tokens, terms_of)``, where ``terms_of(columns)`` writes out the
+    terms of those columns only (``None``: every column), for callers that show a few of them."""
     _check_options(lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     if isinstance(texts, TokenIndex):
         index = texts
@@ -121,7 +136,7 @@ def term_matrix(
     n_docs = index.n_docs
     tokens = index.doc_sizes.astype(np.int64)
     if index.n_tokens == 0:
-        return TermMatrix(sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object), tokens)
+        return sp.csr_matrix((n_docs, 0), dtype=np.int64), tokens, lambda _: np.array([], dtype=object)
     stop = stop_set(stopwords)
     words = index.lower_vocab
     is_stop = np.zeros(len(words), dtype=bool)
@@ -155,24 +170,30 @@ def term_matrix(
     counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(parts)))
     counts.sum_duplicates()
     parts = parts[order]
-    # Terms are written out only for the columns kept, after merging (most n-grams are never joined).
+    # Terms are written out only for the columns asked for, after merging (most n-grams never are).
+    term_words, rows, terms = words, parts, None
     if lemmatize:
         lemma_of, lemma_vocab = index.lemmas()
-        lemma_words = lemma_vocab[lemma_of]
+        term_words = lemma_vocab[lemma_of]
         if _SPACE_OR_CONTROL.search("".join(lemma_vocab.tolist())):  # a lemma with a space: compare strings
-            counts, terms = _merge_columns(counts, _joined_terms(lemma_words, parts))
+            counts, terms = _merge_columns(counts, _joined_terms(term_words, parts))
         else:
             lemma_keys = np.where(parts >= 0, string_ranks(lemma_vocab)[lemma_of[parts]], -1)
             counts, firsts = _merge_sorted(counts, lemma_keys)
-            terms = _joined_terms(lemma_words, parts[firsts])
-    else:
-        terms = _joined_terms(words, parts)
+            rows = parts[firsts]
     table = _actor_table(actors)
     if table:
+        terms = _joined_terms(term_words, rows) if terms is None else terms
         counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
     counts = sp.csr_matrix(counts)
     counts.sort_indices()
-    return TermMatrix(counts, np.asarray(terms, dtype=object), tokens)
+
+    def terms_of(columns: np.ndarray | None) -> np.ndarray:
+        if terms is not None:
+            return np.asarray(terms if columns is None else terms[columns], dtype=object)
+        return _joined_terms(term_words, rows if columns is None else rows[columns])
+
+    return counts, tokens, terms_of
 
 
 def _ngram_levels(index: TokenIndex, high: int):

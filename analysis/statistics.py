@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .counts import aligned_cells, group_indicator, group_keys, lex_order, term_matrix
+from .counts import aligned_cells, group_indicator, group_keys, lex_order, term_columns, term_matrix
 from .index import TokenIndex, ensure_index
 
 #: Measures accepted by :func:`keyness`.
@@ -644,8 +644,9 @@ def tfidf_keywords(
     keys = group_keys(index.corpus, by)
     groups, indicator = group_indicator(keys, index.n_docs)
     _need_two_parts(groups, by, "the idf of a term counts the groups it occurs in")
-    matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
-    counts = sp.csr_matrix(indicator @ matrix.counts)
+    doc_counts, _, terms_of = term_columns(index, lemmatize=lemmatize, stopwords=stopwords,
+                                           ngram_range=ngram_range)
+    counts = sp.csr_matrix(indicator @ doc_counts)
     weights = TfidfTransformer(**vectorizer_options).fit_transform(counts)
     rows, cols, tfidf, count = aligned_cells(weights, counts)
     positive = tfidf > 0
@@ -658,7 +659,7 @@ def tfidf_keywords(
     rank = np.arange(len(rows)) - np.repeat(starts, sizes) + 1
     top = rank <= top_n
     result = groups.iloc[rows[top]].reset_index(drop=True)
-    result["term"] = matrix.terms[cols[top]] if top.any() else np.array([], dtype=object)
+    result["term"] = terms_of(cols[top]) if top.any() else np.array([], dtype=object)
     result["tfidf"] = tfidf[top].astype(float)
     result["count"] = count[top].astype(np.int64)
     result["rank"] = rank[top].astype(np.int64)

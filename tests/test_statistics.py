@@ -221,6 +221,23 @@ def test_tfidf_equals_sklearn_tfidfvectorizer(corpus):
         assert row.tfidf == pytest.approx(weights[doc, list(vocabulary).index(row.term)])
 
 
+def test_tfidf_of_lemmatized_bigrams_equals_sklearn_on_the_counts(seed_corpus):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from analysis import term_matrix
+
+    result = tfidf_keywords(seed_corpus, top_n=5)  # defaults: lemmas, words and bigrams, no stop words
+    matrix = term_matrix(seed_corpus["text"], lemmatize=True, ngram_range=(1, 2))
+    weights = TfidfTransformer().fit_transform(matrix.counts).toarray()
+    expected = []
+    for doc, doc_id in enumerate(seed_corpus["doc_id"]):
+        best = sorted(range(len(matrix.terms)), key=lambda j: (-weights[doc, j], matrix.terms[j]))[:5]
+        expected += [(doc_id, matrix.terms[j], int(matrix.counts[doc, j]), rank)
+                     for rank, j in enumerate(best, start=1)]
+    assert [(r.doc_id, r.term, r.count, r.rank) for r in result.itertuples()] == expected
+    assert any(" " in term for term in result["term"])
+
+
 def test_tfidf_two_documents_shared_words_and_ties():
     frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Chine paix paix Bélarus", "Chine paix Brésil"]})
     result = tfidf_keywords(frame, lemmatize=False, ngram_range=(1, 1), top_n=2)
