@@ -179,8 +179,20 @@ class _Level:
     n_docs: np.ndarray
     prefix: np.ndarray  # the (n-1)-gram each gram starts with, and the one it ends with (level n-1's
     suffix: np.ndarray  # numbers; -1 at n = 1)
-    pair_gram: np.ndarray  # the documents of each gram: (gram, doc) pairs, sorted by gram then doc
-    pair_doc: np.ndarray
+
+    def doc_lists(self, grams: np.ndarray, names: np.ndarray) -> list[str]:
+        """The documents of each of ``grams`` (their ``names``, ascending), joined by ``"|"``."""
+        offsets = np.concatenate([[0], np.cumsum(self.freq)])
+        freq = self.freq[grams]
+        # The occurrences of the grams asked for, gram after gram (each in text order: documents ascend).
+        at = np.repeat(offsets[grams] - np.concatenate([[0], np.cumsum(freq)[:-1]]), freq) + np.arange(freq.sum())
+        doc = self.doc[at]
+        new = np.ones(len(doc), dtype=bool)
+        new[1:] = doc[1:] != doc[:-1]
+        new[np.cumsum(freq)[:-1]] = True  # a gram's first occurrence
+        docs = names[doc[new]].tolist()
+        bounds = np.concatenate([[0], np.cumsum(self.n_docs[grams])]).tolist()
+        return ["|".join(docs[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -223,11 +235,11 @@ def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int
 
 
 def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: np.ndarray | None,
-           n_words: int, *, min_freq: int, min_docs: int) -> _Level:
+           divisor: int, *, min_freq: int, min_docs: int) -> _Level:
     """Count the n-grams at ``pos`` by their exact ``keys`` (sorted, stably); keep those of the thresholds.
 
     ``doc`` and ``suffix`` are the document and the last (n-1)-gram of each
-    occurrence; the first is ``keys // n_words`` (n > 1).
+    occurrence; the first (n-1)-gram is ``keys // divisor`` (n > 1).
     """
     m = len(keys)
     new_gram = np.ones(m, dtype=bool)
@@ -237,19 +249,19 @@ def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: n
     # Occurrences of one gram are in text order, so its documents ascend.
     new_doc = new_gram.copy()
     new_doc[1:] |= doc[1:] != doc[:-1]
-    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
+    n_docs = np.add.reduceat(new_doc, starts, dtype=np.int64) if m else np.zeros(0, dtype=np.int64)
     keep = (freq >= min_freq) & (n_docs >= min_docs)
-    renumber = np.cumsum(keep) - 1
-    gram = np.cumsum(new_gram) - 1
-    kept = keep[gram]
-    in_pairs = new_doc & kept
     firsts = starts[keep]
+    first = pos[firsts]
+    gram = np.cumsum(new_gram) - 1
+    if not keep.all():  # (in long repeated passages, every gram of a level is kept)
+        renumber = np.cumsum(keep) - 1
+        kept = keep[gram]
+        pos, gram, doc = pos[kept], renumber[gram[kept]], doc[kept]
     none = np.full(len(firsts), -1, dtype=np.int64)
-    return _Level(n=n, pos=pos[kept], gram=renumber[gram[kept]], doc=doc[kept], first=pos[firsts],
-                  freq=freq[keep], n_docs=n_docs[keep],
-                  prefix=keys[firsts] // n_words if n > 1 else none,
-                  suffix=suffix[firsts] if suffix is not None else none,
-                  pair_gram=renumber[gram[in_pairs]], pair_doc=doc[in_pairs])
+    return _Level(n=n, pos=pos, gram=gram, doc=doc, first=first, freq=freq[keep], n_docs=n_docs[keep],
+                  prefix=keys[firsts] // divisor if n > 1 else none,
+                  suffix=suffix[firsts] if suffix is not None else none)
 
 
 def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, within: str):
@@ -300,13 +312,16 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
             stamp += len(prev.freq)  # older stamps read as negative: no reset needed
             pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
             pos_doc = prev.doc[follows]
-            keys = prefix * n_words + word[ids[pos + n - 1]]
+            # An n-gram is its (n-1)-prefix and its (n-1)-suffix: numbered by the pair.
+            divisor = max(len(prev.freq), 1)
+            keys = prefix * divisor + suffix
             order = _order_within_prefixes(keys, prefix, len(prev.freq))
             if order is not None:
                 pos, keys, suffix, pos_doc = pos[order], keys[order], suffix[order], pos_doc[order]
         if not len(pos):
             break
-        level = _count(n, pos, keys, pos_doc, suffix, n_words, min_freq=min_freq, min_docs=min_docs)
+        level = _count(n, pos, keys, pos_doc, suffix, n_words if n == 2 else divisor,
+                       min_freq=min_freq, min_docs=min_docs)
     yield prev, None
 
 
@@ -410,15 +425,8 @@ def _segment_rows(tok: _Tokens, level: _Level, grams: np.ndarray, doc_ids: np.nd
     for k in range(n - 1):
         segment = segment + spaced[tok.ids[first + k]]
     segment = segment + vocab[tok.ids[first + n - 1]]
-    # The documents of each gram: its (gram, doc) pairs, in gram order, re-ordered like grams.
-    wanted = np.zeros(len(level.freq), dtype=bool)
-    wanted[grams] = True
-    in_pairs = wanted[level.pair_gram]
-    pair_gram, pair_doc = level.pair_gram[in_pairs], level.pair_doc[in_pairs]
-    start = np.searchsorted(pair_gram, grams)
     n_docs = level.n_docs[grams]
-    names = doc_ids[pair_doc].tolist()
-    doc_lists = ["|".join(names[a : a + k]) for a, k in zip(start.tolist(), n_docs.tolist(), strict=True)]
+    doc_lists = level.doc_lists(grams, doc_ids)
     freq = level.freq[grams]
     segments = segment.tolist()
     order = sorted(range(m), key=lambda i: (-freq[i], segments[i]))  # stable: ties keep grams' order
