@@ -158,6 +158,8 @@ def join_tokens(tokens) -> str:
 
 # --------------------------------------------------------------------------- frequent n-grams, level by level
 
+#: Stamps of :func:`_levels` beyond which its array of grams by position is cleared (``int32``).
+_STAMP_LIMIT = 2**31 - 1
 #: Bits of the one ``uint64`` that packs an n-gram's key with its occurrence number for sorting.
 _PACK_BITS = 64
 
@@ -253,9 +255,9 @@ def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: n
     keep = (freq >= min_freq) & (n_docs >= min_docs)
     firsts = starts[keep]
     first = pos[firsts]
-    gram = np.cumsum(new_gram) - 1
+    gram = np.cumsum(new_gram, dtype=pos.dtype) - 1
     if not keep.all():  # (in long repeated passages, every gram of a level is kept)
-        renumber = np.cumsum(keep) - 1
+        renumber = np.cumsum(keep, dtype=pos.dtype) - 1
         kept = keep[gram]
         pos, gram, doc = pos[kept], renumber[gram[kept]], doc[kept]
     none = np.full(len(firsts), -1, dtype=np.int64)
@@ -273,21 +275,24 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
 
     Apriori pruning (Agrawal and Srikant 1994): an n-gram is a candidate only
     where its (n-1)-prefix and its (n-1)-suffix were both kept, so each level
-    costs the occurrences kept at the level before. Its key packs the prefix's
-    number and its last word's (``prefix * n_words + word``): exact, below
-    ``n_tokens * n_tokens`` so within 64 bits, no hashing and no collision. The
-    candidates come grouped by prefix, so only the prefixes followed by more
-    than one word need sorting.
+    costs the occurrences kept at the level before. An n-gram is the pair of its
+    (n-1)-prefix and (n-1)-suffix, so its key packs their numbers (``prefix *
+    n_prefixes + suffix``): exact, below ``n_tokens * n_tokens`` so within 64
+    bits, no hashing and no collision. The candidates come grouped by prefix,
+    so only the prefixes followed by more than one word need sorting.
+    Positions, documents and grams are ``int32`` (half the memory traffic).
     """
-    n_tok, doc, ids = len(tok.ids), tok.doc, tok.ids
+    n_tok, ids = len(tok.ids), tok.ids
+    small = np.int32 if n_tok < 2**31 - 2 else np.int64
+    doc = tok.doc.astype(small)
     order, keys = _stable_order(ids)
-    level = _count(1, order, keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
+    level = _count(1, order.astype(small), keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
     del order, keys
     # The words of longer candidates are repeated words: number them 0 .. n_words - 1 (= level 1's grams).
     word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
     word[ids[level.first]] = np.arange(len(level.first))
     n_words = max(len(level.first), 1)
-    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # stamp + gram of the last level at each position
+    gram_at = np.full(n_tok + 1, -1, dtype=small)  # stamp + gram of the last level at each position
     stamp = 0
     prev, n = None, 1
     while True:
@@ -301,20 +306,22 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
             same_unit = ~tok.breaks[1:] if within == "sentence" else doc[1:] == doc[:-1]
             pos = np.flatnonzero((w[:-1] >= 0) & (w[1:] >= 0) & same_unit)
             order, keys = _stable_order(w[pos] * n_words + w[pos + 1])
-            pos = pos[order]
-            suffix = keys % n_words
+            pos = pos[order].astype(small)
+            suffix = (keys % n_words).astype(small)
             pos_doc = doc[pos]
         else:
             # The (n-1)-grams at p and at p + 1 are both kept (so, overlapping, they lie in one sequence).
-            gram_at[prev.pos] = prev.gram + stamp
-            suffix = gram_at[prev.pos + 1] - stamp
+            if stamp + len(prev.freq) >= min(_STAMP_LIMIT, np.iinfo(small).max):
+                gram_at.fill(-1)
+                stamp = 0
+            gram_at[prev.pos] = prev.gram + small(stamp)
+            suffix = gram_at[prev.pos + 1] - small(stamp)
             follows = suffix >= 0
             stamp += len(prev.freq)  # older stamps read as negative: no reset needed
             pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
             pos_doc = prev.doc[follows]
-            # An n-gram is its (n-1)-prefix and its (n-1)-suffix: numbered by the pair.
             divisor = max(len(prev.freq), 1)
-            keys = prefix * divisor + suffix
+            keys = prefix.astype(np.int64) * divisor + suffix
             order = _order_within_prefixes(keys, prefix, len(prev.freq))
             if order is not None:
                 pos, keys, suffix, pos_doc = pos[order], keys[order], suffix[order], pos_doc[order]

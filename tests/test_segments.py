@@ -458,6 +458,21 @@ def test_maximal_segments_agree_with_brute_force(docs, min_docs):
     assert sorted(rows(result)) == sorted(maximal)
 
 
+def test_levels_give_the_same_segments_when_their_stamps_wrap(monkeypatch):
+    from analysis import segments
+
+    texts = ["La coopération gagnant-gagnant profite à tous les peuples du monde. Fin.",
+             "Selon lui, la coopération gagnant-gagnant profite à tous les peuples. Fin.",
+             "La coopération gagnant-gagnant profite à tous les pays."]
+    frame = corpus(*texts)
+    expected = rows(repeated_segments(frame, min_len=1, maximal=False))
+    shared = shared_passages(frame, min_words=4)
+    monkeypatch.setattr(segments, "_STAMP_LIMIT", 3)
+    assert rows(repeated_segments(frame, min_len=1, maximal=False)) == expected
+    assert ("coopération gagnant-gagnant profite à tous les", 6, 3, 3, "d1|d2|d3") in expected
+    pd.testing.assert_frame_equal(shared_passages(frame, min_words=4), shared)
+
+
 def test_shared_passages_many_copies_in_few_articles():
     # A passage 50 times in d1 and once in d2: 50 cross-article pairs, and no same-article pair.
     passage = "la coopération est fondée sur le respect mutuel"
