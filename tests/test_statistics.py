@@ -273,3 +273,27 @@ def test_one_article_has_nothing_to_compare_against(corpus, function):
     assert str(info.value).startswith(expected)
     with pytest.raises(ValueError, match="nothing to compare against"):
         function(corpus.assign(country="Chine"), by="country")  # one group of three articles
+
+
+def test_g2_and_chi2_statistics_equal_scipy_power_divergence_exactly():
+    # The statistics are computed term by term as scipy.stats.power_divergence does, without its
+    # p-values: the same floating-point values.
+    from scipy import stats
+
+    from analysis import statistics as module
+
+    rng = np.random.default_rng(7)
+    n1 = rng.integers(1, 10**6, 5000)
+    n2 = rng.integers(1, 10**7, 5000)
+    a = np.minimum(rng.geometric(0.01, 5000) - 1, n1)
+    b = np.minimum(rng.geometric(0.001, 5000) - 1, n2)
+    a[:3], b[:3] = [0, 5, 0], [7, 0, 0]  # a term absent from one side, or from both
+    observed, expected = module._tables(a, b, n1, n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g2, _ = stats.power_divergence(observed, expected, lambda_="log-likelihood", axis=-1)
+        diff = expected - observed
+        corrected = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
+        x2, _ = stats.power_divergence(corrected, expected, lambda_="pearson", axis=-1)
+        ours_g2 = module._g2(a, b, n1, n2)
+    np.testing.assert_array_equal(ours_g2, np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0))
+    np.testing.assert_array_equal(module._x2(a, b, n1, n2), np.where(np.isfinite(x2), x2, 0.0))
