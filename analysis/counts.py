@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -141,12 +142,13 @@ def term_columns(
     words = index.lower_vocab
     is_stop = np.zeros(len(words), dtype=bool)
     if stop:
-        is_stop = np.fromiter((w in stop for w in words.tolist()), dtype=bool, count=len(words))
+        is_stop = _kept_with(words, ("stop", stop), lambda: np.fromiter(
+            (w in stop for w in words.tolist()), dtype=bool, count=len(words)))
         if lemmatize:
             lemma_of, lemma_vocab = index.lemmas()
-            lemma_stop = np.fromiter((w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool,
-                                     count=len(lemma_vocab))
-            is_stop |= lemma_stop[lemma_of]
+            lemma_stop = _kept_with(lemma_vocab, ("stop", stop), lambda: np.fromiter(
+                (w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool, count=len(lemma_vocab)))
+            is_stop = is_stop | lemma_stop[lemma_of]
     docs, columns, parts = [], [], []
     n_columns = 0
     for n, positions, codes, gram_parts in _ngram_levels(index, high):
@@ -178,7 +180,8 @@ def term_columns(
         if _SPACE_OR_CONTROL.search("".join(lemma_vocab.tolist())):  # a lemma with a space: compare strings
             counts, terms = _merge_columns(counts, _joined_terms(term_words, parts))
         else:
-            lemma_keys = np.where(parts >= 0, string_ranks(lemma_vocab)[lemma_of[parts]], -1)
+            lemma_ranks = _kept_with(lemma_vocab, "ranks", lambda: string_ranks(lemma_vocab))
+            lemma_keys = np.where(parts >= 0, lemma_ranks[lemma_of[parts]], -1)
             counts, firsts = _merge_sorted(counts, lemma_keys)
             rows = parts[firsts]
     table = _actor_table(actors)
@@ -194,6 +197,26 @@ def term_columns(
         return _joined_terms(term_words, rows if columns is None else rows[columns])
 
     return counts, tokens, terms_of
+
+
+# Per vocabulary array of an index (its forms, its lemmas), what term_columns derives from it, kept
+# while the array lives: a notebook counting the same index again does not test every word again.
+_KEPT: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _kept_with(owner: np.ndarray, key, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()``, computed once per ``owner`` array and ``key`` (read-only), forgotten with ``owner``."""
+    entry = _KEPT.get(id(owner))
+    if entry is None or entry[0]() is not owner:
+        entry = (weakref.ref(owner, lambda _, k=id(owner): _KEPT.pop(k, None)), {})
+        _KEPT[id(owner)] = entry
+    values = entry[1]
+    if key not in values:
+        if len(values) >= 8:  # a few stop lists at most
+            values.clear()
+        values[key] = compute()
+        values[key].flags.writeable = False
+    return values[key]
 
 
 def _ngram_levels(index: TokenIndex, high: int):

@@ -125,6 +125,22 @@ def test_ngram_counts_equal_a_direct_count_on_the_shipped_corpus(lemmatize, seed
     assert dict(zip(matrix.terms.tolist(), matrix.counts.sum(axis=0).A1.tolist(), strict=True)) == expected
 
 
+def test_stop_words_kept_per_index_follow_the_list_asked_for(corpus):
+    from analysis import build_index
+
+    index = build_index(corpus, progress=False)
+
+    def terms(**options):
+        return term_frequencies(index, lemmatize=True, **options)["term"].tolist()
+
+    assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=["amitié", "être"]) == ["coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=False) == ["amitié", "coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
+    other = build_index(corpus.assign(text=["Le peuple et la paix.", "", "Paix !"]), progress=False)
+    assert term_frequencies(other)["term"].tolist() == ["paix", "peuple"]
+
+
 def test_token_totals_come_from_the_matrix(corpus):
     matrix = term_matrix(corpus["text"], stopwords=True, ngram_range=(2, 2))
     assert matrix.tokens.tolist() == [6, 3, 0]
