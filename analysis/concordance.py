@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import PatternError, excerpt
-from .formulas import family_matches
+from .formulas import family_corpus_matches
 from .index import TokenIndex, ensure_index
 from .lexicon import load_lexicon
 from .phrases import UserRegex
@@ -129,14 +129,14 @@ def kwic(
     texts, doc_ids = index.texts, index.doc_ids
 
     if family:
-        finder = _family_finder(pattern[len(FAMILY_PREFIX):].strip(), lexicon)
+        found = family_corpus_matches(texts, _family(pattern[len(FAMILY_PREFIX):].strip(), lexicon))
+        hits = [(i, start, end) for i, matches in enumerate(found) for start, end, _ in matches]
     elif regex:
         try:
             compiled = UserRegex(pattern, error=PatternError, where=f"kwic pattern {excerpt(pattern)}")
         except ValueError as exc:
             raise PatternError(f"pattern is not a valid regular expression: {exc}") from None
         finder = _regex_finder(compiled)
-    if family or regex:
         hits = [(i, start, end) for i, text in enumerate(texts) for start, end in finder(text)]
     else:
         hits = _index_phrase_matches(index, pattern, lemmas=lemma)
@@ -252,20 +252,13 @@ def _regex_finder(compiled: re.Pattern):
     return find
 
 
-def _family_finder(family_id: str, lexicon: Mapping[str, dict] | str | Path | None):
-    # The matches of find_formulas itself (overlapping variants resolved the same way).
+def _family(family_id: str, lexicon: Mapping[str, dict] | str | Path | None) -> Mapping:
+    # Found as find_formulas finds them (overlapping variants resolved the same way).
     families = lexicon if isinstance(lexicon, Mapping) else load_lexicon(lexicon)
     if family_id not in families:
         raise ValueError(f"pattern family:<id> must name a family of the lexicon, one of "
                          f"{sorted(families)} (got {family_id!r})")
-    family = families[family_id]
-
-    def find(text: str) -> list[tuple[int, int]]:
-        return [(start, end) for start, end, _ in family_matches(text, family)]
-
-    return find
-
-
+    return families[family_id]
 
 
 def _chars_context(text: str, start: int, end: int, window: int) -> tuple[str, str]:

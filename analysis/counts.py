@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -108,6 +109,21 @@ def term_matrix(
         Sparse documents × terms counts, the sorted terms and every document's
         token total (all tokens, stop words included).
     """
+    counts, tokens, terms_of = term_columns(texts, lemmatize=lemmatize, stopwords=stopwords,
+                                            ngram_range=ngram_range, actors=actors)
+    return TermMatrix(counts, terms_of(None), tokens)
+
+
+def term_columns(
+    texts: Iterable[str] | TokenIndex,
+    *,
+    lemmatize: bool = False,
+    stopwords: bool | Iterable[str] = True,
+    ngram_range: tuple[int, int] = (1, 1),
+    actors: bool | Mapping[str, Mapping] | None = None,
+) -> tuple[sp.csr_matrix, np.ndarray, Callable[[np.ndarray | None], np.ndarray]]:
+    """:func:`term_matrix` as ``(counts, tokens, terms_of)``, where ``terms_of(columns)`` writes out the
+    terms of those columns only (``None``: every column), for callers that show a few of them."""
     _check_options(lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
     if isinstance(texts, TokenIndex):
         index = texts
@@ -121,24 +137,21 @@ def term_matrix(
     n_docs = index.n_docs
     tokens = index.doc_sizes.astype(np.int64)
     if index.n_tokens == 0:
-        return TermMatrix(sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object), tokens)
+        return sp.csr_matrix((n_docs, 0), dtype=np.int64), tokens, lambda _: np.array([], dtype=object)
     stop = stop_set(stopwords)
     words = index.lower_vocab
     is_stop = np.zeros(len(words), dtype=bool)
     if stop:
-        is_stop = np.fromiter((w in stop for w in words.tolist()), dtype=bool, count=len(words))
+        is_stop = _kept_with(words, ("stop", stop), lambda: np.fromiter(
+            (w in stop for w in words.tolist()), dtype=bool, count=len(words)))
         if lemmatize:
             lemma_of, lemma_vocab = index.lemmas()
-            lemma_stop = np.fromiter((w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool,
-                                     count=len(lemma_vocab))
-            is_stop |= lemma_stop[lemma_of]
-    lemma_words = None
-    if lemmatize:
-        lemma_of, lemma_vocab = index.lemmas()
-        lemma_words = lemma_vocab[lemma_of]
-    docs, columns, terms, lemma_terms, parts = [], [], [], [], []
+            lemma_stop = _kept_with(lemma_vocab, ("stop", stop), lambda: np.fromiter(
+                (w.lower() in stop for w in lemma_vocab.tolist()), dtype=bool, count=len(lemma_vocab)))
+            is_stop = is_stop | lemma_stop[lemma_of]
+    docs, columns, parts = [], [], []
     n_columns = 0
-    for n, positions, codes, gram_terms, gram_lemmas, gram_parts in _ngram_levels(index, high, lemma_words):
+    for n, positions, codes, gram_parts in _ngram_levels(index, high):
         if n < low:
             continue
         keep = ~(is_stop[gram_parts[:, 0]] | is_stop[gram_parts[:, -1]])
@@ -146,12 +159,8 @@ def term_matrix(
         kept = keep[codes]
         docs.append(index.token_doc[positions[kept]])
         columns.append(new_code[codes[kept]])
-        terms.append(gram_terms[keep])
         parts.append(gram_parts[keep])
-        if gram_lemmas is not None:
-            lemma_terms.append(gram_lemmas[keep])
         n_columns += int(keep.sum())
-    terms = np.concatenate(terms) if terms else np.array([], dtype=object)
     parts = _padded(parts, high)
     # Terms sort as the tuples of their words (a space sorts before any character a token
     # holds), so the sorted vocabulary of CountVectorizer comes from integer ranks.
@@ -160,42 +169,68 @@ def term_matrix(
     rank[order] = np.arange(len(order))
     docs = np.concatenate(docs) if docs else np.array([], dtype=np.int64)
     columns = rank[np.concatenate(columns)] if columns else np.array([], dtype=np.int64)
-    counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(terms)))
+    counts = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, columns)), shape=(n_docs, len(parts)))
     counts.sum_duplicates()
-    terms = terms[order]
+    parts = parts[order]
+    # Terms are written out only for the columns asked for, after merging (most n-grams never are).
+    term_words, rows, terms = words, parts, None
     if lemmatize:
-        names = np.concatenate(lemma_terms)[order]
         lemma_of, lemma_vocab = index.lemmas()
+        term_words = lemma_vocab[lemma_of]
         if _SPACE_OR_CONTROL.search("".join(lemma_vocab.tolist())):  # a lemma with a space: compare strings
-            counts, terms = _merge_columns(counts, names)
+            counts, terms = _merge_columns(counts, _joined_terms(term_words, parts))
         else:
-            lemma_parts = parts[order]
-            lemma_keys = np.where(lemma_parts >= 0, string_ranks(lemma_vocab)[lemma_of[lemma_parts]], -1)
-            counts, terms = _merge_sorted(counts, names, lemma_keys)
+            lemma_ranks = _kept_with(lemma_vocab, "ranks", lambda: string_ranks(lemma_vocab))
+            lemma_keys = np.where(parts >= 0, lemma_ranks[lemma_of[parts]], -1)
+            counts, firsts = _merge_sorted(counts, lemma_keys)
+            rows = parts[firsts]
     table = _actor_table(actors)
     if table:
+        terms = _joined_terms(term_words, rows) if terms is None else terms
         counts, terms = _merge_columns(counts, [_actor_label(term, table) for term in terms])
     counts = sp.csr_matrix(counts)
     counts.sort_indices()
-    return TermMatrix(counts, np.asarray(terms, dtype=object), tokens)
+
+    def terms_of(columns: np.ndarray | None) -> np.ndarray:
+        if terms is not None:
+            return np.asarray(terms if columns is None else terms[columns], dtype=object)
+        return _joined_terms(term_words, rows if columns is None else rows[columns])
+
+    return counts, tokens, terms_of
 
 
-def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
+# Per vocabulary array of an index (its forms, its lemmas), what term_columns derives from it, kept
+# while the array lives: a notebook counting the same index again does not test every word again.
+_KEPT: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _kept_with(owner: np.ndarray, key, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()``, computed once per ``owner`` array and ``key`` (read-only), forgotten with ``owner``."""
+    entry = _KEPT.get(id(owner))
+    if entry is None or entry[0]() is not owner:
+        entry = (weakref.ref(owner, lambda _, k=id(owner): _KEPT.pop(k, None)), {})
+        _KEPT[id(owner)] = entry
+    values = entry[1]
+    if key not in values:
+        if len(values) >= 8:  # a few stop lists at most
+            values.clear()
+        values[key] = compute()
+        values[key].flags.writeable = False
+    return values[key]
+
+
+def _ngram_levels(index: TokenIndex, high: int):
     """Yield, for n = 1 .. high: n, the positions where an n-gram starts (not crossing documents),
-    the n-gram code at each, the term of each code, its lemma term (or None), and the lower-cased
-    form ids of its words (one row per code, n columns).
+    the n-gram code at each, and the lower-cased form ids of its words (one row per code, n columns).
     """
     lower = index.lower_ids
     n_tok = len(lower)
-    vocab = index.lower_vocab
     run = index.doc_first[1:][index.token_doc] - np.arange(n_tok)  # tokens left in the document
     positions = np.arange(n_tok)
     codes = lower.astype(np.int64)
-    terms = vocab
-    lemmas = lemma_words
-    words = np.arange(len(vocab), dtype=np.int32)[:, None]
-    yield 1, positions, codes, terms, lemmas, words
-    size = max(len(vocab), 1)
+    size = max(len(index.lower_vocab), 1)
+    words = np.arange(size, dtype=np.int32)[:, None]
+    yield 1, positions, codes, words
     for n in range(2, high + 1):
         valid = run[positions] >= n
         positions, prev = positions[valid], codes[valid]
@@ -204,12 +239,20 @@ def _ngram_levels(index: TokenIndex, high: int, lemma_words: np.ndarray | None):
         last_word = lower[positions + n - 1].astype(np.int64)
         new_codes, uniques = pd.factorize(prev * size + last_word, sort=False)
         prev_code, last = uniques // size, uniques % size
-        terms = terms[prev_code] + " " + vocab[last]
-        if lemmas is not None:
-            lemmas = lemmas[prev_code] + " " + lemma_words[last]
         words = np.column_stack([words[prev_code], last.astype(np.int32)])
         codes = new_codes.astype(np.int64)
-        yield n, positions, codes, terms, lemmas, words
+        yield n, positions, codes, words
+
+
+def _joined_terms(vocab: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """The terms of rows of word ids (padded with -1): their words joined by one space (object array)."""
+    if parts.shape[1] == 1 or not len(parts):
+        return vocab[parts[:, 0]] if len(parts) else np.array([], dtype=object)
+    columns = [vocab[parts[:, k]].tolist() for k in range(parts.shape[1])]
+    lengths = (parts >= 0).sum(axis=1).tolist()
+    terms = np.empty(len(parts), dtype=object)
+    terms[:] = [" ".join(words[:n]) for *words, n in zip(*columns, lengths, strict=True)]
+    return terms
 
 
 _SPACE_OR_CONTROL = re.compile(r"[\x00- ]")
@@ -231,8 +274,9 @@ def _tuple_order(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.lexsort(keys.T[::-1]) if keys.size else np.arange(len(keys))
 
 
-def _merge_sorted(counts: sp.spmatrix, names: np.ndarray, keys: np.ndarray) -> tuple[sp.spmatrix, np.ndarray]:
-    """:func:`_merge_columns` where each name is the tuple of ranks ``keys`` (padded with -1)."""
+def _merge_sorted(counts: sp.spmatrix, keys: np.ndarray) -> tuple[sp.spmatrix, np.ndarray]:
+    """Sum the columns whose rows of ranks ``keys`` (padded with -1) are equal, in the order of the keys
+    as tuples; return the counts and the first column of each merged group."""
     order = _tuple_order(keys, keys >= 0)
     sorted_keys = keys[order]
     new = np.r_[True, (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)] if len(order) else np.array([], bool)
@@ -242,7 +286,7 @@ def _merge_sorted(counts: sp.spmatrix, names: np.ndarray, keys: np.ndarray) -> t
         (np.ones(len(column), dtype=np.int64), (np.arange(len(column)), column)),
         shape=(len(column), int(new.sum())),
     )
-    return counts @ merge, np.asarray(names, dtype=object)[order[new]]
+    return counts @ merge, order[new]
 
 
 def _merge_columns(counts: sp.spmatrix, names: Sequence[str]) -> tuple[sp.spmatrix, np.ndarray]:
@@ -337,7 +381,7 @@ def term_frequencies(
     rows, cols, values, freqs = rows[mask], cols[mask], values[mask], freqs[mask]
     # Groups are numbered in their sorted order and terms are sorted, so sorting by group, count
     # (descending) and term is sorting integers.
-    order = np.lexsort((cols, -values, rows))
+    order = lex_order(cols, -values, rows)
     rows, cols, values, freqs = rows[order], cols[order], values[order], freqs[order]
     if groups is None:
         frame = pd.DataFrame(index=range(len(rows)))
@@ -367,6 +411,50 @@ def aligned_cells(a: sp.spmatrix, b: sp.spmatrix) -> tuple[np.ndarray, np.ndarra
         return rows, a.indices.astype(np.int64), a.data, b.data
     b_data = np.asarray(b[rows, a.indices]).ravel() if a.nnz else np.array([], dtype=b.dtype)
     return rows, a.indices.astype(np.int64), a.data, b_data
+
+
+def lex_order(*keys: np.ndarray) -> np.ndarray:
+    """``np.lexsort(keys)``, faster: the last key sorts first, ties keep their input order.
+
+    A float key is replaced by its rank among its distinct values (NaN last,
+    as ``np.lexsort`` puts it); the integer keys are then packed into one
+    ``int64`` when their ranges fit, so that one stable sort replaces one per
+    key. Keys that do not fit fall back to ``np.lexsort``.
+    """
+    n = len(keys[0])
+    packed = np.zeros(n, dtype=np.int64)
+    bits = 0
+    for key in keys:
+        key = np.asarray(key)
+        if len(key) != n:
+            raise ValueError("lex_order: every key must have the same length")
+        if not n:
+            return np.lexsort(keys)
+        if key.dtype.kind == "f":
+            key = _float_ranks(key)
+        elif key.dtype.kind == "b":
+            key = key.astype(np.int64)
+        elif key.dtype.kind not in "iu":
+            return np.lexsort(keys)
+        low, high = int(key.min()), int(key.max())
+        width = (high - low).bit_length()
+        if bits + width > 62:
+            return np.lexsort(keys)
+        packed |= (key - key.dtype.type(low)).astype(np.int64) << np.int64(bits)
+        bits += width
+    return np.argsort(packed, kind="stable")
+
+
+def _float_ranks(values: np.ndarray) -> np.ndarray:
+    """The rank of each value among the distinct values (equal values share one; NaN after all)."""
+    nan = np.isnan(values)
+    if not nan.any():
+        return np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    ranks = np.empty(len(values), dtype=np.int64)
+    uniques, inverse = np.unique(values[~nan], return_inverse=True)
+    ranks[~nan] = inverse.reshape(-1)
+    ranks[nan] = len(uniques)
+    return ranks
 
 
 def as_written(corpus: pd.DataFrame | TokenIndex, terms: Iterable[str]) -> list[str]:

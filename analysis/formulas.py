@@ -23,6 +23,7 @@ from .errors import LexiconError, excerpt
 from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
+    batch_matches,
     candidates,
     close_quote,
     longest_matches,
@@ -82,6 +83,15 @@ def family_matches(
     matchers = [(v["id"], v["pattern"], v.get("fast"), v.get("anchor")) for v in family["variants"]]
     found = longest_matches(text, matchers, view=view)
     return [(start, close_quote(text, start, end), variant_id) for start, end, variant_id in found]
+
+def family_corpus_matches(
+    texts: list[str], family: Mapping[str, Any], *, views: list[tuple[str | None, str]] | None = None
+) -> list[list[tuple[int, int, str]]]:
+    """:func:`family_matches` of many texts at once (one scan per pattern for all), one list per text."""
+    matchers = [(v["id"], v["pattern"], v.get("fast"), v.get("anchor")) for v in family["variants"]]
+    found = batch_matches(texts, matchers, views=views)
+    return [[(start, close_quote(text, start, end), variant_id) for start, end, variant_id in matches]
+            for text, matches in zip(texts, found, strict=True)]
 
 def corpus_matches(
     texts: list[str], families: Mapping[str, dict], *, views: list[tuple[str | None, str]] | None = None

@@ -158,6 +158,8 @@ def join_tokens(tokens) -> str:
 
 # --------------------------------------------------------------------------- frequent n-grams, level by level
 
+#: Stamps of :func:`_levels` beyond which its array of grams by position is cleared (``int32``).
+_STAMP_LIMIT = 2**31 - 1
 #: Bits of the one ``uint64`` that packs an n-gram's key with its occurrence number for sorting.
 _PACK_BITS = 64
 
@@ -179,8 +181,20 @@ class _Level:
     n_docs: np.ndarray
     prefix: np.ndarray  # the (n-1)-gram each gram starts with, and the one it ends with (level n-1's
     suffix: np.ndarray  # numbers; -1 at n = 1)
-    pair_gram: np.ndarray  # the documents of each gram: (gram, doc) pairs, sorted by gram then doc
-    pair_doc: np.ndarray
+
+    def doc_lists(self, grams: np.ndarray, names: np.ndarray) -> list[str]:
+        """The documents of each of ``grams`` (their ``names``, ascending), joined by ``"|"``."""
+        offsets = np.concatenate([[0], np.cumsum(self.freq)])
+        freq = self.freq[grams]
+        # The occurrences of the grams asked for, gram after gram (each in text order: documents ascend).
+        at = np.repeat(offsets[grams] - np.concatenate([[0], np.cumsum(freq)[:-1]]), freq) + np.arange(freq.sum())
+        doc = self.doc[at]
+        new = np.ones(len(doc), dtype=bool)
+        new[1:] = doc[1:] != doc[:-1]
+        new[np.cumsum(freq)[:-1]] = True  # a gram's first occurrence
+        docs = names[doc[new]].tolist()
+        bounds = np.concatenate([[0], np.cumsum(self.n_docs[grams])]).tolist()
+        return ["|".join(docs[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -223,11 +237,11 @@ def _order_within_prefixes(keys: np.ndarray, prefix: np.ndarray, n_prefixes: int
 
 
 def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: np.ndarray | None,
-           n_words: int, *, min_freq: int, min_docs: int) -> _Level:
+           divisor: int, *, min_freq: int, min_docs: int) -> _Level:
     """Count the n-grams at ``pos`` by their exact ``keys`` (sorted, stably); keep those of the thresholds.
 
     ``doc`` and ``suffix`` are the document and the last (n-1)-gram of each
-    occurrence; the first is ``keys // n_words`` (n > 1).
+    occurrence; the first (n-1)-gram is ``keys // divisor`` (n > 1).
     """
     m = len(keys)
     new_gram = np.ones(m, dtype=bool)
@@ -237,19 +251,19 @@ def _count(n: int, pos: np.ndarray, keys: np.ndarray, doc: np.ndarray, suffix: n
     # Occurrences of one gram are in text order, so its documents ascend.
     new_doc = new_gram.copy()
     new_doc[1:] |= doc[1:] != doc[:-1]
-    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if m else np.zeros(0, dtype=np.int64)
+    n_docs = np.add.reduceat(new_doc, starts, dtype=np.int64) if m else np.zeros(0, dtype=np.int64)
     keep = (freq >= min_freq) & (n_docs >= min_docs)
-    renumber = np.cumsum(keep) - 1
-    gram = np.cumsum(new_gram) - 1
-    kept = keep[gram]
-    in_pairs = new_doc & kept
     firsts = starts[keep]
+    first = pos[firsts]
+    gram = np.cumsum(new_gram, dtype=pos.dtype) - 1
+    if not keep.all():  # (in long repeated passages, every gram of a level is kept)
+        renumber = np.cumsum(keep, dtype=pos.dtype) - 1
+        kept = keep[gram]
+        pos, gram, doc = pos[kept], renumber[gram[kept]], doc[kept]
     none = np.full(len(firsts), -1, dtype=np.int64)
-    return _Level(n=n, pos=pos[kept], gram=renumber[gram[kept]], doc=doc[kept], first=pos[firsts],
-                  freq=freq[keep], n_docs=n_docs[keep],
-                  prefix=keys[firsts] // n_words if n > 1 else none,
-                  suffix=suffix[firsts] if suffix is not None else none,
-                  pair_gram=renumber[gram[in_pairs]], pair_doc=doc[in_pairs])
+    return _Level(n=n, pos=pos, gram=gram, doc=doc, first=first, freq=freq[keep], n_docs=n_docs[keep],
+                  prefix=keys[firsts] // divisor if n > 1 else none,
+                  suffix=suffix[firsts] if suffix is not None else none)
 
 
 def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, within: str):
@@ -261,21 +275,24 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
 
     Apriori pruning (Agrawal and Srikant 1994): an n-gram is a candidate only
     where its (n-1)-prefix and its (n-1)-suffix were both kept, so each level
-    costs the occurrences kept at the level before. Its key packs the prefix's
-    number and its last word's (``prefix * n_words + word``): exact, below
-    ``n_tokens * n_tokens`` so within 64 bits, no hashing and no collision. The
-    candidates come grouped by prefix, so only the prefixes followed by more
-    than one word need sorting.
+    costs the occurrences kept at the level before. An n-gram is the pair of its
+    (n-1)-prefix and (n-1)-suffix, so its key packs their numbers (``prefix *
+    n_prefixes + suffix``): exact, below ``n_tokens * n_tokens`` so within 64
+    bits, no hashing and no collision. The candidates come grouped by prefix,
+    so only the prefixes followed by more than one word need sorting.
+    Positions, documents and grams are ``int32`` (half the memory traffic).
     """
-    n_tok, doc, ids = len(tok.ids), tok.doc, tok.ids
+    n_tok, ids = len(tok.ids), tok.ids
+    small = np.int32 if n_tok < 2**31 - 2 else np.int64
+    doc = tok.doc.astype(small)
     order, keys = _stable_order(ids)
-    level = _count(1, order, keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
+    level = _count(1, order.astype(small), keys, doc[order], None, 1, min_freq=min_freq, min_docs=min_docs)
     del order, keys
     # The words of longer candidates are repeated words: number them 0 .. n_words - 1 (= level 1's grams).
     word = np.full(max(len(tok.vocab), 1), -1, dtype=np.int64)
     word[ids[level.first]] = np.arange(len(level.first))
     n_words = max(len(level.first), 1)
-    gram_at = np.full(n_tok + 1, -1, dtype=np.int64)  # stamp + gram of the last level at each position
+    gram_at = np.full(n_tok + 1, -1, dtype=small)  # stamp + gram of the last level at each position
     stamp = 0
     prev, n = None, 1
     while True:
@@ -289,24 +306,29 @@ def _levels(tok: _Tokens, *, min_freq: int, min_docs: int, max_len: int | None, 
             same_unit = ~tok.breaks[1:] if within == "sentence" else doc[1:] == doc[:-1]
             pos = np.flatnonzero((w[:-1] >= 0) & (w[1:] >= 0) & same_unit)
             order, keys = _stable_order(w[pos] * n_words + w[pos + 1])
-            pos = pos[order]
-            suffix = keys % n_words
+            pos = pos[order].astype(small)
+            suffix = (keys % n_words).astype(small)
             pos_doc = doc[pos]
         else:
             # The (n-1)-grams at p and at p + 1 are both kept (so, overlapping, they lie in one sequence).
-            gram_at[prev.pos] = prev.gram + stamp
-            suffix = gram_at[prev.pos + 1] - stamp
+            if stamp + len(prev.freq) >= min(_STAMP_LIMIT, np.iinfo(small).max):
+                gram_at.fill(-1)
+                stamp = 0
+            gram_at[prev.pos] = prev.gram + small(stamp)
+            suffix = gram_at[prev.pos + 1] - small(stamp)
             follows = suffix >= 0
             stamp += len(prev.freq)  # older stamps read as negative: no reset needed
             pos, prefix, suffix = prev.pos[follows], prev.gram[follows], suffix[follows]
             pos_doc = prev.doc[follows]
-            keys = prefix * n_words + word[ids[pos + n - 1]]
+            divisor = max(len(prev.freq), 1)
+            keys = prefix.astype(np.int64) * divisor + suffix
             order = _order_within_prefixes(keys, prefix, len(prev.freq))
             if order is not None:
                 pos, keys, suffix, pos_doc = pos[order], keys[order], suffix[order], pos_doc[order]
         if not len(pos):
             break
-        level = _count(n, pos, keys, pos_doc, suffix, n_words, min_freq=min_freq, min_docs=min_docs)
+        level = _count(n, pos, keys, pos_doc, suffix, n_words if n == 2 else divisor,
+                       min_freq=min_freq, min_docs=min_docs)
     yield prev, None
 
 
@@ -410,15 +432,8 @@ def _segment_rows(tok: _Tokens, level: _Level, grams: np.ndarray, doc_ids: np.nd
     for k in range(n - 1):
         segment = segment + spaced[tok.ids[first + k]]
     segment = segment + vocab[tok.ids[first + n - 1]]
-    # The documents of each gram: its (gram, doc) pairs, in gram order, re-ordered like grams.
-    wanted = np.zeros(len(level.freq), dtype=bool)
-    wanted[grams] = True
-    in_pairs = wanted[level.pair_gram]
-    pair_gram, pair_doc = level.pair_gram[in_pairs], level.pair_doc[in_pairs]
-    start = np.searchsorted(pair_gram, grams)
     n_docs = level.n_docs[grams]
-    names = doc_ids[pair_doc].tolist()
-    doc_lists = ["|".join(names[a : a + k]) for a, k in zip(start.tolist(), n_docs.tolist(), strict=True)]
+    doc_lists = level.doc_lists(grams, doc_ids)
     freq = level.freq[grams]
     segments = segment.tolist()
     order = sorted(range(m), key=lambda i: (-freq[i], segments[i]))  # stable: ties keep grams' order
@@ -535,14 +550,19 @@ def shared_passages(
                    | (da_all[1:] != da_all[:-1]) | (db_all[1:] != db_all[:-1]))
     run_start = np.flatnonzero(new_run)
     run_end = np.append(run_start[1:], len(pa)) - 1 if len(pa) else run_start
-    rows = []
-    for s, e in zip(run_start, run_end, strict=True):
-        a0, b0 = pa[s], pb[s]
-        a1, b1 = pa[e] + min_words - 1, pb[e] + min_words - 1
-        da, db = tok.doc[a0], tok.doc[b0]
-        sa, ea, sb, eb = (int(x) for x in (tok.starts[a0], tok.ends[a1], tok.starts[b0], tok.ends[b1]))
-        rows.append((tok.doc_ids[da], sa, ea, tok.doc_ids[db], sb, eb, int(a1 - a0 + 1),
-                     tok.texts[da][sa:ea], tok.texts[db][sb:eb]))
+    a0, b0 = pa[run_start], pb[run_start]
+    a1, b1 = pa[run_end] + min_words - 1, pb[run_end] + min_words - 1
+    da, db = tok.doc[a0].tolist(), tok.doc[b0].tolist()
+    sa, ea = tok.starts[a0].tolist(), tok.ends[a1].tolist()
+    sb, eb = tok.starts[b0].tolist(), tok.ends[b1].tolist()
+    doc_ids, texts = tok.doc_ids, tok.texts
+    rows = {
+        "doc_id_a": [doc_ids[d] for d in da], "start_a": sa, "end_a": ea,
+        "doc_id_b": [doc_ids[d] for d in db], "start_b": sb, "end_b": eb,
+        "n_words": (a1 - a0 + 1).tolist(),
+        "text_a": [texts[d][s:e] for d, s, e in zip(da, sa, ea, strict=True)],
+        "text_b": [texts[d][s:e] for d, s, e in zip(db, sb, eb, strict=True)],
+    }
     frame = pd.DataFrame(rows, columns=columns).astype(
         {"doc_id_a": object, "start_a": "int64", "end_a": "int64", "doc_id_b": object, "start_b": "int64",
          "end_b": "int64", "n_words": "int64", "text_a": object, "text_b": object})
@@ -558,14 +578,23 @@ def _boilerplate(tok: _Tokens, positions: np.ndarray, min_words: int) -> pd.Data
     new_run[1:] = (np.diff(positions) != 1) | (tok.doc[positions[1:]] != tok.doc[positions[:-1]])
     run_start = np.flatnonzero(new_run)
     run_end = np.append(run_start[1:], len(positions)) - 1 if len(positions) else run_start
+    firsts = positions[run_start].tolist()
+    lengths = (positions[run_end] - positions[run_start] + min_words).tolist()
+    docs = tok.doc[positions[run_start]].tolist() if len(run_start) else []
+    # Runs grouped by their word ids first (cheap keys), then by passage as displayed, which is
+    # what a row is (two id sequences could in principle display alike).
+    ids = tok.ids
+    by_ids: dict[bytes, list] = {}
+    for first, n_words, doc in zip(firsts, lengths, docs, strict=True):
+        entry = by_ids.setdefault(ids[first : first + n_words].tobytes(), [first, n_words, set(), 0])
+        entry[2].add(doc)
+        entry[3] += 1
     found: dict[str, list] = {}
-    for s, e in zip(run_start, run_end, strict=True):
-        first, n_words = int(positions[s]), int(positions[e] - positions[s]) + min_words
-        doc = int(tok.doc[first])
-        entry = found.setdefault(tok.form(first, n_words), [n_words, set(), 0, doc])
-        entry[1].add(doc)
-        entry[2] += 1
-        entry[3] = min(entry[3], doc)
+    for first, n_words, run_docs, freq in by_ids.values():
+        entry = found.setdefault(tok.form(first, n_words), [n_words, set(), 0, min(run_docs)])
+        entry[1] |= run_docs
+        entry[2] += freq
+        entry[3] = min(entry[3], min(run_docs))
     frame = pd.DataFrame(
         [(passage, n, len(docs), freq, tok.doc_ids[doc]) for passage, (n, docs, freq, doc) in found.items()],
         columns=["passage", "n_words", "n_docs", "frequency", "doc_id"],

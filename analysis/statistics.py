@@ -23,10 +23,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
+from scipy import special, stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .counts import aligned_cells, group_indicator, group_keys, term_matrix
+from .counts import aligned_cells, group_indicator, group_keys, lex_order, term_columns, term_matrix
 from .index import TokenIndex, ensure_index
 
 #: Measures accepted by :func:`keyness`.
@@ -65,7 +65,9 @@ def log_likelihood(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
 
     References: Dunning, T. (1993). Accurate methods for the statistics of
     surprise and coincidence. *Computational Linguistics* 19(1), 61-74.
-    Computed with :func:`scipy.stats.power_divergence` (``lambda_=0``).
+    Computed as :func:`scipy.stats.power_divergence` (``lambda_=0``) computes
+    it, term by term with :func:`scipy.special.xlogy` (the same values, tested),
+    without the p-values of every table it would add.
     The UCREL log-likelihood wizard (Rayson & Garside 2000) sums only the
     two cells of the first row; its values are slightly lower for frequent
     words (534.64 instead of 535.86 for 540 in 116,000 against 7,525 in
@@ -83,7 +85,7 @@ def log_likelihood(a, b, n1, n2) -> tuple[np.ndarray, np.ndarray]:
 def _g2(a, b, n1, n2) -> np.ndarray:
     """Unsigned G² of :func:`log_likelihood`, without its p-value."""
     observed, expected = _tables(a, b, n1, n2)
-    g2, _ = stats.power_divergence(observed, expected, lambda_="log-likelihood", axis=-1)
+    g2 = (2.0 * special.xlogy(observed, observed / expected)).sum(axis=-1)
     return np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0)
 
 
@@ -113,8 +115,8 @@ def _x2(a, b, n1, n2) -> np.ndarray:
     observed, expected = _tables(a, b, n1, n2)
     diff = expected - observed
     corrected = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        x2, _ = stats.power_divergence(corrected, expected, lambda_="pearson", axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # Pearson's terms, as scipy.stats.power_divergence
+        x2 = ((corrected - expected) ** 2 / expected).sum(axis=-1)
     return np.where(np.isfinite(x2), x2, 0.0)
 
 
@@ -468,7 +470,7 @@ def _rank_within(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _part_order(part: np.ndarray, score: np.ndarray, term: np.ndarray, top_n: int | None) -> np.ndarray:
     """Order cells by part, score descending, term (terms are numbered in sorted order); with
     ``top_n``, keep each part's ``top_n`` first and ``top_n`` last cells."""
-    order = np.lexsort((term, -score, part))
+    order = lex_order(term, -score, part)
     if top_n is None or not len(order):
         return order
     sorted_part = part[order]
@@ -644,8 +646,9 @@ def tfidf_keywords(
     keys = group_keys(index.corpus, by)
     groups, indicator = group_indicator(keys, index.n_docs)
     _need_two_parts(groups, by, "the idf of a term counts the groups it occurs in")
-    matrix = term_matrix(index, lemmatize=lemmatize, stopwords=stopwords, ngram_range=ngram_range)
-    counts = sp.csr_matrix(indicator @ matrix.counts)
+    doc_counts, _, terms_of = term_columns(index, lemmatize=lemmatize, stopwords=stopwords,
+                                           ngram_range=ngram_range)
+    counts = sp.csr_matrix(indicator @ doc_counts)
     weights = TfidfTransformer(**vectorizer_options).fit_transform(counts)
     rows, cols, tfidf, count = aligned_cells(weights, counts)
     positive = tfidf > 0
@@ -658,7 +661,7 @@ def tfidf_keywords(
     rank = np.arange(len(rows)) - np.repeat(starts, sizes) + 1
     top = rank <= top_n
     result = groups.iloc[rows[top]].reset_index(drop=True)
-    result["term"] = matrix.terms[cols[top]] if top.any() else np.array([], dtype=object)
+    result["term"] = terms_of(cols[top]) if top.any() else np.array([], dtype=object)
     result["tfidf"] = tfidf[top].astype(float)
     result["count"] = count[top].astype(np.int64)
     result["rank"] = rank[top].astype(np.int64)

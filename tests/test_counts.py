@@ -2,8 +2,12 @@
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from analysis import as_written, term_frequencies, term_matrix, tokenize, vocabulary_overlap
 from analysis import counts as counts_module
@@ -100,6 +104,41 @@ def test_counts_equal_the_tokenizer_on_the_shipped_corpus(lemmatize, stopwords, 
     expected = Counter(t for text in corpus["text"]
                        for t in tokenize(text, lemmatize=lemmatize, stopwords=stopwords))
     assert dict(zip(result["term"], result["count"], strict=True)) == dict(expected)
+
+
+@pytest.mark.parametrize("lemmatize", [False, True])
+def test_ngram_counts_equal_a_direct_count_on_the_shipped_corpus(lemmatize, seed_corpus):
+    from analysis.text import lemma, stop_set
+
+    stop = stop_set(True)
+    expected = Counter()
+    for text in seed_corpus["text"]:
+        forms = tokenize(text)
+        names = [lemma(f) for f in forms] if lemmatize else forms
+        hidden = [f in stop or (lemmatize and n.lower() in stop) for f, n in zip(forms, names, strict=True)]
+        for n in (1, 2, 3):
+            for i in range(len(forms) - n + 1):
+                if not (hidden[i] or hidden[i + n - 1]):
+                    expected[" ".join(names[i : i + n])] += 1
+    matrix = term_matrix(seed_corpus["text"], lemmatize=lemmatize, ngram_range=(1, 3))
+    assert matrix.terms.tolist() == sorted(expected)
+    assert dict(zip(matrix.terms.tolist(), matrix.counts.sum(axis=0).A1.tolist(), strict=True)) == expected
+
+
+def test_stop_words_kept_per_index_follow_the_list_asked_for(corpus):
+    from analysis import build_index
+
+    index = build_index(corpus, progress=False)
+
+    def terms(**options):
+        return term_frequencies(index, lemmatize=True, **options)["term"].tolist()
+
+    assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=["amitié", "être"]) == ["coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=False) == ["amitié", "coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
+    other = build_index(corpus.assign(text=["Le peuple et la paix.", "", "Paix !"]), progress=False)
+    assert term_frequencies(other)["term"].tolist() == ["paix", "peuple"]
 
 
 def test_token_totals_come_from_the_matrix(corpus):
@@ -225,3 +264,33 @@ def test_vocabulary_overlap_top_matches_all_pairs_block_by_block(monkeypatch):
     assert vocabulary_overlap(frequencies).equals(every)
     assert vocabulary_overlap(frequencies, top=4).equals(every.head(4))
     assert vocabulary_overlap(frequencies, top=15).equals(every)
+
+
+# --- lex_order: np.lexsort with one packed sort ---------------------------------------------------
+
+
+def test_lex_order_breaks_ties_like_lexsort_with_nan_and_signed_zeros():
+    score = np.array([0.5, np.nan, -0.0, 0.0, 0.5, np.nan, -1.0])
+    part = np.array([1, 0, 1, 1, 1, 0, 0])
+    term = np.array([3, 2, 1, 0, 2, 1, 9])
+    expected = np.lexsort((term, -score, part))
+    assert counts_module.lex_order(term, -score, part).tolist() == expected.tolist() == [6, 5, 1, 4, 0, 3, 2]
+    assert counts_module.lex_order(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_lex_order_falls_back_to_lexsort_for_keys_too_wide_to_pack():
+    wide = np.array([2**62, -(2**62), 0, 5], dtype=np.int64)
+    other = np.array([1, 1, 0, 0])
+    assert counts_module.lex_order(wide, other).tolist() == np.lexsort((wide, other)).tolist() == [2, 3, 1, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    hnp.arrays(np.int64, n, elements=st.integers(-3, 3)),
+    hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, -0.0, 0.25, 1e-300, -2.5, np.nan, np.inf])),
+    hnp.arrays(np.uint32, n, elements=st.integers(0, 2**32 - 1)),
+    hnp.arrays(np.bool_, n),
+)))
+def test_lex_order_equals_lexsort(keys):
+    assert counts_module.lex_order(*keys).tolist() == np.lexsort(keys).tolist()
+    assert counts_module.lex_order(*keys[:2]).tolist() == np.lexsort(keys[:2]).tolist()

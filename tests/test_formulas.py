@@ -664,3 +664,20 @@ def test_formulas_by_speaker_groups_speakers_beyond_top_and_the_unattributed():
         formulas_by_speaker(matches, top=0)
     with pytest.raises(ValueError, match="formulas must be a frame with family and speaker columns"):
         formulas_by_speaker(matches.drop(columns="speaker"))
+
+
+def test_family_matches_of_many_texts_at_once_equal_text_by_text():
+    from analysis.formulas import family_corpus_matches, family_matches
+
+    family = load_lexicon()["multilateralisme"]
+    texts = [
+        "Le véritable multilatéralisme. Le multilatéralisme « véritable » aussi.",
+        "",
+        "De\u0301but : un multilate\u0301ralisme véritable ; puis le véritable multilatéralisme.",
+        "İstanbul. Le multilatéralisme",
+        "Rien ici.",
+        "multilatéralisme",
+    ]
+    expected = [family_matches(text, family) for text in texts]
+    assert family_corpus_matches(texts, family) == expected
+    assert sum(map(len, expected)) >= 5 and expected[1] == expected[4] == []

@@ -344,6 +344,21 @@ def test_boilerplate_shared_by_more_than_max_docs_articles_is_reported_once():
     assert every_pair.attrs["boilerplate"].empty
 
 
+def test_boilerplate_passages_counted_per_run_and_per_article_whatever_the_apostrophe():
+    notice = "Reproduction interdite sans l’accord écrit de la rédaction du journal."
+    texts = [f"Article numéro {i} sur un sujet propre {i}. {FOOTER}" for i in range(5)]
+    texts[0] = f"{notice} Premier texte. {texts[0]} Encore une fois : {notice}"
+    texts[1] = texts[1].replace("l'agence", "l’agence") + " Sujet deux. " + notice.replace("’", "'")
+    texts[2] = f"{notice} Troisième. {texts[2]}"
+    result = shared_passages(corpus(*texts), min_words=8, max_docs=2)
+    assert result.empty
+    # The notice: 4 runs (twice in d1), in 3 articles; the footer once in each of 5.
+    assert result.attrs["boilerplate"].values.tolist() == [
+        ["pour toute information contactez le service de presse de l'agence", 11, 5, 5, "d1"],
+        ["reproduction interdite sans l'accord écrit de la rédaction du journal", 11, 3, 4, "d1"],
+    ]
+
+
 def test_max_pairs_refuses_with_a_clear_message():
     texts = [f"Texte {i}. {FOOTER}" for i in range(5)]
     with pytest.raises(ValueError, match="max_pairs.*lower max_docs"):
@@ -441,6 +456,21 @@ def test_maximal_segments_agree_with_brute_force(docs, min_docs):
             maximal.append((seg, n, f, n_docs, ids))
     result = repeated_segments(corpus(*texts), min_len=2, max_len=5, min_docs=min_docs)
     assert sorted(rows(result)) == sorted(maximal)
+
+
+def test_levels_give_the_same_segments_when_their_stamps_wrap(monkeypatch):
+    from analysis import segments
+
+    texts = ["La coopération gagnant-gagnant profite à tous les peuples du monde. Fin.",
+             "Selon lui, la coopération gagnant-gagnant profite à tous les peuples. Fin.",
+             "La coopération gagnant-gagnant profite à tous les pays."]
+    frame = corpus(*texts)
+    expected = rows(repeated_segments(frame, min_len=1, maximal=False))
+    shared = shared_passages(frame, min_words=4)
+    monkeypatch.setattr(segments, "_STAMP_LIMIT", 3)
+    assert rows(repeated_segments(frame, min_len=1, maximal=False)) == expected
+    assert ("coopération gagnant-gagnant profite à tous les", 6, 3, 3, "d1|d2|d3") in expected
+    pd.testing.assert_frame_equal(shared_passages(frame, min_words=4), shared)
 
 
 def test_shared_passages_many_copies_in_few_articles():

@@ -221,6 +221,23 @@ def test_tfidf_equals_sklearn_tfidfvectorizer(corpus):
         assert row.tfidf == pytest.approx(weights[doc, list(vocabulary).index(row.term)])
 
 
+def test_tfidf_of_lemmatized_bigrams_equals_sklearn_on_the_counts(seed_corpus):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from analysis import term_matrix
+
+    result = tfidf_keywords(seed_corpus, top_n=5)  # defaults: lemmas, words and bigrams, no stop words
+    matrix = term_matrix(seed_corpus["text"], lemmatize=True, ngram_range=(1, 2))
+    weights = TfidfTransformer().fit_transform(matrix.counts).toarray()
+    expected = []
+    for doc, doc_id in enumerate(seed_corpus["doc_id"]):
+        best = sorted(range(len(matrix.terms)), key=lambda j: (-weights[doc, j], matrix.terms[j]))[:5]
+        expected += [(doc_id, matrix.terms[j], int(matrix.counts[doc, j]), rank)
+                     for rank, j in enumerate(best, start=1)]
+    assert [(r.doc_id, r.term, r.count, r.rank) for r in result.itertuples()] == expected
+    assert any(" " in term for term in result["term"])
+
+
 def test_tfidf_two_documents_shared_words_and_ties():
     frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Chine paix paix Bélarus", "Chine paix Brésil"]})
     result = tfidf_keywords(frame, lemmatize=False, ngram_range=(1, 1), top_n=2)
@@ -256,3 +273,27 @@ def test_one_article_has_nothing_to_compare_against(corpus, function):
     assert str(info.value).startswith(expected)
     with pytest.raises(ValueError, match="nothing to compare against"):
         function(corpus.assign(country="Chine"), by="country")  # one group of three articles
+
+
+def test_g2_and_chi2_statistics_equal_scipy_power_divergence_exactly():
+    # The statistics are computed term by term as scipy.stats.power_divergence does, without its
+    # p-values: the same floating-point values.
+    from scipy import stats
+
+    from analysis import statistics as module
+
+    rng = np.random.default_rng(7)
+    n1 = rng.integers(1, 10**6, 5000)
+    n2 = rng.integers(1, 10**7, 5000)
+    a = np.minimum(rng.geometric(0.01, 5000) - 1, n1)
+    b = np.minimum(rng.geometric(0.001, 5000) - 1, n2)
+    a[:3], b[:3] = [0, 5, 0], [7, 0, 0]  # a term absent from one side, or from both
+    observed, expected = module._tables(a, b, n1, n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g2, _ = stats.power_divergence(observed, expected, lambda_="log-likelihood", axis=-1)
+        diff = expected - observed
+        corrected = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
+        x2, _ = stats.power_divergence(corrected, expected, lambda_="pearson", axis=-1)
+        ours_g2 = module._g2(a, b, n1, n2)
+    np.testing.assert_array_equal(ours_g2, np.where(np.isfinite(g2), np.maximum(g2, 0.0), 0.0))
+    np.testing.assert_array_equal(module._x2(a, b, n1, n2), np.where(np.isfinite(x2), x2, 0.0))
