@@ -118,7 +118,8 @@ def core(args) -> None:
         elapsed = best_time(func, args.repeat)
         name = "baseline" if against is baseline else "build_index"
         also = "" if against is baseline else f"  ({elapsed / baseline:5.2f}× baseline)"
-        print(f"{label:<52} {elapsed:7.2f} s  {size / elapsed:6.2f} MB/s  {elapsed / against:5.2f}× {name}{also}")
+        print(f"{label:<52} {elapsed:7.2f} s  {size / elapsed:6.2f} MB/s  "
+              f"{elapsed / against:5.2f}× {name}{also}")
     print(f"peak resident memory: {peak_mib():.0f} MiB")
 
 
