@@ -206,10 +206,11 @@ _KEPT: dict[int, tuple[weakref.ref, dict]] = {}
 
 def _kept_with(owner: np.ndarray, key, compute: Callable[[], np.ndarray]) -> np.ndarray:
     """``compute()``, computed once per ``owner`` array and ``key`` (read-only), forgotten with ``owner``."""
-    entry = _KEPT.get(id(owner))
+    number = id(owner)
+    entry = _KEPT.get(number)
     if entry is None or entry[0]() is not owner:
-        entry = (weakref.ref(owner, lambda _, k=id(owner): _KEPT.pop(k, None)), {})
-        _KEPT[id(owner)] = entry
+        entry = (weakref.ref(owner, lambda _, k=number: _KEPT.pop(k, None)), {})
+        _KEPT[number] = entry
     values = entry[1]
     if key not in values:
         if len(values) >= 8:  # a few stop lists at most

@@ -187,7 +187,8 @@ class _Level:
         offsets = np.concatenate([[0], np.cumsum(self.freq)])
         freq = self.freq[grams]
         # The occurrences of the grams asked for, gram after gram (each in text order: documents ascend).
-        at = np.repeat(offsets[grams] - np.concatenate([[0], np.cumsum(freq)[:-1]]), freq) + np.arange(freq.sum())
+        before = np.concatenate([[0], np.cumsum(freq)[:-1]])
+        at = np.repeat(offsets[grams] - before, freq) + np.arange(freq.sum())
         doc = self.doc[at]
         new = np.ones(len(doc), dtype=bool)
         new[1:] = doc[1:] != doc[:-1]

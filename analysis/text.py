@@ -122,7 +122,9 @@ _MESSY_TOKEN_RE = re.compile(
 )
 _CLITIC_ALT = "|".join(sorted((c[:-1] for c in CLITICS), key=len, reverse=True))
 _ELISION_RE = re.compile(rf"(?:{_CLITIC_ALT})'(?=[{_ELISION_NEXT}])", re.IGNORECASE)
-_INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$", re.IGNORECASE)
+# ASCII case folding: a dotted İ is not the i of "il" (as it is not in decomposed text, I + dot).
+_INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)) + r")$",
+                           re.IGNORECASE | re.ASCII)
 
 _SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
 _OPENERS_RE = re.compile(r"[\s\"«“‘(\[\-–—]*")

@@ -134,8 +134,10 @@ def test_stop_words_kept_per_index_follow_the_list_asked_for(corpus):
         return term_frequencies(index, lemmatize=True, **options)["term"].tolist()
 
     assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
-    assert terms(stopwords=["amitié", "être"]) == ["coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
-    assert terms(stopwords=False) == ["amitié", "coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=["amitié", "être"]) == [
+        "coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
+    assert terms(stopwords=False) == [
+        "amitié", "coopération", "le", "et", "gagnant-gagnant", "sino-bélarusse"]
     assert terms() == ["amitié", "coopération", "gagnant-gagnant", "sino-bélarusse"]
     other = build_index(corpus.assign(text=["Le peuple et la paix.", "", "Paix !"]), progress=False)
     assert term_frequencies(other)["term"].tolist() == ["paix", "peuple"]

@@ -611,3 +611,9 @@ def test_the_character_table_is_the_flags_of_each_character():
     from analysis.text import _char_table, _flags_of
 
     assert _char_table().tolist() == [_flags_of(chr(code)) for code in range(0x10000)]
+
+
+def test_a_dotted_capital_i_is_not_the_i_of_an_inverted_pronoun():
+    # Found by the NFD/NFC property test: "İL" read as "il" only when İ was composed.
+    assert tokenize("0-İL") == tokenize(unicodedata.normalize("NFD", "0-İL")) == ["0-i̇l"]
+    assert tokenize("Dit-IL") == ["dit", "il"]
