@@ -127,7 +127,8 @@ _INVERSION_RE = re.compile(r"^(.+?)(-t)?-(" + "|".join(sorted(INVERTED_PRONOUNS)
                            re.IGNORECASE | re.ASCII)
 
 _SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|\n[ \t]*\n")
-_OPENERS_RE = re.compile(r"[\s\"«“‘(\[\-–—]*")
+#: Characters that may open a sentence before its first letter, besides whitespace.
+_OPENERS = "\"«“‘([-–—"
 #: Words after which a full stop does not end a sentence (lower case, no dot).
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -402,7 +403,7 @@ def _token_by_token_spans(norm: str, lower_each: bool, compose: bool,
         spans = _messy_spans(norm, lower_each, compose)
         return ([tok for tok, _, _ in spans], np.fromiter((a for _, a, _ in spans), np.int64, len(spans)),
                 np.fromiter((b for _, _, b in spans), np.int64, len(spans)))
-    _, starts, ends = _split_spans(norm)
+    starts, ends = _split_spans(norm)
     codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     starts, ends = _split_words(norm, starts, ends, np.flatnonzero((codes == 39) | (codes == 45)))
     forms = list(map(norm.__getitem__, map(slice, starts.tolist(), ends.tolist())))
@@ -470,7 +471,7 @@ def _flags_of(char: str) -> int:
     mark = any(first <= code <= last for first, last in _MARK_RANGES)
     return ((_ALNUM if char.isalnum() else 0) | (_MARK if mark else 0)
             | (_SPACE if char.isspace() else 0)
-            | (_OPENER if char.isspace() or char in "\"«“‘([-–—" else 0)
+            | (_OPENER if char.isspace() or char in _OPENERS else 0)
             | (_CAPITAL if char.isupper() or char.isdigit() else 0)
             | (_WORD if char.isalnum() or mark or char == "_" else 0)
             | (_SLOW if mark or char in "_" + IGNORABLES else 0)
@@ -486,7 +487,7 @@ def _char_table() -> np.ndarray:
     for first, last in _MARK_RANGES:
         mark[first:last + 1] = True
     alnum, space = np.char.isalnum(chars), np.char.isspace(chars)
-    listed = np.isin(codes, [ord(char) for char in "\"«“‘([-–—"])
+    listed = np.isin(codes, [ord(char) for char in _OPENERS])
     capital = np.char.isupper(chars) | np.char.isdigit(chars)
     slow = mark | np.isin(codes, [ord(char) for char in "_" + IGNORABLES])
     return (alnum * _ALNUM | mark * _MARK | space * _SPACE | (space | listed) * _OPENER | capital * _CAPITAL
@@ -506,14 +507,14 @@ def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
     return codes, flags
 
 
-def _split_spans(norm: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The matches of :data:`_TOKEN_RE`, with offsets: the reference :func:`_array_spans` follows."""
+def _split_spans(norm: str) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets of the matches of :data:`_TOKEN_RE`: the reference :func:`_array_spans` follows."""
     # re.split gives separators and tokens in turn, so offsets are running sums of lengths:
     # much cheaper than a match object per token.
     pieces = _TOKEN_SPLIT_RE.split(norm)
     lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
     ends = np.cumsum(lengths)[1::2]
-    return pieces[1::2], ends - lengths[1::2], ends
+    return ends - lengths[1::2], ends
 
 
 def _array_spans(norm: str, codes: np.ndarray, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -546,7 +547,7 @@ def _array_spans(norm: str, codes: np.ndarray, flags: np.ndarray) -> tuple[np.nd
 def _reread(norm: str, starts: np.ndarray, ends: np.ndarray,
             numeric: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Replace the stretches ``numeric`` of ``(starts, ends)`` by the matches of :data:`_TOKEN_RE` in them."""
-    parts = [_split_spans(norm[a:b])[1:]
+    parts = [_split_spans(norm[a:b])
              for a, b in zip(starts[numeric].tolist(), ends[numeric].tolist(), strict=True)]
     counts = np.fromiter((len(a) for a, _ in parts), np.int64, len(parts))
     widths = np.ones(len(starts), dtype=np.int64)
@@ -778,17 +779,8 @@ def _sentence_spans(text: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarra
     taken = (mark_chars == 10) | last | capital
     dots = np.flatnonzero(capital & (mark_chars == 46) & (ends == marks + 1))
     if len(dots):
-        # The word before the full stop: the run of word characters ending there, or before
-        # the line break there (as ``$`` reads it: ``\\w+$`` finds ``J`` in ``J\\n.``).
         at = marks[dots]
-        home = bases[np.searchsorted(bases, at, "right") - 1]
-        at = at - (codes[np.maximum(at - 1, 0)] == 10) * (at > home)
-        lengths = np.zeros(len(at), dtype=np.int64)
-        going = np.ones(len(at), dtype=bool)
-        for step in range(1, _LONGEST_ABBREVIATION + 2):
-            going &= at - step >= 0
-            going[going] = (flags[at[going] - step] & _WORD) != 0
-            lengths += going
+        at, lengths = _words_before(codes, flags, at, bases[np.searchsorted(bases, at, "right") - 1])
         short = lengths <= _LONGEST_ABBREVIATION
         words = zip(at[short].tolist(), lengths[short].tolist(), strict=True)
         taken[dots[short]] = [not _is_abbreviation(text[end - length:end]) for end, length in words]
@@ -836,6 +828,25 @@ _SENTENCE_SPLIT_RE = re.compile(
     r"([.!?…\n](?:(?<=[.!?…])(?<![.!?…]{2})[.!?…]*(?:[ \u00a0\u202f]?[\"»”’)\]])*(?=\s|$)|(?<=\n)[ \t]*\n))"
 )
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+
+
+def _words_before(codes: np.ndarray, flags: np.ndarray, dots: np.ndarray,
+                  homes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the word before each full stop ends, and its length (at most one more than any abbreviation).
+
+    The word is the run of word characters ending at the full stop, or before
+    the line break just before it when that line break is in the same text
+    (``homes``: where each full stop's text starts), as ``$`` reads it:
+    ``\\w+$`` finds ``J`` in ``J\\n.``.
+    """
+    at = dots - (codes[np.maximum(dots - 1, 0)] == 10) * (dots > homes)
+    lengths = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
+    for step in range(1, _LONGEST_ABBREVIATION + 2):
+        going &= at - step >= 0
+        going[going] = (flags[at[going] - step] & _WORD) != 0
+        lengths += going
+    return at, lengths
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -892,16 +903,9 @@ def _inside_decimals(text: str, flags: np.ndarray, dots: np.ndarray) -> np.ndarr
 def _after_abbreviation(text: str, codes: np.ndarray, flags: np.ndarray, dots: np.ndarray) -> np.ndarray:
     """Whether each full stop of ``dots`` follows an abbreviation (``M.``, ``etc.``) or an initial (``J.``).
 
-    The word before is the run of word characters ending at the full stop, or
-    before the line break just before it (as ``\\w+$`` reads ``J\\n.``).
+    The word before it is that of :func:`_words_before`.
     """
-    at = dots - ((dots > 0) & (codes[np.maximum(dots - 1, 0)] == 10))
-    lengths = np.zeros(len(at), dtype=np.int64)
-    going = np.ones(len(at), dtype=bool)
-    for step in range(1, _LONGEST_ABBREVIATION + 2):
-        going &= at - step >= 0
-        going[going] = (flags[at[going] - step] & _WORD) != 0
-        lengths += going
+    at, lengths = _words_before(codes, flags, dots, np.zeros(len(dots), dtype=np.int64))
     short = np.flatnonzero((lengths >= 1) & (lengths <= _LONGEST_ABBREVIATION))
     after = np.zeros(len(dots), dtype=bool)
     ends = zip(at[short].tolist(), lengths[short].tolist(), strict=True)
