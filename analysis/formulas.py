@@ -13,16 +13,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .counts import grouped_counts
 from .errors import LexiconError, excerpt
-from .index import TokenIndex, ensure_index
+from .index import (
+    CHUNK_CHARS,
+    PARALLEL_CHUNK_CHARS,
+    PROGRESS_CHARS,
+    TokenIndex,
+    check_parallel,
+    chunk_bounds,
+    ensure_index,
+)
 from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
+    WordPositions,
     batch_matches,
     candidates,
     close_quote,
@@ -33,7 +44,7 @@ from .matching import (
     word_positions,
 )
 from .phrases import UserRegex
-from .speech import sentence_spans, speech_passages
+from .speech import speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -103,7 +114,7 @@ def _corpus_matches(
     texts: list[str],
     families: Mapping[str, dict],
     views: list[tuple[str | None, str]] | None,
-    positions: list[dict[str, list[int]] | None] | None,
+    positions: WordPositions | None,
 ) -> list[list[tuple[int, str, int, str]]]:
     """:func:`corpus_matches`, with :func:`word_positions` of the texts if the caller has them."""
     found: list[list[tuple[int, str, int, str]]] = []
@@ -124,6 +135,8 @@ def find_formulas(
     *,
     lexicon: Mapping[str, dict] | str | Path | None = None,
     actors: Mapping[str, dict] | str | Path | None = None,
+    n_jobs: int = 1,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Find every formula of the lexicon in every article.
 
@@ -138,6 +151,12 @@ def find_formulas(
     actors
         The actor table used to name speakers (see :func:`analysis.speech`);
         ``None`` is the shipped one.
+    n_jobs
+        Processes searching chunks of articles in parallel (1: in this
+        process). The result does not depend on it.
+    progress
+        Show a progress bar (tqdm): ``None`` (default) shows one past
+        :data:`analysis.index.PROGRESS_CHARS` characters of text.
 
     Returns
     -------
@@ -154,28 +173,62 @@ def find_formulas(
         ``start``, ``family``.
     """
     index = ensure_index(corpus)
-    corpus = index.corpus
+    check_parallel(n_jobs=n_jobs, progress=progress)
     families = resolve_lexicon(lexicon)
     table = resolve_actors(actors)
-    texts = list(corpus["text"])
+    texts = index.texts
+    first = index.doc_sentence_first
+    bounds = chunk_bounds(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
+    tasks = [(texts[lo:hi], index.sentence_starts[first[lo]:first[hi]],
+              index.sentence_ends[first[lo]:first[hi]], first[lo:hi + 1] - first[lo]) for lo, hi in bounds]
+    total = sum(map(len, texts))
+    from tqdm import tqdm  # the text bar, as build_index
+
+    doc_ids = index.corpus["doc_id"].tolist()
+    columns: dict[str, list] = {name: [] for name in MATCH_COLUMNS}
+    with tqdm(total=total, unit="char", unit_scale=True, desc="formulas",
+              disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
+        if n_jobs > 1 and len(tasks) > 1:
+            with ProcessPoolExecutor(max_workers=int(n_jobs), initializer=_share,
+                                     initargs=(families, table)) as pool:
+                results = pool.map(_shared_chunk_matches, tasks)
+        else:
+            results = (_chunk_matches(task, families, table) for task in tasks)
+        for (lo, hi), found in zip(bounds, results, strict=True):
+            columns["doc_id"] += [doc_ids[lo + k] for k in found.pop("doc")]
+            for name, values in found.items():
+                columns[name] += values
+            bar.update(sum(map(len, texts[lo:hi])))
+    frame = pd.DataFrame(columns, columns=list(MATCH_COLUMNS))
+    frame = frame.astype({"start": "int64", "end": "int64"})
+    return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
+
+def _chunk_matches(
+    task: tuple[list[str], np.ndarray, np.ndarray, np.ndarray], families: Mapping[str, dict],
+    table: Mapping[str, dict],
+) -> dict[str, list]:
+    """The rows of :func:`find_formulas` for some texts, given their sentences: a ``doc`` column of
+    positions among those texts and every column of :data:`MATCH_COLUMNS` but ``doc_id``."""
+    texts, sentence_starts, sentence_ends, first = task
+    starts, ends, first = sentence_starts.tolist(), sentence_ends.tolist(), first.tolist()
+    spans = [list(zip(starts[lo:hi], ends[lo:hi], strict=True))
+             for lo, hi in zip(first, first[1:], strict=False)]
     views = [text_view(text) for text in texts]
     # The words that formulas and actor names start with are found once for both.
     vocabulary = matchers_vocabulary(family_matchers(families) + actor_matchers(table))
     positions = word_positions(views, vocabulary, texts=texts)
     found = _corpus_matches(texts, families, views, positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
-    spans = sentence_spans(index)
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        spans=[spans[i] for i in with_matches], positions=[positions[i] for i in with_matches],
+        spans=[spans[i] for i in with_matches], positions=positions.take(with_matches),
     )
-    doc_ids = corpus["doc_id"].tolist()
-    columns: dict[str, list] = {name: [] for name in MATCH_COLUMNS}
+    columns: dict[str, list] = {name: [] for name in ("doc", *MATCH_COLUMNS[1:])}
     for i, doc_passages in zip(with_matches, passages, strict=True):
         text, doc_spans, doc_matches = texts[i], spans[i], found[i]
         sentence_starts = [start for start, _ in doc_spans]
         passage_starts = [p[1] for p in doc_passages]
-        columns["doc_id"] += [doc_ids[i]] * len(doc_matches)
+        columns["doc"] += [i] * len(doc_matches)
         for start, family_id, end, variant in doc_matches:
             columns["family"].append(family_id)
             columns["variant"].append(variant)
@@ -186,9 +239,16 @@ def find_formulas(
             a, b = doc_spans[k] if k >= 0 else (0, 0)
             columns["sentence"].append(text[a:b] if start < b else "")
             columns["speaker"].append(_containing(doc_passages, passage_starts, start))
-    frame = pd.DataFrame(columns, columns=list(MATCH_COLUMNS))
-    frame = frame.astype({"start": "int64", "end": "int64"})
-    return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
+    return columns
+
+#: The lexicon and actor table of a worker process of :func:`find_formulas` (set once per process).
+_SHARED: list[Mapping[str, dict]] = []
+
+def _share(families: Mapping[str, dict], table: Mapping[str, dict]) -> None:
+    _SHARED[:] = [families, table]
+
+def _shared_chunk_matches(task: tuple) -> dict[str, list]:
+    return _chunk_matches(task, *_SHARED)
 
 def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
     """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""

@@ -323,7 +323,12 @@ def _tokenize_texts(texts: list[str]) -> dict:
     }
 
 
-def _chunks(texts: list[str], chunk_chars: int) -> list[tuple[int, int]]:
+def chunk_bounds(texts: Sequence[str], chunk_chars: int) -> list[tuple[int, int]]:
+    """Consecutive ``(lo, hi)`` ranges of texts holding about ``chunk_chars`` characters each.
+
+    A range ends with the text that takes it to ``chunk_chars`` (so a huge
+    text is a range of its own); there is always at least one range.
+    """
     bounds, size, lo = [], 0, 0
     for i, text in enumerate(texts):
         size += len(text)
@@ -337,6 +342,14 @@ def _chunks(texts: list[str], chunk_chars: int) -> list[tuple[int, int]]:
 
 def _offset_dtype(max_value: int) -> type:
     return np.int32 if max_value < 2**31 else np.int64
+
+
+def check_parallel(*, n_jobs: object, progress: object) -> None:
+    """Check the ``n_jobs`` (an integer >= 1) and ``progress`` (``None``, ``True``, ``False``) options."""
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be an integer >= 1 (got {n_jobs!r})")
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")
 
 
 def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None = None) -> TokenIndex:
@@ -359,15 +372,12 @@ def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None 
     TokenIndex
     """
     frame = check_corpus(corpus).reset_index(drop=True)
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be an integer >= 1 (got {n_jobs!r})")
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+    check_parallel(n_jobs=n_jobs, progress=progress)
     from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
     texts = frame["text"].tolist()
     doc_ids = frame["doc_id"].tolist()
-    bounds = _chunks(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
+    bounds = chunk_bounds(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
     total = sum(map(len, texts))
     show = progress if progress is not None else total > PROGRESS_CHARS
     parts = ((doc_ids[lo:hi], texts[lo:hi]) for lo, hi in bounds)

@@ -31,10 +31,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .phrases import PREFILTERS, SPACE, WORD_RUN, lowered_text
+import numpy as np
+
+from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, lowered_text
+from .text import word_starts
 
 
 def text_view(text: str) -> tuple[str | None, str]:
@@ -78,7 +83,7 @@ def candidates(
     texts: list[str],
     matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
     views: list[tuple[str | None, str]] | None,
-    positions: list[dict[str, list[int]] | None] | None = None,
+    positions: WordPositions | None = None,
 ) -> list[list[tuple]]:
     """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
 
@@ -111,16 +116,26 @@ def candidates(
     vocabulary = frozenset().union(*(words for _, words in plans.values() if words))
     if positions is None and sum(words is not None for _, words in plans.values()) >= _INDEX_MIN_PATTERNS:
         positions = word_positions([(low, "") for low in lowered], vocabulary)
-    elif positions is not None and any(positions[i] is None for i in stretches):
-        positions = list(positions)
-        for i in stretches:
-            if positions[i] is None:
-                positions[i] = word_positions([(None, "")], vocabulary, texts=[texts[i]])[0]
-    index = _joined_index([positions[i] for i in fast_docs], starts, vocabulary) if positions else None
+    elif positions is not None and positions.known.any() and (
+            not vocabulary <= frozenset(positions.words) or not all(positions.known[i] for i in stretches)):
+        positions = word_positions(views, vocabulary, texts=texts)
+    index = _joined_index(positions, fast_docs, starts, vocabulary) if positions is not None else None
+    # Whole-word patterns are read off the word positions, but in a text whose stretches the slow
+    # patterns search and next to a ʼ (a letter to the fast patterns, not to the positions).
+    in_stretch = np.array([i in stretches for i in fast_docs], dtype=bool)
+    apostrophes = np.array([m.start() for m in re.finditer("\u02bc", joined)], dtype=np.int64)
+    grouped = _grouped_spans(matchers, plans, index, joined) if index is not None else {}
     candidates: list[list[tuple]] = [[] for _ in texts]
     for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
         for compiled in fast or ():
-            for start, end in _plan_spans(compiled, plans[compiled.pattern], index, joined, starts):
+            whole = WHOLE_WORDS.get(compiled.pattern)
+            if index is not None and whole is not None and whole <= vocabulary:
+                spans = _whole_word_spans(compiled, whole, index, joined, starts, in_stretch, apostrophes)
+            elif compiled.pattern in grouped:
+                spans = grouped[compiled.pattern]
+            else:
+                spans = _plan_spans(compiled, plans[compiled.pattern], index, joined, starts)
+            for start, end in spans:
                 k = bisect_right(starts, start) - 1
                 base = starts[k]
                 candidates[fast_docs[k]].append((start - end, start - base, order, end - base, label))
@@ -280,75 +295,118 @@ def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
         return "key", key
     return "all", None
 
+@dataclass(frozen=True)
+class WordPositions:
+    """Where the words of a vocabulary start in each of many texts (:func:`word_positions`).
+
+    ``words`` is the vocabulary, sorted; each occurrence, in the order of
+    texts then offsets, has ``doc`` (the position of its text), ``word`` (its
+    position in ``words``) and ``offset`` (into its text); ``known[i]`` is
+    ``False`` for a text whose words were not looked for (every pattern then
+    scans every text).
+    """
+
+    words: tuple[str, ...]
+    known: np.ndarray
+    doc: np.ndarray
+    word: np.ndarray
+    offset: np.ndarray
+
+    def take(self, docs: Sequence[int]) -> WordPositions:
+        """The positions of the texts ``docs`` (increasing), numbered 0, 1, ... in that order."""
+        docs = np.asarray(docs, dtype=np.int64)
+        renumber = np.full(len(self.known), -1, dtype=np.int64)
+        renumber[docs] = np.arange(len(docs))
+        new = renumber[self.doc]
+        kept = new >= 0
+        return WordPositions(self.words, self.known[docs], new[kept], self.word[kept], self.offset[kept])
+
+    def of(self, i: int) -> dict[str, list[int]] | None:
+        """``{word: offsets}`` of the text ``i``, or ``None`` if its words were not looked for."""
+        if not self.known[i]:
+            return None
+        found: dict[str, list[int]] = {}
+        lo, hi = np.searchsorted(self.doc, [i, i + 1])
+        for word, offset in zip(self.word[lo:hi].tolist(), self.offset[lo:hi].tolist(), strict=True):
+            found.setdefault(self.words[word], []).append(offset)
+        return found
+
+    @classmethod
+    def unknown(cls, n_texts: int) -> WordPositions:
+        """Positions of ``n_texts`` texts whose words were not looked for."""
+        empty = np.empty(0, dtype=np.int64)
+        return cls((), np.zeros(n_texts, dtype=bool), empty, empty, empty)
+
+#: Characters of text searched at once by :func:`word_positions` (bounds its arrays' memory).
+_POSITION_CHUNK_CHARS = 1_000_000
+
 def word_positions(
     views: list[tuple[str | None, str]], vocabulary: frozenset[str], *, texts: list[str] | None = None
-) -> list[dict[str, list[int]] | None]:
-    """Per text view (:func:`text_view`), where the words of ``vocabulary`` start in it.
+) -> WordPositions:
+    """Where the words of ``vocabulary`` start in each text view (:func:`text_view`).
 
-    Whole words as in :func:`required_words`, searched in the lower-cased
-    text: ``{word: offsets}`` for the words it holds, ``None`` for a text
-    without a lower-cased view (no fast pattern runs on it), unless its
-    ``texts`` are given: the words are then found in its text lower-cased
-    as :func:`partial_view` does, stretches included (more offsets than
-    needed, which only costs a failed try each).
+    Whole words as in :func:`required_words` (:func:`analysis.text.word_starts`),
+    searched in the lower-cased text. A text without a lower-cased view is
+    not looked into (no fast pattern runs on it), unless ``texts`` are
+    given: its words are then found in its text lower-cased as
+    :func:`partial_view` does, stretches included (more offsets than needed,
+    which only costs a failed try each). The texts are searched joined, about
+    a megabyte at a time.
     """
-    finder = _word_finder(vocabulary)
-    first = re.compile(finder.pattern[len(_NOT_AFTER_WORD) :])
-    result: list[dict[str, list[int]] | None] = []
+    words = tuple(sorted(vocabulary))
+    known = np.zeros(len(views), dtype=bool)
+    docs, numbers, offsets = [], [], []
+    chunk: list[tuple[int, str]] = []
+    size = 0
+
+    def search() -> None:
+        joined = _SEPARATOR.join(low for _, low in chunk)
+        bases = np.cumsum([0] + [len(low) + 1 for _, low in chunk[:-1]], dtype=np.int64)
+        number, start = word_starts(joined, words)
+        k = np.searchsorted(bases, start, "right") - 1
+        docs.append(np.array([i for i, _ in chunk], dtype=np.int64)[k])
+        numbers.append(number)
+        offsets.append(start - bases[k])
+        chunk.clear()
+
     for i, (low, _) in enumerate(views):
-        found: dict[str, list[int]] | None = None
         if low is None and texts is not None:
             low = _caseless(texts[i])
-        if low is not None:
-            found = {}
-            at_start = first.match(low)
-            if at_start is not None:
-                found[at_start.group(1)] = [0]
-            for match in finder.finditer(low):
-                word = match.group(1)
-                if word in found:
-                    found[word].append(match.start(1))
-                else:
-                    found[word] = [match.start(1)]
-        result.append(found)
-    return result
-
-# Every whole word but one at the start of a text follows a non-word character:
-# starting with that character class lets ``re`` skip ahead fast.
-_NOT_AFTER_WORD = r"[\W\u02bc]"
-
-@lru_cache(maxsize=16)
-def _word_finder(vocabulary: frozenset[str]) -> re.Pattern:
-    """A regex for the character before a word of a vocabulary and (group 1) the word, as a trie."""
-    trie: dict = {}
-    for word in vocabulary:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branch(node: dict) -> str:
-        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        return f"(?:{body})?" if "" in node else body
-
-    body = branch(trie) if trie else "(?!)"
-    return re.compile(rf"{_NOT_AFTER_WORD}({body})(?!{WORD_RUN})")
+        if low is None:
+            continue
+        known[i] = True
+        chunk.append((i, low))
+        size += len(low)
+        if size >= _POSITION_CHUNK_CHARS:
+            search()
+            size = 0
+    if chunk:
+        search()
+    empty = np.empty(0, dtype=np.int64)
+    return WordPositions(words, known, np.concatenate([empty, *docs]), np.concatenate([empty, *numbers]),
+                         np.concatenate([empty, *offsets]))
 
 def _joined_index(
-    positions: list[dict[str, list[int]] | None], starts: list[int], vocabulary: frozenset[str]
-) -> dict[str, list[int]] | None:
-    """``{word: sorted offsets in the joined texts}``; ``None`` if a text's words are unknown."""
-    index: dict[str, list[int]] = {}
-    for base, found in zip(starts, positions, strict=True):
-        if found is None:
-            return None
-        for word, offsets in found.items():
-            if word in vocabulary:
-                index.setdefault(word, []).extend([base + offset for offset in offsets])
-    return index
+    positions: WordPositions, docs: list[int], starts: list[int], vocabulary: frozenset[str]
+) -> dict[str, np.ndarray] | None:
+    """``{word: sorted offsets}`` in the texts ``docs`` joined at ``starts``.
+
+    ``None`` if the words of one of the texts are unknown.
+    """
+    docs_array = np.asarray(docs, dtype=np.int64)
+    if not positions.known[docs_array].all():
+        return None
+    base = np.full(len(positions.known), -1, dtype=np.int64)
+    base[docs_array] = starts
+    wanted = np.array([word in vocabulary for word in positions.words], dtype=bool)
+    at = base[positions.doc]
+    kept = (at >= 0) & wanted[positions.word]
+    word = positions.word[kept]
+    order = np.argsort(word, kind="stable")  # texts in order: each word's offsets stay sorted
+    joined = (at[kept] + positions.offset[kept])[order]
+    bounds = np.searchsorted(word[order], np.arange(len(positions.words) + 1))
+    return {positions.words[k]: joined[bounds[k] : bounds[k + 1]]
+            for k in np.flatnonzero(np.diff(bounds)).tolist()}
 
 def _plan_spans(
     pattern: re.Pattern,
@@ -362,12 +420,97 @@ def _plan_spans(
     if index is None or how == "all":
         yield from _fast_spans(pattern, joined, 0, len(joined))
     elif how == "start":
-        offsets = sorted(offset for word in words for offset in index.get(word, ()))
-        yield from _anchored_spans(pattern, joined, offsets)
+        yield from _anchored_spans(pattern, joined, _offsets(index, words).tolist())
     else:
-        docs = sorted({bisect_right(starts, offset) - 1 for word in words for offset in index.get(word, ())})
+        docs = np.unique(np.searchsorted(starts, _offsets(index, words), "right") - 1).tolist()
         for lo, hi in _doc_ranges(docs, starts, len(joined)):
             yield from _fast_spans(pattern, joined, lo, hi)
+
+def _offsets(index: dict[str, np.ndarray], words: frozenset[str]) -> np.ndarray:
+    """The offsets of ``words`` in the joined texts, sorted."""
+    return np.sort(np.concatenate([np.empty(0, dtype=np.int64), *(index[w] for w in words if w in index)]))
+
+def _whole_word_spans(
+    pattern: re.Pattern,
+    words: frozenset[str],
+    index: dict[str, np.ndarray],
+    joined: str,
+    starts: list[int],
+    in_stretch: np.ndarray,
+    apostrophes: np.ndarray,
+) -> list[tuple[int, int]]:
+    """``(start, end)`` of a pattern of :data:`analysis.phrases.WHOLE_WORDS`, from the word positions.
+
+    Each match is one of ``words`` at one of its positions. The pattern is
+    tried instead at the positions of a text with stretches (which include
+    words the lower-cased view no longer holds, :func:`word_positions`) and
+    at those next to one of the ``apostrophes`` (offsets of ``ʼ``, which
+    ends a whole word but is a letter to the pattern's ``(?!\\w)``).
+    """
+    present = [w for w in words if w in index]
+    if not present:
+        return []
+    found = np.concatenate([index[w] for w in present])
+    ends = found + np.repeat([len(w) for w in present], [len(index[w]) for w in present])
+    order = np.argsort(found, kind="stable")
+    found, ends = found[order], ends[order]
+    tried = np.zeros(len(found), dtype=bool)
+    if in_stretch.any():
+        tried |= in_stretch[np.searchsorted(starts, found, "right") - 1]
+    if len(apostrophes):
+        tried |= np.isin(found - 1, apostrophes) | np.isin(ends, apostrophes)
+    if tried.any():
+        return sorted([*zip(found[~tried].tolist(), ends[~tried].tolist(), strict=True),
+                       *_anchored_spans(pattern, joined, found[tried].tolist())])
+    return list(zip(found.tolist(), ends.tolist(), strict=True))
+
+
+def _grouped_spans(
+    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
+    plans: dict[str, tuple[str, frozenset[str] | None]],
+    index: dict[str, np.ndarray],
+    joined: str,
+) -> dict[str, list[tuple[int, int]]]:
+    """The spans of the fast patterns tried at the same start words, by source, found together.
+
+    Patterns sharing their start words (``président …``, ``chef …``) are tried
+    at each of their offsets by one regex of lookaheads, one per pattern, which
+    gives the match each would give alone (:func:`_anchored_spans`).
+    """
+    groups: dict[frozenset[str], list[re.Pattern]] = {}
+    for _, _, fast, _ in matchers:
+        for compiled in fast or ():
+            how, words = plans[compiled.pattern]
+            if (how == "start" and compiled.pattern not in WHOLE_WORDS and compiled.groups == 0
+                    and compiled.flags == _FAST_FLAGS):
+                group = groups.setdefault(words, [])
+                if compiled not in group:
+                    group.append(compiled)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for words, patterns in groups.items():
+        if len(patterns) < 2:
+            continue
+        combined = _lookaheads(tuple(p.pattern for p in patterns))
+        spans: list[list[tuple[int, int]]] = [[] for _ in patterns]
+        reach = [0] * len(patterns)
+        for start in _offsets(index, words).tolist():
+            before = joined[start - 1] if start else ""
+            if before and (before.isalnum() or before == "_"):
+                continue
+            match = combined.match(joined, start)
+            for k, (_, end) in enumerate(match.regs[1:]):
+                if end > start and start >= reach[k]:
+                    spans[k].append((start, end))
+                    reach[k] = end
+        found.update((p.pattern, k_spans) for p, k_spans in zip(patterns, spans, strict=True))
+    return found
+
+_FAST_FLAGS = re.compile("").flags
+
+@lru_cache(maxsize=256)
+def _lookaheads(sources: tuple[str, ...]) -> re.Pattern:
+    """One regex whose group ``k`` is the match of ``sources[k]`` at the same position, if any."""
+    return re.compile("".join(f"(?:(?=({source})))?" for source in sources))
 
 def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]):
     """:func:`fast_finditer`, given every offset where a match can start (sorted)."""
@@ -411,6 +554,9 @@ def _fast_spans(pattern: re.Pattern, lowered: str, pos: int, endpos: int):
             yield start, end
         pos = end if end > start else start + 1
 
+#: Up to this many candidates, :func:`resolve_overlaps` compares each with those kept.
+_FEW_CANDIDATES = 16
+
 def resolve_overlaps(candidates: list[tuple]) -> list[tuple[int, int, str]]:
     """Keep the longest, then earliest, then first-listed of overlapping candidates.
 
@@ -422,6 +568,13 @@ def resolve_overlaps(candidates: list[tuple]) -> list[tuple[int, int, str]]:
     if len(candidates) < 2:
         return [(start, end, label) for _, start, _, end, label in candidates]
     candidates.sort()
+    if len(candidates) <= _FEW_CANDIDATES:  # most calls: comparing with each kept one is cheaper
+        kept = []
+        for _, start, _, end, label in candidates:
+            if all(end <= k_start or k_end <= start for k_start, k_end, _ in kept):
+                kept.append((start, end, label))
+        kept.sort()
+        return kept
     bounds = sorted({c[1] for c in candidates} | {c[3] for c in candidates})
     index = {pos: i for i, pos in enumerate(bounds)}
     covered = bytearray(len(bounds))

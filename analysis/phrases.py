@@ -188,6 +188,9 @@ def fast_patterns(phrase: str) -> list[re.Pattern]:
     key = key_words(required_words(phrase))
     for variant, pattern in zip(variants, patterns, strict=True):
         PREFILTERS[pattern.pattern] = (_start_words(variant), key)
+        whole = _whole_words(variant)
+        if whole:
+            WHOLE_WORDS[pattern.pattern] = whole
     return patterns
 
 def lowered_text(text: str) -> str | None:
@@ -200,6 +203,10 @@ def lowered_text(text: str) -> str | None:
 #: By regex source, the words that start every match of a fast pattern made
 #: by :func:`fast_patterns` and its :func:`key_words` (either may be ``None``).
 PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
+#: By regex source, the words of a fast pattern each of whose matches is one of them, whole
+#: (a phrase of one word without wildcard: ``partenariat(s)``, ``Chine|Pékin``), which
+#: :func:`analysis.matching.candidates` reads off the positions of the words, without the regex.
+WHOLE_WORDS: dict[str, frozenset[str]] = {}
 # A word of the prefilter: letters and digits; ʼ (a letter to ``re``) is an apostrophe here.
 WORD_RUN = r"[^\W\u02bc]"
 _RUN_OR_WILDCARD_RE = re.compile(rf"(?:{WORD_RUN}|\*)+")
@@ -259,6 +266,21 @@ def _start_words(text: str) -> frozenset[str] | None:
                 return None
             words.add(runs[0])
     return frozenset(words)
+
+def _whole_words(text: str) -> frozenset[str] | None:
+    """The spellings of a prepared phrase of one word, if each is a whole word (:data:`WHOLE_WORDS`)."""
+    items = _split_top(text, " ")
+    if len(items) != 1 or _is_group(items[0]):
+        return None
+    words: set[str] = set()
+    for alternative in _split_top(items[0], "|"):
+        spellings = _spellings(alternative)
+        if spellings is None or not all(_WHOLE_WORD_RE.fullmatch(spelling) for spelling in spellings):
+            return None
+        words.update(spellings)
+    return frozenset(words)
+
+_WHOLE_WORD_RE = re.compile(f"{WORD_RUN}+")
 
 def _alternative_words(word: str) -> set[str] | None:
     """The longest whole word of each spelling of one word alternative; ``None`` if one has none."""

@@ -86,6 +86,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -94,7 +95,7 @@ import pandas as pd
 from .counts import grouped_counts
 from .index import TokenIndex, ensure_index
 from .lexicon import actor_matchers, resolve_actors
-from .matching import candidates, resolve_overlaps, text_view
+from .matching import WordPositions, candidates, resolve_overlaps, text_view
 from .text import sentences, stopword_list
 
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
@@ -140,6 +141,8 @@ _CUE_MATCHERS["selon"] = [
 ]
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
 _FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
+# What every match of it holds (a substring test is much faster than the regex).
+_HYPHEN_PRONOUNS = tuple(hyphen + pronoun for hyphen in "-‐‑" for pronoun in ("il", "elle"))
 _PRONOUNS = (
     "il", "elle", "ce dernier", "cette dernière", "celui-ci", "celle-ci",
     *(f"{article} {title}" for article in ("le", "la")
@@ -202,9 +205,17 @@ _NAME_RE = re.compile(
     rf"(?:{_SPACE}(?:{_PARTICLES}{_SPACE})*(?:(?:al|el)[-‐‑]|d{_APOSTROPHE})?"
     rf"(?:[{_UPPER}]\.{_SPACE})*{_CAPITALISED})*"
 )
-# Every name starts with a capital or "al-"/"el-" (one character class first: the regex engine
-# scans for it fast).
-_NAME_START_RE = re.compile(rf"[{_UPPER}ae](?:(?<=[ae])l[-‐‑]|(?<![ae]))")
+# Where _NAME_RE can match: a capital or "al-"/"el-" starting a word, but not one of the commonest
+# sentence-initial words, checked after the first character (one character class first: the
+# regex engine scans for it fast, and skips most capitals without a Python step).
+_FREQUENT_TAILS = "|".join(
+    f"(?<={first})(?:{'|'.join(sorted((w[1:] for w in words), key=len, reverse=True))})"
+    for first, words in groupby(
+        sorted(_FREQUENT_NOT_NAMES.split("|")), key=lambda word: word[0])
+)
+_NAME_START_RE = re.compile(
+    rf"[{_UPPER}ae](?<![\w‐‑-].)(?:(?<=[ae])l[-‐‑]|(?<![ae])(?!(?:{_FREQUENT_TAILS})(?![\w'’ʼ‐‑-])))"
+)
 _HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
 # Words that start a capitalised sequence without being a name: sentence-initial function words
 # and adverbs (the stop words and these), titles (kept out of the name), days and months.
@@ -565,7 +576,7 @@ def speech_passages(
     *,
     views: list[tuple[str | None, str]] | None = None,
     spans: list[list[tuple[int, int]]] | None = None,
-    positions: list[dict[str, list[int]] | None] | None = None,
+    positions: WordPositions | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
@@ -581,7 +592,8 @@ def speech_passages(
     # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
     inverted = [
         i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
-        if (_HYPHEN_PRONOUN_RE.search(text) if lowered is None else _FAST_HYPHEN_PRONOUN_RE.search(lowered))
+        if (_HYPHEN_PRONOUN_RE.search(text) if lowered is None else
+            any(pair in lowered for pair in _HYPHEN_PRONOUNS) and _FAST_HYPHEN_PRONOUN_RE.search(lowered))
     ]
     found = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
     for i, more in zip(inverted, found, strict=True):
@@ -592,7 +604,7 @@ def speech_passages(
         _longest(found)
         for found in candidates(
             [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
-            [positions[i] for i in with_cues] if positions is not None else None,
+            positions.take(with_cues) if positions is not None else None,
         )
     ]
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
@@ -657,25 +669,29 @@ def _doc_speech(
     mentions: list[tuple[int, int, str]],
 ) -> list[tuple[str, int, int, str, str]]:
     mention_starts = [m[0] for m in mentions]
+    mention_ends = [m[1] for m in mentions]  # sorted too: mentions do not overlap
+    persons = [actors[m[2]]["kind"] in PERSON_KINDS for m in mentions]
     cue_starts = [c[0] for c in cues]
     result = []
     last_speaker = last_person = ""
     previous_attributed = False
     reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
     for start, end in _passages(text, spans):
-        inside = [
-            m for m in mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
-            if m[1] <= end
-        ]
-        own_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
+        lo = bisect_left(mention_starts, start)
+        hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
+        c_lo = bisect_left(cue_starts, start)
+        own_cues = cues[c_lo : bisect_left(cue_starts, end, c_lo)]
         found = None
         if own_cues:
+            inside = mentions[lo:hi]
             speakers = sorted(inside + _names(text, start, end, inside))
             found = _attribute(
                 text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person, reversed_text
             )
-        persons = [m[2] for m in inside if actors[m[2]]["kind"] in PERSON_KINDS]
-        last_person = persons[0] if persons else last_person
+        for k in range(lo, hi):
+            if persons[k]:
+                last_person = mentions[k][2]
+                break
         if found is None and previous_attributed and not own_cues and _has_quote(text[start:end]):
             found = (last_speaker, "« »", "quote-continued")
         if found is None:

@@ -507,6 +507,79 @@ def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
     return codes, flags
 
 
+def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Where some words occur in a text as whole words.
+
+    A whole word is a maximal run of the characters of re's ``\\w`` (letters,
+    digits, underscore) but ``ʼ`` (U+02BC, a letter to Unicode, an apostrophe
+    in French text): ``chine`` occurs in ``la chine ; lʼchine`` twice, not in
+    ``machine`` or ``chinese``. The text is compared as it is (no case
+    folding, no normal form).
+
+    Returns
+    -------
+    (numbers, starts)
+        For each occurrence, in text order, the position of its word in
+        ``words`` (``int64``) and its offset in ``text`` (``int64``).
+
+    Notes
+    -----
+    Found with arrays in time linear in the text: the runs of the lengths of
+    ``words`` are hashed as in the token index, and every run given a word's
+    hash is compared with the word character by character.
+    """
+    import pandas as pd
+
+    empty = np.empty(0, dtype=np.int64)
+    words = list(words)
+    if not words or not text:
+        return empty, empty
+    codes, flags = _char_flags(text)
+    run = ((flags & _ALNUM) != 0) | (codes == 95)
+    run &= codes != 0x2BC
+    edges = np.flatnonzero(np.diff(run, prepend=False, append=False))
+    starts, ends = edges[0::2], edges[1::2]
+    lengths = ends - starts
+    sizes = np.array([len(word) for word in words], dtype=np.int64)
+    keep = np.flatnonzero(lengths <= sizes.max())
+    starts, lengths = starts[keep], lengths[keep]
+    # Runs of a word's length, first and last characters only (most runs are none of the words).
+    outline = (lengths << 42) | (codes[starts].astype(np.int64) << 21) | codes[starts + lengths - 1]
+    outlines = [(len(word) << 42) | (ord(word[0]) << 21) | ord(word[-1]) for word in words]
+    keep = np.flatnonzero(pd.Index(sorted(set(outlines))).get_indexer(outline) >= 0)  # hashed, not sorted
+    starts, lengths = starts[keep], lengths[keep]
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    active = np.arange(len(starts))
+    step = 0
+    while len(active):
+        keys[active] = keys[active] * np.uint64(_HASH_BASE) + (codes[starts[active] + step] + 1)
+        step += 1
+        active = active[lengths[active] > step]
+    word_keys = np.array([_form_hash(word) for word in words], dtype=np.uint64)
+    if len(np.unique(word_keys)) < len(set(words)):  # two words share a hash: compare strings
+        number_of = {word: k for k, word in reversed(list(enumerate(words)))}
+        found = [(number_of[run], start)
+                 for start, length in zip(starts.tolist(), lengths.tolist(), strict=True)
+                 if (run := text[start:start + length]) in number_of]
+        return (np.array([k for k, _ in found], dtype=np.int64),
+                np.array([start for _, start in found], dtype=np.int64))
+    order = np.argsort(word_keys, kind="stable")
+    at = np.minimum(np.searchsorted(word_keys[order], keys), len(order) - 1)
+    number = order[at]
+    hit = np.flatnonzero((word_keys[number] == keys) & (sizes[number] == lengths))
+    starts, number = starts[hit], number[hit]
+    # Equal hashes, then equal characters (a word's code points, padded with zeros).
+    width = int(sizes.max())
+    table = np.zeros((len(words), width), dtype=np.uint32)
+    for k, word in enumerate(words):
+        table[k, :len(word)] = np.frombuffer(word.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    same = np.ones(len(starts), dtype=bool)
+    for step in range(width):
+        inside = np.flatnonzero(sizes[number] > step)
+        same[inside] &= codes[starts[inside] + step] == table[number[inside], step]
+    return number[same].astype(np.int64), starts[same].astype(np.int64)
+
+
 def _split_spans(norm: str) -> tuple[np.ndarray, np.ndarray]:
     """The offsets of the matches of :data:`_TOKEN_RE`: the reference :func:`_array_spans` follows."""
     # re.split gives separators and tokens in turn, so offsets are running sums of lengths:

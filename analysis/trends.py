@@ -75,7 +75,7 @@ import pandas as pd
 from scipy import special, stats
 
 from .formulas import corpus_matches
-from .index import PROGRESS_CHARS, TokenIndex, ensure_index
+from .index import CHUNK_CHARS, PROGRESS_CHARS, TokenIndex, chunk_bounds, ensure_index
 from .lexicon import load_lexicon
 from .statistics import log_likelihood, log_ratio
 from .text import tokenize
@@ -339,15 +339,9 @@ def article_matches(
 
     found: list[list[tuple[int, str, int, str]]] = []
     with tqdm(total=total, unit="char", unit_scale=True, desc=desc) as bar:
-        lo = 0
-        while lo < len(texts):
-            hi, size = lo, 0
-            while hi < len(texts) and (hi == lo or size < 1_000_000):
-                size += len(texts[hi])
-                hi += 1
+        for lo, hi in chunk_bounds(texts, CHUNK_CHARS):
             found.extend(corpus_matches(texts[lo:hi], families))
-            bar.update(size)
-            lo = hi
+            bar.update(sum(map(len, texts[lo:hi])))
     return found
 
 

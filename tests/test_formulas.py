@@ -26,7 +26,7 @@ from analysis import (
 from analysis import formulas as formulas_module
 from analysis.formulas import MATCH_COLUMNS
 from analysis.lexicon import family_matchers
-from analysis.matching import matchers_vocabulary, text_view, word_positions
+from analysis.matching import WordPositions, matchers_vocabulary, text_view, word_positions
 from analysis.phrases import PREFILTERS, fast_patterns, key_words, required_words
 
 SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"  # frozen copy of the seed articles
@@ -619,7 +619,12 @@ def test_word_positions_find_whole_words_only():
     text = "Chine, la chine ; machine lʼchine chinese\u00a0chine"
     views = [text_view(text), (None, "x")]
     found = word_positions(views, frozenset({"chine", "la"}))
-    assert found == [{"chine": [0, 10, 28, 42], "la": [7]}, None]
+    assert [found.of(0), found.of(1)] == [{"chine": [0, 10, 28, 42], "la": [7]}, None]
+    assert found.take([1]).of(0) is None
+    assert found.take([0]).of(0) == found.of(0)
+    # The texts not lower-cased are read, when given, as partial_view reads them.
+    found = word_positions([(None, "")], frozenset({"istanbul"}), texts=["\u0130stanbul, Istanbul"])
+    assert found.of(0) == {"istanbul": [0, 10]}
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -627,10 +632,25 @@ def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
     frame = random_corpus(seed)
     filtered = find_formulas(frame)
     # Unknown word positions make every pattern scan every text.
-    monkeypatch.setattr(formulas_module, "word_positions", lambda views, vocabulary, **_: [None] * len(views))
+    monkeypatch.setattr(formulas_module, "word_positions",
+                        lambda views, vocabulary, **_: WordPositions.unknown(len(views)))
     full = find_formulas(frame)
     pd.testing.assert_frame_equal(filtered, full)
     assert len(full) > 0
+
+
+def test_formulas_in_parallel_or_in_chunks_equal_one_pass(monkeypatch):
+    frame = random_corpus(7, n_docs=30)
+    whole = find_formulas(frame)
+    assert whole["speaker"].ne("").any()
+    monkeypatch.setattr(formulas_module, "PARALLEL_CHUNK_CHARS", 300)  # several tasks
+    pd.testing.assert_frame_equal(find_formulas(frame, n_jobs=2, progress=True), whole)
+    monkeypatch.setattr(formulas_module, "CHUNK_CHARS", 300)  # several chunks in one process
+    pd.testing.assert_frame_equal(find_formulas(frame, progress=False), whole)
+    with pytest.raises(ValueError, match="n_jobs must be an integer >= 1"):
+        find_formulas(frame, n_jobs=0)
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        find_formulas(frame, progress="yes")
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -640,7 +660,7 @@ def test_prefiltered_batch_matches_equal_full_scans(seed):
     matchers = family_matchers(load_lexicon())
     positions = word_positions(views, matchers_vocabulary(matchers))
     filtered = matching.candidates(texts, matchers, views, positions)
-    full = matching.candidates(texts, matchers, views, [None] * len(texts))
+    full = matching.candidates(texts, matchers, views, WordPositions.unknown(len(texts)))
     assert filtered == full
     assert sum(map(len, full)) > 0
 

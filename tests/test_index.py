@@ -126,6 +126,17 @@ def test_parallel_build_equals_one_process(corpus, monkeypatch):
     assert_same_index(build_index(corpus), whole)
 
 
+@pytest.mark.parametrize(("sizes", "chars", "expected"), [
+    ([], 10, [(0, 0)]),
+    ([3, 3, 3, 3], 6, [(0, 2), (2, 4)]),
+    ([3, 3, 3], 6, [(0, 2), (2, 3)]),
+    ([20, 1, 1], 6, [(0, 1), (1, 3)]),  # a long text is a chunk of its own
+    ([0, 0], 6, [(0, 2)]),
+])
+def test_chunk_bounds(sizes, chars, expected):
+    assert index_module.chunk_bounds(["x" * size for size in sizes], chars) == expected
+
+
 def test_build_arguments(corpus):
     with pytest.raises(ValueError, match="n_jobs"):
         build_index(corpus, n_jobs=0)

@@ -109,3 +109,53 @@ def test_stretch_matches_equal_slow_scans_of_every_text(char):
         found = matching.batch_matches(texts, matchers)
         assert found == matching.batch_matches(texts, slow)
         assert all(found[:5])
+
+
+# --------------------------------------------------------------------------- matches read off word positions
+
+APOSTROPHE_TEXTS = [
+    "La Chine et la chine ; Chineʼs ; lʼChine ; Chine_x ; Pékin, président chinois Xi Jinping.",
+    "ʼChine au début, puis le président chinois, Xi Jinping, et le président Loukachenko : Chine",
+    "Chine",
+    "",
+    "Vu à İzmir. La Chine et le président chinois ; chinoisʼ et Pékin.",
+    "Le chef de la diplomatie chinoise, Wang Yi ; le chef de l'État bélarusse ; le président du Bélarus.",
+]
+
+
+def test_whole_word_and_grouped_patterns_equal_their_regular_expressions(monkeypatch):
+    matchers = actor_matchers(load_actors()) + family_matchers(load_lexicon())
+    views = [matching.text_view(text) for text in APOSTROPHE_TEXTS]
+    vocabulary = matching.matchers_vocabulary(matchers)
+    positions = matching.word_positions(views, vocabulary, texts=APOSTROPHE_TEXTS)
+    calls = {"whole": 0, "grouped": 0}
+    whole, grouped = matching._whole_word_spans, matching._grouped_spans
+
+    def count(name, func):
+        def counted(*args):
+            calls[name] += 1
+            return func(*args)
+        return counted
+
+    monkeypatch.setattr(matching, "_whole_word_spans", count("whole", whole))
+    monkeypatch.setattr(matching, "_grouped_spans", count("grouped", grouped))
+    found = matching.candidates(APOSTROPHE_TEXTS, matchers, views, positions)
+    assert calls["whole"] > 0 and calls["grouped"] == 1
+    scanned = matching.candidates(APOSTROPHE_TEXTS, matchers, views, matching.WordPositions.unknown(6))
+    assert sorted(map(sorted, found)) == sorted(map(sorted, scanned))
+    assert [sorted(doc) for doc in found] == [sorted(doc) for doc in scanned]
+    # Chine next to ʼ (a letter to the patterns) or _ is no mention; in İ's stretch it is one.
+    resolved = matching.batch_matches(APOSTROPHE_TEXTS, actor_matchers(load_actors()))
+    shown = [[(text[a:b], label) for a, b, label in doc]
+             for text, doc in zip(APOSTROPHE_TEXTS, resolved, strict=True)]
+    assert shown == [
+        [("Chine", "chine"), ("chine", "chine"), ("Pékin", "chine"), ("président chinois", "xi-jinping"),
+         ("Xi Jinping", "xi-jinping")],
+        [("président chinois", "xi-jinping"), ("Xi Jinping", "xi-jinping"), ("Loukachenko", "loukachenko"),
+         ("Chine", "chine")],
+        [("Chine", "chine")],
+        [],
+        [("Chine", "chine"), ("président chinois", "xi-jinping"), ("Pékin", "chine")],
+        [("chef de la diplomatie chinoise", "wang-yi"), ("Wang Yi", "wang-yi"),
+         ("chef de l'État bélarusse", "loukachenko"), ("Bélarus", "belarus")],
+    ]

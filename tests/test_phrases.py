@@ -60,3 +60,22 @@ def test_user_regex_is_stopped_after_its_time_limit(monkeypatch):
     assert str(info.value).startswith(expected)
     with pytest.raises(LookupError):
         pattern.search("a" * 40 + "b")
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("partenariat(s)", [{"partenariat", "partenariats"}]),
+    ("Chine|Pékin", [{"chine", "pékin"}]),
+    ("cœur", [{"cœur", "coeur"}]),
+    ("(la) Route", [None, {"route"}]),  # "la Route", then "Route"
+    ("gagnant-gagnant", [None]),  # a hyphen inside: two words
+    ("Chine-*", [None]),
+    ("\\(OCS\\)", [None]),
+    ("d'après", [None]),
+    ("communauté d'avenir", [None]),
+])
+def test_whole_words_of_fast_patterns(phrase, expected):
+    patterns = phrases.fast_patterns(phrase)
+    assert [phrases.WHOLE_WORDS.get(p.pattern) for p in patterns] == expected
+    for pattern, words in zip(patterns, expected, strict=True):
+        for word in words or ():  # each matches itself whole, and nothing longer
+            assert pattern.fullmatch(word) and not pattern.match(word + "x")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import (
     LexiconError,
@@ -232,7 +234,7 @@ def test_seed_corpus_who_says_which_formula(doc_id, matched, speaker, seed_corpu
 
 def test_speech_with_word_positions_equals_full_scans(seed_corpus):
     from analysis.lexicon import actor_matchers
-    from analysis.matching import matchers_vocabulary, text_view, word_positions
+    from analysis.matching import WordPositions, matchers_vocabulary, text_view, word_positions
     from analysis.speech import speech_passages
 
     texts = list(seed_corpus["text"])
@@ -242,8 +244,29 @@ def test_speech_with_word_positions_equals_full_scans(seed_corpus):
     positions = word_positions(views, matchers_vocabulary(actor_matchers(actors)))
     with_positions = speech_passages(texts, actors, views=views, positions=positions)
     assert with_positions == speech_passages(texts, actors)
-    assert with_positions == speech_passages(texts, actors, views=views, positions=[None] * len(texts))
+    assert with_positions == speech_passages(texts, actors, views=views,
+                                             positions=WordPositions.unknown(len(texts)))
     assert any(with_positions)
+
+
+NAME_PIECES = [
+    "Le", "La", "Les", "Lesotho", "Il", "Ilham", "M.", "Mme", "al-", "el-", "Al-", "Sissi", "Xi", "-", "‐",
+    "'", "’", "ʼ", " ", ",", ".", "Abdel", "de", "von", "der", "Selon", "Selonx", "Sur", "Sure", "Cette",
+    "Éric", "l'", "d'", "Lors", "Lord", "Sir", "Si", "\n", "ab", "Ensuite", "En", "Pour", "Pr", "Dr.", "Un",
+    "Unesco",
+    "Aux", "Auxerre", "Canal-", "el", "MM.", "ONU", "McCain", "N'Diaye", "«", "Ça", "Ü",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES), max_size=30), st.integers(0, 20), st.integers(0, 20))
+def test_names_are_tried_where_the_name_expression_can_match(pieces, cut_start, cut_end):
+    from analysis.speech import _NAME_RE, _name_matches
+
+    text = "".join(pieces)
+    start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
+    expected = [m.span() for m in _NAME_RE.finditer(text, start, end)]
+    assert [m.span() for m in _name_matches(text, start, end)] == expected
 
 
 # --------------------------------------------------------------------------- speakers the table does not know

@@ -617,3 +617,53 @@ def test_a_dotted_capital_i_is_not_the_i_of_an_inverted_pronoun():
     # Found by the NFD/NFC property test: "İL" read as "il" only when İ was composed.
     assert tokenize("0-İL") == tokenize(unicodedata.normalize("NFD", "0-İL")) == ["0-i̇l"]
     assert tokenize("Dit-IL") == ["dit", "il"]
+
+
+# --------------------------------------------------------------------------- word_starts
+
+
+def test_word_starts_finds_whole_words_only():
+    from analysis.text import word_starts
+
+    text = "chine, la chine ; machine lʼchine chinese\u00a0chine_x chine"
+    numbers, starts = word_starts(text, ["chine", "la", "absent"])
+    assert numbers.tolist() == [0, 1, 0, 0, 0]
+    # ʼ ends a word (an apostrophe); the underscore does not (chine_x is one word).
+    assert starts.tolist() == [0, 7, 10, 28, 50]
+    assert [text[s:s + 5] for s in starts.tolist()] == ["chine", "la ch", "chine", "chine", "chine"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", []), ("!!! ...", []), ("a", [(0, 0)]), ("b a", [(0, 2)]), ("a b", [(0, 0)]),
+    ("𝐚 a 𝐚a", [(0, 2)]),  # astral letters are letters: "𝐚a" is one word
+    ("a\u0301 a", [(0, 0), (0, 3)]),  # a combining mark is no letter to re
+])
+def test_word_starts_at_the_edges(text, expected):
+    from analysis.text import word_starts
+
+    numbers, starts = word_starts(text, ["a"])
+    assert list(zip(numbers.tolist(), starts.tolist(), strict=True)) == expected
+    assert [len(found) for found in word_starts(text, [])] == [0, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aàbé_ʼ'- \n.\u0301𝐚A", max_size=60),
+       st.lists(st.text(alphabet="aàbé_A𝐚", min_size=1, max_size=4), max_size=5))
+def test_word_starts_equals_the_regular_expression(text, words):
+    from analysis.text import word_starts
+
+    numbers, starts = word_starts(text, words)
+    expected = [
+        (words.index(m.group(1)), m.start(1))
+        for m in re.finditer(r"(?<![^\W\u02bc])([^\W\u02bc]+)", text) if m.group(1) in words
+    ]
+    assert list(zip(numbers.tolist(), starts.tolist(), strict=True)) == expected
+
+
+def test_word_starts_compares_strings_when_two_words_share_a_hash(monkeypatch):
+    from analysis import text as text_module
+
+    monkeypatch.setattr(text_module, "_form_hash", lambda form: 7)
+    numbers, starts = text_module.word_starts("la chine, le la", ["la", "le", "chine"])
+    assert numbers.tolist() == [0, 2, 1, 0]
+    assert starts.tolist() == [0, 3, 10, 13]
