@@ -43,7 +43,7 @@ from .matching import (
     text_view,
     word_positions,
 )
-from .phrases import UserRegex
+from .phrases import PREFILTERS, WHOLE_WORDS, UserRegex
 from .speech import speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
@@ -189,8 +189,8 @@ def find_formulas(
     with tqdm(total=total, unit="char", unit_scale=True, desc="formulas",
               disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
         if n_jobs > 1 and len(tasks) > 1:
-            with ProcessPoolExecutor(max_workers=int(n_jobs), initializer=_share,
-                                     initargs=(families, table)) as pool:
+            shared = (families, table, dict(PREFILTERS), dict(WHOLE_WORDS))
+            with ProcessPoolExecutor(max_workers=int(n_jobs), initializer=_share, initargs=shared) as pool:
                 results = pool.map(_shared_chunk_matches, tasks)
         else:
             results = (_chunk_matches(task, families, table) for task in tasks)
@@ -222,6 +222,7 @@ def _chunk_matches(
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
         spans=[spans[i] for i in with_matches], positions=positions.take(with_matches),
+        until=[found[i][-1][0] for i in with_matches],
     )
     columns: dict[str, list] = {name: [] for name in ("doc", *MATCH_COLUMNS[1:])}
     for i, doc_passages in zip(with_matches, passages, strict=True):
@@ -244,8 +245,12 @@ def _chunk_matches(
 #: The lexicon and actor table of a worker process of :func:`find_formulas` (set once per process).
 _SHARED: list[Mapping[str, dict]] = []
 
-def _share(families: Mapping[str, dict], table: Mapping[str, dict]) -> None:
+def _share(families: Mapping[str, dict], table: Mapping[str, dict], prefilters: dict,
+           whole_words: dict) -> None:
     _SHARED[:] = [families, table]
+    # What the fast patterns were compiled with, for a process started afresh (not forked).
+    PREFILTERS.update(prefilters)
+    WHOLE_WORDS.update(whole_words)
 
 def _shared_chunk_matches(task: tuple) -> dict[str, list]:
     return _chunk_matches(task, *_SHARED)

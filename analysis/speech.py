@@ -577,6 +577,7 @@ def speech_passages(
     views: list[tuple[str | None, str]] | None = None,
     spans: list[list[tuple[int, int]]] | None = None,
     positions: WordPositions | None = None,
+    until: list[int] | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
@@ -584,7 +585,9 @@ def speech_passages(
     ``(start, end)`` of the :func:`analysis.sentences` of each text) and
     ``positions`` (:func:`analysis.matching.word_positions`) of the texts may
     be passed when the caller has them. Cues and actor names are searched in
-    all texts at once (:func:`analysis.matching.candidates`).
+    all texts at once (:func:`analysis.matching.candidates`). With ``until``,
+    only the passages of text ``i`` starting at or before ``until[i]`` are
+    given (the attribution of a passage depends only on those before it).
     """
     views = views if views is not None else [text_view(text) for text in texts]
     cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
@@ -610,7 +613,8 @@ def speech_passages(
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
         doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
-        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], doc_mentions)
+        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], doc_mentions,
+                                until[i] if until is not None else len(texts[i]))
     return result
 
 
@@ -667,6 +671,7 @@ def _doc_speech(
     spans: list[tuple[int, int]],
     cues: list[tuple[int, int, str]],
     mentions: list[tuple[int, int, str]],
+    until: int,
 ) -> list[tuple[str, int, int, str, str]]:
     mention_starts = [m[0] for m in mentions]
     mention_ends = [m[1] for m in mentions]  # sorted too: mentions do not overlap
@@ -677,6 +682,8 @@ def _doc_speech(
     previous_attributed = False
     reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
     for start, end in _passages(text, spans):
+        if start > until:
+            break
         lo = bisect_left(mention_starts, start)
         hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
         c_lo = bisect_left(cue_starts, start)

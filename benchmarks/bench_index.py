@@ -6,15 +6,17 @@ Three parts, each run in its own process (so that each peak resident memory is i
     - building the index, one process and ``--jobs`` processes, against scikit-learn's default
       ``CountVectorizer().fit_transform`` (targets: at most 1.5×; faster with 2 processes);
     - from the index: ``term_frequencies`` by none, by article, by source, lemmatized or not
-      (target: at most 0.5× ``CountVectorizer``); ``find_formulas`` and ``kwic`` (at most 1× building
-      the index); ``repeated_segments(max_len=10)`` (at most 3×).
+      (target: at most 0.5× ``CountVectorizer``); ``find_formulas`` (one process and ``--jobs``
+      processes) and ``kwic`` (at most 1× building the index in one process);
+      ``repeated_segments(max_len=10)`` (at most 3×).
 ``workflow`` (10 MB, written as a corpus folder under the output folder and loaded from it):
     load, index, frequencies, TF-IDF, keyness of each article against the rest
     (``keyness(by="doc_id", top_n=10)``), formulas with speakers, repeated segments, shared passages,
     KWIC; end-to-end MB/s (target: at least 2 MB/s) and peak memory (target: under 1 GB).
 ``scale`` (``--articles`` generated articles, about 3.5 KB each): load, index, save and reload the
-    index, ``term_frequencies(by="source")``, ``find_formulas``, ``keyness`` of one source against the
-    rest; times and peak memory, appended to ``<output>/benchmarks/bench_index_scale.tsv``; ``--chart``
+    index, ``term_frequencies(by="source")``, ``find_formulas`` (index and formulas on ``--jobs``
+    processes), ``keyness`` of one source against the rest; times and peak memory, appended to
+    ``<output>/benchmarks/bench_index_scale.tsv``; ``--chart``
     draws time against corpus size from that file (``<output>/benchmarks/bench_index_scale.png``).
 
 Usage::
@@ -107,7 +109,9 @@ def core(args) -> None:
         ("term_frequencies by source", lambda: analysis.term_frequencies(index, by="source"), baseline),
         ("term_frequencies by source, lemmatize",
          lambda: analysis.term_frequencies(index, by="source", lemmatize=True), baseline),
-        ("find_formulas", lambda: analysis.find_formulas(index), build),
+        ("find_formulas", lambda: analysis.find_formulas(index, progress=False), build),
+        (f"find_formulas, {args.jobs} processes",
+         lambda: analysis.find_formulas(index, n_jobs=args.jobs, progress=False), build),
         ("kwic 'coopération'", lambda: analysis.kwic(index, "coopération"), build),
         ("kwic 'véritable multilatéralisme'",
          lambda: analysis.kwic(index, "véritable multilatéralisme"), build),
@@ -195,7 +199,7 @@ def scale(args) -> None:
     gc.collect()
     index = step("load_index", lambda: analysis.load_index(path, corpus))
     step("term_frequencies(by='source')", lambda: analysis.term_frequencies(index, by="source"))
-    step("find_formulas", lambda: analysis.find_formulas(index))
+    step("find_formulas", lambda: analysis.find_formulas(index, n_jobs=args.jobs))
     step("keyness one source vs rest", lambda: analysis.keyness(index, target="source=Xinhua"))
     print(f"scale: {len(corpus)} articles, {size:.1f} MB; peak resident memory {peak_mib():.0f} MiB")
     table = output_dir() / "benchmarks" / "bench_index_scale.tsv"
