@@ -10,10 +10,12 @@ speaker of the reported-speech passage holding it.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from bisect import bisect_right
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +33,8 @@ from .index import (
     chunk_bounds,
     ensure_index,
 )
-from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
+from .lexicon import family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
-    WordPositions,
     batch_matches,
     candidates,
     close_quote,
@@ -44,7 +45,7 @@ from .matching import (
     word_positions,
 )
 from .phrases import PREFILTERS, WHOLE_WORDS, UserRegex
-from .speech import speech_passages
+from .speech import speech_matchers, speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -108,17 +109,13 @@ def corpus_matches(
     texts: list[str], families: Mapping[str, dict], *, views: list[tuple[str | None, str]] | None = None
 ) -> list[list[tuple[int, str, int, str]]]:
     """Per text, the matches of every family: ``(start, family id, end, variant id)``, sorted."""
-    return _corpus_matches(texts, families, views, None)
+    return _corpus_matches(texts, candidates(texts, family_matchers(families), views))
 
 def _corpus_matches(
-    texts: list[str],
-    families: Mapping[str, dict],
-    views: list[tuple[str | None, str]] | None,
-    positions: WordPositions | None,
+    texts: list[str], found_candidates: list[list[tuple]]
 ) -> list[list[tuple[int, str, int, str]]]:
-    """:func:`corpus_matches`, with :func:`word_positions` of the texts if the caller has them."""
+    """:func:`corpus_matches` from the :func:`analysis.matching.candidates` of :func:`family_matchers`."""
     found: list[list[tuple[int, str, int, str]]] = []
-    found_candidates = candidates(texts, family_matchers(families), views, positions)
     for text, doc_candidates in zip(texts, found_candidates, strict=True):
         by_family: dict[str, list[tuple]] = {}
         for start_end, start, order, end, (family_id, variant_id) in doc_candidates:
@@ -189,9 +186,7 @@ def find_formulas(
     with tqdm(total=total, unit="char", unit_scale=True, desc="formulas",
               disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
         if n_jobs > 1 and len(tasks) > 1:
-            shared = (families, table, dict(PREFILTERS), dict(WHOLE_WORDS))
-            with ProcessPoolExecutor(max_workers=int(n_jobs), initializer=_share, initargs=shared) as pool:
-                results = pool.map(_shared_chunk_matches, tasks)
+            results = _parallel(tasks, families, table, int(n_jobs))
         else:
             results = (_chunk_matches(task, families, table) for task in tasks)
         for (lo, hi), found in zip(bounds, results, strict=True):
@@ -207,22 +202,30 @@ def _chunk_matches(
     task: tuple[list[str], np.ndarray, np.ndarray, np.ndarray], families: Mapping[str, dict],
     table: Mapping[str, dict],
 ) -> dict[str, list]:
-    """The rows of :func:`find_formulas` for some texts, given their sentences: a ``doc`` column of
-    positions among those texts and every column of :data:`MATCH_COLUMNS` but ``doc_id``."""
+    """The rows of :func:`find_formulas` for a chunk of texts, given their sentences.
+
+    ``task`` is the texts, the starts and ends of their sentences and the
+    position of each text's first sentence among them (then their number).
+    Returns a ``doc`` column (positions among the texts) and every column of
+    :data:`MATCH_COLUMNS` but ``doc_id``.
+    """
     texts, sentence_starts, sentence_ends, first = task
     starts, ends, first = sentence_starts.tolist(), sentence_ends.tolist(), first.tolist()
     spans = [list(zip(starts[lo:hi], ends[lo:hi], strict=True))
              for lo, hi in zip(first, first[1:], strict=False)]
     views = [text_view(text) for text in texts]
-    # The words that formulas and actor names start with are found once for both.
-    vocabulary = matchers_vocabulary(family_matchers(families) + actor_matchers(table))
-    positions = word_positions(views, vocabulary, texts=texts)
-    found = _corpus_matches(texts, families, views, positions)
+    # Speech cues, actor names and formulas are searched together: the speech matchers first.
+    speaking = speech_matchers(table)
+    matchers = speaking + family_matchers(families)
+    positions = word_positions(views, matchers_vocabulary(matchers), texts=texts)
+    every = candidates(texts, matchers, views, positions)
+    cut = [bisect_left(doc, len(speaking), key=itemgetter(2)) for doc in every]
+    found = _corpus_matches(texts, [doc[k:] for doc, k in zip(every, cut, strict=True)])
     with_matches = [i for i, matches in enumerate(found) if matches]
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        spans=[spans[i] for i in with_matches], positions=positions.take(with_matches),
-        until=[found[i][-1][0] for i in with_matches],
+        spans=[spans[i] for i in with_matches], until=[found[i][-1][0] for i in with_matches],
+        found=[every[i][:cut[i]] for i in with_matches],
     )
     columns: dict[str, list] = {name: [] for name in ("doc", *MATCH_COLUMNS[1:])}
     for i, doc_passages in zip(with_matches, passages, strict=True):
@@ -244,6 +247,22 @@ def _chunk_matches(
 
 #: The lexicon and actor table of a worker process of :func:`find_formulas` (set once per process).
 _SHARED: list[Mapping[str, dict]] = []
+
+def _parallel(tasks: list[tuple], families: Mapping[str, dict], table: Mapping[str, dict],
+              n_jobs: int) -> Iterator[dict[str, list]]:
+    """:func:`_chunk_matches` of each task, in order, on ``n_jobs`` processes."""
+    # Forked processes find the lexicon in _SHARED (pickling it costs more than a chunk's work);
+    # processes started afresh are given it, with what its fast patterns were compiled with.
+    if multiprocessing.get_start_method() == "fork":
+        options: dict = {"mp_context": multiprocessing.get_context("fork")}
+    else:
+        options = {"initializer": _share, "initargs": (families, table, dict(PREFILTERS), dict(WHOLE_WORDS))}
+    _SHARED[:] = [families, table]
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs, **options) as pool:
+            yield from pool.map(_shared_chunk_matches, tasks)
+    finally:
+        _SHARED.clear()
 
 def _share(families: Mapping[str, dict], table: Mapping[str, dict], prefilters: dict,
            whole_words: dict) -> None:

@@ -87,6 +87,9 @@ def candidates(
 ) -> list[list[tuple]]:
     """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
 
+    ``order`` is the position of the matcher in ``matchers``; a text's
+    matches come in that order (those of the first matcher first).
+
     A fast pattern made by :func:`fast_patterns` is tried only where it can
     match, from :func:`word_positions` of the texts (given, or found here
     when there are enough such patterns): at the words every match starts
