@@ -174,10 +174,8 @@ def find_formulas(
     families = resolve_lexicon(lexicon)
     table = resolve_actors(actors)
     texts = index.texts
-    first = index.doc_sentence_first
+    sentences = (texts, index.sentence_starts, index.sentence_ends, index.doc_sentence_first)
     bounds = chunk_bounds(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
-    tasks = [(texts[lo:hi], index.sentence_starts[first[lo]:first[hi]],
-              index.sentence_ends[first[lo]:first[hi]], first[lo:hi + 1] - first[lo]) for lo, hi in bounds]
     total = sum(map(len, texts))
     from tqdm import tqdm  # the text bar, as build_index
 
@@ -185,34 +183,46 @@ def find_formulas(
     columns: dict[str, list] = {name: [] for name in MATCH_COLUMNS}
     with tqdm(total=total, unit="char", unit_scale=True, desc="formulas",
               disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
-        if n_jobs > 1 and len(tasks) > 1:
-            results = _parallel(tasks, families, table, int(n_jobs))
+        if n_jobs > 1 and len(bounds) > 1:
+            results = _parallel(bounds, sentences, families, table, int(n_jobs))
         else:
-            results = (_chunk_matches(task, families, table) for task in tasks)
+            results = (_chunk_matches(lo, hi, sentences, families, table) for lo, hi in bounds)
         for (lo, hi), found in zip(bounds, results, strict=True):
-            columns["doc_id"] += [doc_ids[lo + k] for k in found.pop("doc")]
-            for name, values in found.items():
-                columns[name] += values
+            docs, starts, ends = found["doc"], found["start"], found["end"]
+            columns["doc_id"] += [doc_ids[i] for i in docs]
+            columns["matched"] += [texts[i][a:b] for i, a, b in zip(docs, starts, ends, strict=True)]
+            columns["sentence"] += [
+                texts[i][a:b] if start < b else ""
+                for i, start, a, b in zip(docs, starts, found["sentence_start"], found["sentence_end"],
+                                          strict=True)
+            ]
+            for name in ("family", "variant", "start", "end", "speaker"):
+                columns[name] += found[name]
             bar.update(sum(map(len, texts[lo:hi])))
     frame = pd.DataFrame(columns, columns=list(MATCH_COLUMNS))
     frame = frame.astype({"start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
 
 def _chunk_matches(
-    task: tuple[list[str], np.ndarray, np.ndarray, np.ndarray], families: Mapping[str, dict],
-    table: Mapping[str, dict],
+    lo: int, hi: int, sentences: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
+    families: Mapping[str, dict], table: Mapping[str, dict],
 ) -> dict[str, list]:
-    """The rows of :func:`find_formulas` for a chunk of texts, given their sentences.
+    """The matches of :func:`find_formulas` in the texts ``lo`` to ``hi`` of a corpus, as columns.
 
-    ``task`` is the texts, the starts and ends of their sentences and the
-    position of each text's first sentence among them (then their number).
-    Returns a ``doc`` column (positions among the texts) and every column of
-    :data:`MATCH_COLUMNS` but ``doc_id``.
+    ``sentences`` holds the texts, the starts and ends of their sentences and
+    the position of each text's first sentence (then their number), as in a
+    :class:`TokenIndex`. Columns: ``doc`` (the text's position), ``family``,
+    ``variant``, ``start``, ``end``, ``sentence_start``, ``sentence_end``
+    (the sentence holding the start of the match; ``(0, 0)`` if none does)
+    and ``speaker``.
     """
-    texts, sentence_starts, sentence_ends, first = task
-    starts, ends, first = sentence_starts.tolist(), sentence_ends.tolist(), first.tolist()
-    spans = [list(zip(starts[lo:hi], ends[lo:hi], strict=True))
-             for lo, hi in zip(first, first[1:], strict=False)]
+    every_text, sentence_starts, sentence_ends, first = sentences
+    texts = every_text[lo:hi]
+    base = int(first[lo])
+    starts = sentence_starts[base:first[hi]].tolist()
+    ends = sentence_ends[base:first[hi]].tolist()
+    firsts = (first[lo:hi + 1] - base).tolist()
+    spans = [list(zip(starts[a:b], ends[a:b], strict=True)) for a, b in zip(firsts, firsts[1:], strict=False)]
     views = [text_view(text) for text in texts]
     # Speech cues, actor names and formulas are searched together: the speech matchers first.
     speaking = speech_matchers(table)
@@ -227,52 +237,53 @@ def _chunk_matches(
         spans=[spans[i] for i in with_matches], until=[found[i][-1][0] for i in with_matches],
         found=[every[i][:cut[i]] for i in with_matches],
     )
-    columns: dict[str, list] = {name: [] for name in ("doc", *MATCH_COLUMNS[1:])}
+    columns: dict[str, list] = {name: [] for name in (
+        "doc", "family", "variant", "start", "end", "sentence_start", "sentence_end", "speaker")}
     for i, doc_passages in zip(with_matches, passages, strict=True):
-        text, doc_spans, doc_matches = texts[i], spans[i], found[i]
-        sentence_starts = [start for start, _ in doc_spans]
+        doc_spans, doc_matches = spans[i], found[i]
+        doc_starts = [start for start, _ in doc_spans]
         passage_starts = [p[1] for p in doc_passages]
-        columns["doc"] += [i] * len(doc_matches)
+        columns["doc"] += [lo + i] * len(doc_matches)
         for start, family_id, end, variant in doc_matches:
             columns["family"].append(family_id)
             columns["variant"].append(variant)
-            columns["matched"].append(text[start:end])
             columns["start"].append(start)
             columns["end"].append(end)
-            k = bisect_right(sentence_starts, start) - 1
+            k = bisect_right(doc_starts, start) - 1
             a, b = doc_spans[k] if k >= 0 else (0, 0)
-            columns["sentence"].append(text[a:b] if start < b else "")
+            columns["sentence_start"].append(a)
+            columns["sentence_end"].append(b)
             columns["speaker"].append(_containing(doc_passages, passage_starts, start))
     return columns
 
-#: The lexicon and actor table of a worker process of :func:`find_formulas` (set once per process).
-_SHARED: list[Mapping[str, dict]] = []
+#: The texts, sentences, lexicon and actor table of a worker process of :func:`find_formulas`.
+_SHARED: list = []
 
-def _parallel(tasks: list[tuple], families: Mapping[str, dict], table: Mapping[str, dict],
-              n_jobs: int) -> Iterator[dict[str, list]]:
-    """:func:`_chunk_matches` of each task, in order, on ``n_jobs`` processes."""
-    # Forked processes find the lexicon in _SHARED (pickling it costs more than a chunk's work);
-    # processes started afresh are given it, with what its fast patterns were compiled with.
+def _parallel(bounds: list[tuple[int, int]], sentences: tuple, families: Mapping[str, dict],
+              table: Mapping[str, dict], n_jobs: int) -> Iterator[dict[str, list]]:
+    """:func:`_chunk_matches` of each ``(lo, hi)`` of ``bounds``, in order, on ``n_jobs`` processes."""
+    # Forked processes find the corpus and lexicon in _SHARED (sending them would cost as much as
+    # searching); processes started afresh are given them, with what the fast patterns were
+    # compiled with.
+    shared = [sentences, families, table]
     if multiprocessing.get_start_method() == "fork":
         options: dict = {"mp_context": multiprocessing.get_context("fork")}
     else:
-        options = {"initializer": _share, "initargs": (families, table, dict(PREFILTERS), dict(WHOLE_WORDS))}
-    _SHARED[:] = [families, table]
+        options = {"initializer": _share, "initargs": (shared, dict(PREFILTERS), dict(WHOLE_WORDS))}
+    _SHARED[:] = shared
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, **options) as pool:
-            yield from pool.map(_shared_chunk_matches, tasks)
+            yield from pool.map(_shared_chunk_matches, bounds)
     finally:
         _SHARED.clear()
 
-def _share(families: Mapping[str, dict], table: Mapping[str, dict], prefilters: dict,
-           whole_words: dict) -> None:
-    _SHARED[:] = [families, table]
-    # What the fast patterns were compiled with, for a process started afresh (not forked).
+def _share(shared: list, prefilters: dict, whole_words: dict) -> None:
+    _SHARED[:] = shared
     PREFILTERS.update(prefilters)
     WHOLE_WORDS.update(whole_words)
 
-def _shared_chunk_matches(task: tuple) -> dict[str, list]:
-    return _chunk_matches(task, *_SHARED)
+def _shared_chunk_matches(bounds: tuple[int, int]) -> dict[str, list]:
+    return _chunk_matches(*bounds, *_SHARED)
 
 def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
     """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""
