@@ -266,10 +266,10 @@ def _parallel(bounds: list[tuple[int, int]], sentences: tuple, families: Mapping
     # searching); processes started afresh are given them, with what the fast patterns were
     # compiled with.
     shared = [sentences, families, table]
-    if multiprocessing.get_start_method() == "fork":
-        options: dict = {"mp_context": multiprocessing.get_context("fork")}
-    else:
-        options = {"initializer": _share, "initargs": (shared, dict(PREFILTERS), dict(WHOLE_WORDS))}
+    method = multiprocessing.get_start_method()
+    options: dict = {"mp_context": multiprocessing.get_context(method)}
+    if method != "fork":
+        options.update(initializer=_share, initargs=(shared, dict(PREFILTERS), dict(WHOLE_WORDS)))
     _SHARED[:] = shared
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, **options) as pool:

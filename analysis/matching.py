@@ -9,13 +9,16 @@ Matching
     of variant ``veritable-multilateralisme``, not also one of
     ``multilateralisme``. Matches of different families may overlap.
 
-    A phrase is only tried where it can match: one scan of the texts
-    (:func:`word_positions`) finds where the words phrases need occur, and a
-    phrase's pattern is then tried at the words every match of it starts
-    with (``coopération`` for ``coopération(s) gagnant-gagnant``), or, when
+    A phrase is only tried where it can match: one pass over the texts with
+    arrays (:func:`word_positions`) finds where the words phrases need occur,
+    and a phrase's pattern is then tried at the words every match of it starts
+    with (``coopération`` for ``coopération(s) gagnant-gagnant``; the
+    patterns sharing these words by one regex call per place), or, when
     those are too short to be rare (``à toute épreuve``), only in the texts
-    holding one of its :func:`key_words` (``épreuve``). The result is the
-    same as scanning everything; ``regex:`` variants are always scanned whole.
+    holding one of its :func:`key_words` (``épreuve``). A phrase of one word
+    (``Pékin``, ``partenariat(s)``) is read off the positions of its
+    spellings, without a regex. The result is the same as scanning
+    everything; ``regex:`` variants are always scanned whole.
 
     A text :func:`lowered_text` cannot lower (it holds ``İ``, whose lower
     case is two characters, or a combining accent) is read by the fast
@@ -31,7 +34,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -315,15 +317,6 @@ class WordPositions:
     word: np.ndarray
     offset: np.ndarray
 
-    def take(self, docs: Sequence[int]) -> WordPositions:
-        """The positions of the texts ``docs`` (increasing), numbered 0, 1, ... in that order."""
-        docs = np.asarray(docs, dtype=np.int64)
-        renumber = np.full(len(self.known), -1, dtype=np.int64)
-        renumber[docs] = np.arange(len(docs))
-        new = renumber[self.doc]
-        kept = new >= 0
-        return WordPositions(self.words, self.known[docs], new[kept], self.word[kept], self.offset[kept])
-
     def of(self, i: int) -> dict[str, list[int]] | None:
         """``{word: offsets}`` of the text ``i``, or ``None`` if its words were not looked for."""
         if not self.known[i]:
@@ -466,7 +459,6 @@ def _whole_word_spans(
         return sorted([*zip(found[~tried].tolist(), ends[~tried].tolist(), strict=True),
                        *_anchored_spans(pattern, joined, found[tried].tolist())])
     return list(zip(found.tolist(), ends.tolist(), strict=True))
-
 
 def _grouped_spans(
     matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
