@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from .index import (
     chunk_bounds,
     ensure_index,
 )
-from .lexicon import family_matchers, resolve_actors, resolve_lexicon
+from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
     batch_matches,
     candidates,
@@ -45,7 +44,7 @@ from .matching import (
     word_positions,
 )
 from .phrases import PREFILTERS, WHOLE_WORDS, UserRegex
-from .speech import speech_matchers, speech_passages
+from .speech import speech_passages
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -224,18 +223,15 @@ def _chunk_matches(
     firsts = (first[lo:hi + 1] - base).tolist()
     spans = [list(zip(starts[a:b], ends[a:b], strict=True)) for a, b in zip(firsts, firsts[1:], strict=False)]
     views = [text_view(text) for text in texts]
-    # Speech cues, actor names and formulas are searched together: the speech matchers first.
-    speaking = speech_matchers(table)
-    matchers = speaking + family_matchers(families)
-    positions = word_positions(views, matchers_vocabulary(matchers), texts=texts)
-    every = candidates(texts, matchers, views, positions)
-    cut = [bisect_left(doc, len(speaking), key=itemgetter(2)) for doc in every]
-    found = _corpus_matches(texts, [doc[k:] for doc, k in zip(every, cut, strict=True)])
+    # The words that formulas and actor names start with are found once for both.
+    positions = word_positions(views, matchers_vocabulary(family_matchers(families) + actor_matchers(table)),
+                               texts=texts)
+    found = _corpus_matches(texts, candidates(texts, family_matchers(families), views, positions))
     with_matches = [i for i, matches in enumerate(found) if matches]
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        spans=[spans[i] for i in with_matches], until=[found[i][-1][0] for i in with_matches],
-        found=[every[i][:cut[i]] for i in with_matches],
+        spans=[spans[i] for i in with_matches], positions=positions.take(with_matches),
+        until=[found[i][-1][0] for i in with_matches],
     )
     columns: dict[str, list] = {name: [] for name in (
         "doc", "family", "variant", "start", "end", "sentence_start", "sentence_end", "speaker")}

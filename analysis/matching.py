@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -89,8 +90,7 @@ def candidates(
 ) -> list[list[tuple]]:
     """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
 
-    ``order`` is the position of the matcher in ``matchers``; a text's
-    matches come in that order (those of the first matcher first).
+    ``order`` is the position of the matcher in ``matchers``.
 
     A fast pattern made by :func:`fast_patterns` is tried only where it can
     match, from :func:`word_positions` of the texts (given, or found here
@@ -316,6 +316,15 @@ class WordPositions:
     doc: np.ndarray
     word: np.ndarray
     offset: np.ndarray
+
+    def take(self, docs: Sequence[int]) -> WordPositions:
+        """The positions of the texts ``docs`` (increasing), numbered 0, 1, ... in that order."""
+        docs = np.asarray(docs, dtype=np.int64)
+        renumber = np.full(len(self.known), -1, dtype=np.int64)
+        renumber[docs] = np.arange(len(docs))
+        new = renumber[self.doc]
+        kept = new >= 0
+        return WordPositions(self.words, self.known[docs], new[kept], self.word[kept], self.offset[kept])
 
     def of(self, i: int) -> dict[str, list[int]] | None:
         """``{word: offsets}`` of the text ``i``, or ``None`` if its words were not looked for."""

@@ -139,7 +139,6 @@ _CUE_MATCHERS = {
 _CUE_MATCHERS["selon"] = [
     ("selon", _CUES[-1][1], [re.compile(r"selon(?!\w)"), re.compile(r"d['’ʼ]après(?!\w)")], None)
 ]
-_N_CUE_MATCHERS = len(_CUE_MATCHERS["finite"]) + len(_CUE_MATCHERS["selon"])
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
 _FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
 _PRONOUNS = (
@@ -577,7 +576,6 @@ def speech_passages(
     spans: list[list[tuple[int, int]]] | None = None,
     positions: WordPositions | None = None,
     until: list[int] | None = None,
-    found: list[list[tuple]] | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
@@ -585,18 +583,16 @@ def speech_passages(
     ``(start, end)`` of the :func:`analysis.sentences` of each text) and
     ``positions`` (:func:`analysis.matching.word_positions`) of the texts may
     be passed when the caller has them. Cues and actor names are searched in
-    all texts at once (:func:`analysis.matching.candidates` of
-    :func:`speech_matchers`), unless the caller gives what that finds as
-    ``found``. With ``until``, only the passages of text ``i`` starting at or
-    before ``until[i]`` are given (the attribution of a passage depends only
-    on those before it).
+    all texts at once (:func:`analysis.matching.candidates`), each apart: the
+    stretches of a text that the slow patterns search end at the characters
+    no pattern of a search holds, and cues hold commas where actor names
+    hold full stops. With ``until``, only the passages of text ``i`` starting
+    at or before ``until[i]`` are given (the attribution of a passage depends
+    only on those before it).
     """
     views = views if views is not None else [text_view(text) for text in texts]
-    if found is None:
-        found = candidates(texts, speech_matchers(actors), views, positions)
-    # The candidates of each text come in the order of the matchers: the cues first.
-    cut = [bisect_left(doc, _N_CUE_MATCHERS, key=itemgetter(2)) for doc in found]
-    cues = [_longest(doc[:k]) for doc, k in zip(found, cut, strict=True)]
+    cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
+    cues = [_longest(found) for found in candidates(texts, cue_matchers, views)]
     # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
     inverted = [
         i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
@@ -605,23 +601,18 @@ def speech_passages(
     more = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
     for i, doc_more in zip(inverted, more, strict=True):
         cues[i] = sorted(cues[i] + _longest(doc_more))
+    # Every rule, even a continued quotation, starts from a cue.
+    with_cues = [i for i, found in enumerate(cues) if found]
+    mentions = candidates(
+        [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
+        None if positions is None else positions.take(with_cues),
+    )
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
-    for i, doc_cues in enumerate(cues):
-        if doc_cues:  # every rule, even a continued quotation, starts from a cue
-            doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
-            result[i] = _doc_speech(texts[i], actors, doc_spans, doc_cues, _longest(found[i][cut[i]:]),
-                                    until[i] if until is not None else len(texts[i]))
+    for i, doc_mentions in zip(with_cues, mentions, strict=True):
+        doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
+        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], _longest(doc_mentions),
+                                until[i] if until is not None else len(texts[i]))
     return result
-
-
-def speech_matchers(actors: Mapping[str, dict]) -> list[tuple]:
-    """What :func:`speech_passages` searches every text for: its cues, then the actor names.
-
-    Matchers of :func:`analysis.matching.candidates`: the finite and
-    ``selon`` cues (labelled by kind), then :func:`actor_matchers` of the
-    table (labelled by actor id).
-    """
-    return _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"] + actor_matchers(actors)
 
 
 def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:

@@ -620,6 +620,8 @@ def test_word_positions_find_whole_words_only():
     views = [text_view(text), (None, "x")]
     found = word_positions(views, frozenset({"chine", "la"}))
     assert [found.of(0), found.of(1)] == [{"chine": [0, 10, 28, 42], "la": [7]}, None]
+    assert found.take([1]).of(0) is None
+    assert found.take([0]).of(0) == found.of(0) and found.take([]).doc.size == 0
     # The texts not lower-cased are read, when given, as partial_view reads them.
     found = word_positions([(None, "")], frozenset({"istanbul"}), texts=["\u0130stanbul, Istanbul"])
     assert found.of(0) == {"istanbul": [0, 10]}

@@ -159,3 +159,23 @@ def test_whole_word_and_grouped_patterns_equal_their_regular_expressions(monkeyp
         [("chef de la diplomatie chinoise", "wang-yi"), ("Wang Yi", "wang-yi"),
          ("chef de l'État bélarusse", "loukachenko"), ("Bélarus", "belarus")],
     ]
+
+
+def test_each_search_sends_only_a_short_stretch_around_a_slow_character(monkeypatch):
+    # Each search cuts the stretches at the characters none of its patterns holds: formulas at full
+    # stops, speech cues at full stops (they hold commas), actor names at commas ("M. Xi" holds a
+    # full stop). Searched together, a text with neither ;:!? nor brackets would be one stretch.
+    sentence = "La Chine et le Bélarus, partenaires, prônent un véritable multilatéralisme, a dit M. Xi. "
+    text = sentence * 100 + "Vu à \u0130zmir, " + sentence * 100
+    covered = []
+    real = matching.partial_view
+
+    def recorded(text, breaks):
+        made = real(text, breaks)
+        covered.append(1.0 if made is None else sum(b - a for a, b in made[1]) / len(text))
+        return made
+
+    monkeypatch.setattr(matching, "partial_view", recorded)
+    frame = corpus(text)
+    assert len(find_formulas(frame)) == 200 and len(speech(frame)) == 200
+    assert len(covered) >= 3 and max(covered) < 0.01
