@@ -58,7 +58,7 @@ import scipy.sparse as sp
 from .corpus import CORPUS_ROW
 from .index import TokenIndex, ensure_index, string_ranks
 from .lexicon import load_actors
-from .text import stop_set
+from .text import sorted_unique, stop_set
 
 #: Rates are given per this many tokens.
 RATE_BASE = 10_000
@@ -659,7 +659,7 @@ def text_profile(
     n_types = np.bincount(pair_doc, minlength=n_docs)
     n_hapax = np.bincount(pair_doc[pair_counts == 1], minlength=n_docs)
     n_lemma_types = max(int(lemma_of.max()) + 1 if len(lemma_of) else 1, 1)
-    lemma_pairs = np.unique(pair_doc * n_lemma_types + lemma_of[pair_form])
+    lemma_pairs = sorted_unique(pair_doc * n_lemma_types + lemma_of[pair_form])
     n_lemmas = np.bincount(lemma_pairs // n_lemma_types, minlength=n_docs)
     n_sentences = index.sentence_counts()
     rows = [
@@ -670,7 +670,7 @@ def text_profile(
     totals = np.bincount(lower, minlength=len(index.lower_vocab))
     present = np.flatnonzero(totals)
     rows.append(_profile_row(CORPUS_ROW, int(n_sentences.sum()), int(totals.sum()), len(present),
-                             len(np.unique(lemma_of[present])), int((totals == 1).sum())))
+                             len(sorted_unique(lemma_of[present])), int((totals == 1).sum())))
     return pd.DataFrame(rows)
 
 

@@ -83,7 +83,14 @@ import pandas as pd
 
 from .corpus import check_corpus
 from .errors import TokenIndexError
-from .text import corpus_sentence_spans, corpus_token_ids, lemma, normalize, strong_delimiters
+from .text import (
+    corpus_sentence_spans,
+    corpus_token_ids,
+    lemma,
+    normalize,
+    sorted_unique,
+    strong_delimiters,
+)
 
 #: Version of the index layout; part of the key of a saved index.
 FORMAT_VERSION = 1
@@ -312,7 +319,7 @@ def _tokenize_texts(texts: list[str]) -> dict:
     firsts = np.cumsum(sizes) - sizes
     after = np.searchsorted(joined_starts, np.asarray(strong_delimiters("\n".join(texts)), dtype=np.int64),
                             "right")
-    breaks = np.union1d(after[after < len(ids)], firsts[sizes > 0])
+    breaks = sorted_unique(np.concatenate((after[after < len(ids)], firsts[sizes > 0])))
     sentence_token = np.searchsorted(joined_starts, sentence_starts + np.repeat(bases, sentence_counts))
     return {
         "uniques": vocab, "codes": ids.astype(np.int32),

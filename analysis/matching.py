@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, lowered_text
-from .text import word_starts
+from .text import sorted_unique, word_starts
 
 
 def text_view(text: str) -> tuple[str | None, str]:
@@ -427,7 +427,7 @@ def _plan_spans(
     elif how == "start":
         yield from _anchored_spans(pattern, joined, _offsets(index, words).tolist())
     else:
-        docs = np.unique(np.searchsorted(starts, _offsets(index, words), "right") - 1).tolist()
+        docs = sorted_unique(np.searchsorted(starts, _offsets(index, words), "right") - 1).tolist()
         for lo, hi in _doc_ranges(docs, starts, len(joined)):
             yield from _fast_spans(pattern, joined, lo, hi)
 

@@ -438,7 +438,7 @@ def _plain_offsets(norm: str, codes: np.ndarray, flags: np.ndarray
     if len(slow):
         space = np.flatnonzero(flags & _SPACE)
         at = np.searchsorted(space, slow)
-        lo = np.unique(np.append(-1, space)[at] + 1)
+        lo = sorted_unique(np.append(-1, space)[at] + 1)
         hi = np.append(space, len(norm))[np.searchsorted(space, lo)]
         stretch = np.searchsorted(lo, starts, "right") - 1
         keep = (stretch < 0) | (starts >= hi[np.maximum(stretch, 0)])
@@ -505,6 +505,19 @@ def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
     for i in np.flatnonzero(codes > 0xFFFF).tolist():
         flags[i] = _flags_of(text[i])
     return codes, flags
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an array, sorted: ``numpy.unique(values)``, by sorting.
+
+    NumPy 2.4's ``unique`` (and ``union1d``) hash the values, in time that
+    grows faster than their number (about 0.7 s for 1.6 million integers,
+    5 s for 6.4 million); a sort takes 0.01 s and 0.05 s.
+    """
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -642,7 +655,7 @@ def _split_words(norm: str, starts: np.ndarray, ends: np.ndarray,
         return starts, ends
     words = np.searchsorted(starts, marks, "right") - 1
     inside = (words >= 0) & (marks < ends[np.maximum(words, 0)])  # a stray mark may sit outside
-    split = [(i, parts) for i in np.unique(words[inside]).tolist()
+    split = [(i, parts) for i in sorted_unique(words[inside]).tolist()
              if len(parts := _split_word(norm[starts[i]:ends[i]])) > 1]
     return _expand(starts, ends, split) if split else (starts, ends)
 
@@ -858,7 +871,7 @@ def _sentence_spans(text: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarra
         words = zip(at[short].tolist(), lengths[short].tolist(), strict=True)
         taken[dots[short]] = [not _is_abbreviation(text[end - length:end]) for end, length in words]
     # Each stretch between two cuts, stripped of whitespace, is a sentence unless blank.
-    cuts = np.union1d(ends[taken], bases)
+    cuts = sorted_unique(np.concatenate((ends[taken], bases)))
     stops = np.append(cuts[1:], len(text))
     first = _next_without(flags, cuts, _SPACE)
     kept = first < stops

@@ -667,3 +667,12 @@ def test_word_starts_compares_strings_when_two_words_share_a_hash(monkeypatch):
     numbers, starts = text_module.word_starts("la chine, le la", ["la", "le", "chine"])
     assert numbers.tolist() == [0, 2, 1, 0]
     assert starts.tolist() == [0, 3, 10, 13]
+
+
+@pytest.mark.parametrize("values", [[], [3], [3, 3], [5, 1, 3, 1, 5, 2], [2**40, -1, 2**40]])
+def test_sorted_unique_equals_numpy_unique(values):
+    from analysis.text import sorted_unique
+
+    array = np.array(values, dtype=np.int64)
+    found = sorted_unique(array)
+    assert found.tolist() == np.unique(array).tolist() and found.dtype == np.int64
