@@ -535,6 +535,11 @@ def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray
         For each occurrence, in text order, the position of its word in
         ``words`` (``int64``) and its offset in ``text`` (``int64``).
 
+    Raises
+    ------
+    ValueError
+        If one of ``words`` is empty.
+
     Notes
     -----
     Found with arrays in time linear in the text: the runs of the lengths of
@@ -545,6 +550,8 @@ def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray
 
     empty = np.empty(0, dtype=np.int64)
     words = list(words)
+    if not all(words):
+        raise ValueError("words must be non-empty strings (got '' among them)")
     if not words or not text:
         return empty, empty
     codes, flags = _char_flags(text)

@@ -644,6 +644,8 @@ def test_word_starts_at_the_edges(text, expected):
     numbers, starts = word_starts(text, ["a"])
     assert list(zip(numbers.tolist(), starts.tolist(), strict=True)) == expected
     assert [len(found) for found in word_starts(text, [])] == [0, 0]
+    with pytest.raises(ValueError, match="words must be non-empty strings"):
+        word_starts(text, ["a", ""])
 
 
 @settings(max_examples=200, deadline=None)
