@@ -10,6 +10,7 @@ speaker of the reported-speech passage holding it.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import re
 from bisect import bisect_right
@@ -252,8 +253,10 @@ def _chunk_matches(
             columns["speaker"].append(_containing(doc_passages, passage_starts, start))
     return columns
 
-#: The texts, sentences, lexicon and actor table of a worker process of :func:`find_formulas`.
-_SHARED: list = []
+#: By call, the texts, sentences, lexicon and actor table that the worker processes of
+#: :func:`find_formulas` search (one entry per call, so that calls from several threads do not mix).
+_SHARED: dict[int, tuple] = {}
+_CALLS = itertools.count()
 
 def _parallel(bounds: list[tuple[int, int]], sentences: tuple, families: Mapping[str, dict],
               table: Mapping[str, dict], n_jobs: int) -> Iterator[dict[str, list]]:
@@ -261,25 +264,27 @@ def _parallel(bounds: list[tuple[int, int]], sentences: tuple, families: Mapping
     # Forked processes find the corpus and lexicon in _SHARED (sending them would cost as much as
     # searching); processes started afresh are given them, with what the fast patterns were
     # compiled with.
-    shared = [sentences, families, table]
+    call = next(_CALLS)
+    shared = (sentences, families, table)
     method = multiprocessing.get_start_method()
     options: dict = {"mp_context": multiprocessing.get_context(method)}
     if method != "fork":
-        options.update(initializer=_share, initargs=(shared, dict(PREFILTERS), dict(WHOLE_WORDS)))
-    _SHARED[:] = shared
+        options.update(initializer=_share, initargs=(call, shared, dict(PREFILTERS), dict(WHOLE_WORDS)))
+    _SHARED[call] = shared
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, **options) as pool:
-            yield from pool.map(_shared_chunk_matches, bounds)
+            yield from pool.map(_shared_chunk_matches, [(call, lo, hi) for lo, hi in bounds])
     finally:
-        _SHARED.clear()
+        del _SHARED[call]
 
-def _share(shared: list, prefilters: dict, whole_words: dict) -> None:
-    _SHARED[:] = shared
+def _share(call: int, shared: tuple, prefilters: dict, whole_words: dict) -> None:
+    _SHARED[call] = shared
     PREFILTERS.update(prefilters)
     WHOLE_WORDS.update(whole_words)
 
-def _shared_chunk_matches(bounds: tuple[int, int]) -> dict[str, list]:
-    return _chunk_matches(*bounds, *_SHARED)
+def _shared_chunk_matches(task: tuple[int, int, int]) -> dict[str, list]:
+    call, lo, hi = task
+    return _chunk_matches(lo, hi, *_SHARED[call])
 
 def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
     """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""

@@ -656,6 +656,26 @@ def test_formulas_in_parallel_or_in_chunks_equal_one_pass(monkeypatch):
         find_formulas(frame, progress="yes")
 
 
+def test_parallel_calls_from_two_threads_do_not_mix(monkeypatch):
+    import threading
+
+    frames = [random_corpus(11, n_docs=30), random_corpus(12, n_docs=20)]
+    expected = [find_formulas(frame) for frame in frames]
+    monkeypatch.setattr(formulas_module, "PARALLEL_CHUNK_CHARS", 300)  # several tasks each
+    found: dict[int, pd.DataFrame] = {}
+
+    def run(k: int) -> None:
+        found[k] = find_formulas(frames[k], n_jobs=2, progress=False)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for k in (0, 1):
+        pd.testing.assert_frame_equal(found[k], expected[k])
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_prefiltered_batch_matches_equal_full_scans(seed):
     texts = list(random_corpus(100 + seed)["text"])
