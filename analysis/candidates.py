@@ -86,6 +86,7 @@ Limits
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -367,7 +368,8 @@ def _keyword_candidates(index: TokenIndex, families: Mapping[str, dict], chosen:
         rows.append({
             "family": fid, "strategy": "keywords", "phrase": phrase,
             "key_words": "|".join(sorted(group["words"])), "n_key_words": len(group["words"]),
-            "score": float(sum(weights[w] for w in group["words"])),
+            # fsum: the same sum whatever the order of the set (which depends on the hash seed).
+            "score": math.fsum(weights[w] for w in group["words"]),
             "count": group["count"], "n_docs": len(group["docs"]), **_kwic(index, doc, first, last),
             "yaml_snippet": lexicon_snippet(families[fid], phrase),
         })
