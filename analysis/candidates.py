@@ -97,6 +97,7 @@ import pandas as pd
 import yaml
 
 from .cooccurrence import match_token_spans
+from .errors import check_integer, check_progress
 from .index import TokenIndex, ensure_index
 from .lexicon import resolve_lexicon
 from .phrases import required_words, slugify
@@ -245,19 +246,16 @@ def formula_candidates(
         raise ValueError(f"family must be None or one of {sorted(families)} (got {family!r})")
     for name, value, minimum in (("min_key_words", min_key_words, 2), ("max_gap", max_gap, 1),
                                  ("extend", extend, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-            raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+        check_integer(name, value, minimum=minimum)
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES} (got {strategy!r})")
     for name, value, minimum in (("window", window, 1), ("max_len", max_len, 2),
                                  ("min_context_words", min_context_words, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-            raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+        check_integer(name, value, minimum=minimum)
     if (isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float, np.floating))
             or not 0 < min_similarity <= 1):
         raise ValueError(f"min_similarity must be a number in (0, 1] (got {min_similarity!r})")
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+    check_progress(progress)
     chosen = [family] if family is not None else list(families)
     index = ensure_index(corpus)
     found = None

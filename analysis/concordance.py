@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import PatternError, excerpt
+from .errors import PatternError, check_integer, excerpt
 from .formulas import family_corpus_matches
 from .index import TokenIndex, ensure_index
 from .lexicon import load_lexicon
@@ -111,8 +111,7 @@ def kwic(
     """
     if not isinstance(pattern, str) or not pattern.strip():
         raise ValueError(f"pattern must be a non-empty string (got {pattern!r})")
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
-        raise ValueError(f"window must be an integer >= 0 (got {window!r})")
+    check_integer("window", window, minimum=0)
     if by not in KWIC_BY:
         raise ValueError(f"by must be one of {KWIC_BY} (got {by!r})")
     if sort not in KWIC_SORT:

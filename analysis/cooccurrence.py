@@ -65,6 +65,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .errors import check_integer, check_progress
 from .index import TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (strong_delimiters: documented)
 from .lexicon import resolve_lexicon
 from .statistics import lafon_specificity, log_likelihood
@@ -121,16 +122,6 @@ def cooccurrence_score(f, t, F, T, *, measure: str = "lafon") -> tuple[np.ndarra
         else:
             score = np.where(f > 0, (f - expected) / np.sqrt(f), 0.0)
     return score + 0.0, nan
-
-
-def _check_progress(progress) -> None:
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
-
-
-def _check_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
 
 
 def cooccurrences(
@@ -200,13 +191,13 @@ def cooccurrences(
         if window != "sentence":
             raise ValueError(f"window must be a positive integer or 'sentence' (got {window!r})")
     else:
-        _check_int("window", window, 1)
+        check_integer("window", window, minimum=1)
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS} (got {unit!r})")
     if measure not in COOCCURRENCE_MEASURES:
         raise ValueError(f"measure must be one of {COOCCURRENCE_MEASURES} (got {measure!r})")
-    _check_int("min_count", min_count, 1)
-    _check_progress(progress)
+    check_integer("min_count", min_count, minimum=1)
+    check_progress(progress)
     hidden = stop_set(stopwords)
     is_family = pivot.startswith(FAMILY_PREFIX)
     families = resolve_lexicon(lexicon) if (is_family or unit == "family") else {}
@@ -421,10 +412,10 @@ def formula_network(
         raise ValueError(f"unit must be one of {NETWORK_UNITS} (got {unit!r})")
     if measure not in ("lafon", "g2"):
         raise ValueError(f"measure must be one of ('lafon', 'g2') (got {measure!r})")
-    _check_int("min_count", min_count, 1)
+    check_integer("min_count", min_count, minimum=1)
     if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not np.isfinite(min_score):
         raise ValueError(f"min_score must be a number (got {min_score!r})")
-    _check_progress(progress)
+    check_progress(progress)
     families = resolve_lexicon(lexicon)
     index = ensure_index(corpus)
     found = article_matches(index, families, progress=progress)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import CorpusError
+from .errors import CorpusError, check_progress
 from .paths import corpus_dir
 
 METADATA_FILE = "metadata.csv"
@@ -83,8 +83,7 @@ def load_corpus(path: str | Path | None = None, *, progress: bool | None = None)
         file that is not UTF-8 (with the encoding it looks like), or a text
         that is empty or holds no letter or digit.
     """
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+    check_progress(progress)
     folder = Path(path).expanduser().resolve() if path is not None else corpus_dir()
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")

@@ -6,6 +6,8 @@ input ends in one readable message rather than a deep traceback.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 
 class AnalysisError(Exception):
     """Base class of every error this package raises on bad input."""
@@ -48,3 +50,15 @@ def excerpt(value: object, limit: int = 200) -> str:
     if len(shown) <= limit:
         return shown
     return f"{shown[:limit]}… ({len(shown):,} characters in all)"
+
+
+def check_integer(name: str, value: object, *, minimum: int) -> None:
+    """Raise ``ValueError`` naming the argument unless ``value`` is an integer (not a bool) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
+
+
+def check_progress(progress: object) -> None:
+    """Raise ``ValueError`` unless ``progress`` (show a progress bar) is ``None``, ``True`` or ``False``."""
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be None, True or False (got {progress!r})")

@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
-from .errors import TokenIndexError
+from .errors import TokenIndexError, check_integer, check_progress
 from .text import (
     corpus_sentence_spans,
     corpus_token_ids,
@@ -353,10 +353,8 @@ def _offset_dtype(max_value: int) -> type:
 
 def check_parallel(*, n_jobs: object, progress: object) -> None:
     """Check the ``n_jobs`` (an integer >= 1) and ``progress`` (``None``, ``True``, ``False``) options."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be an integer >= 1 (got {n_jobs!r})")
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+    check_integer("n_jobs", n_jobs, minimum=1)
+    check_progress(progress)
 
 
 def build_index(corpus: pd.DataFrame, *, n_jobs: int = 1, progress: bool | None = None) -> TokenIndex:

@@ -58,6 +58,7 @@ from scipy import linalg
 from scipy.sparse.linalg import LinearOperator, svds
 
 from .counts import group_values, term_matrix
+from .errors import check_integer
 from .formulas import corpus_matches
 from .index import TokenIndex, ensure_index
 from .lexicon import resolve_lexicon
@@ -170,8 +171,7 @@ def correspondence_analysis(
         On a bad argument, or a table with fewer than 2 rows or 2 columns
         with counts (no axis).
     """
-    if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)) or n_components < 1:
-        raise ValueError(f"n_components must be an integer >= 1 (got {n_components!r})")
+    check_integer("n_components", n_components, minimum=1)
     is_corpus = isinstance(data, pd.DataFrame) and {"doc_id", "text"} <= set(data.columns)
     if isinstance(data, TokenIndex) or is_corpus:
         table, sup_rows, sup_cols, row_name = _corpus_tables(

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import check_corpus
+from .errors import check_integer
 from .formulas import corpus_matches
 from .index import STRONG_DELIMITERS, TokenIndex, ensure_index, strong_delimiters  # noqa: F401 (documented here)
 from .lexicon import resolve_lexicon
@@ -393,11 +394,11 @@ def repeated_segments(
     texte. *Mots* 6, 161-177. Salem, A. (1987). *Pratique des segments
     répétés. Essai de statistique textuelle*. Paris: Klincksieck.
     """
-    _check_int("min_len", min_len, 1)
-    _check_int("min_freq", min_freq, 2)
-    _check_int("min_docs", min_docs, 1)
+    check_integer("min_len", min_len, minimum=1)
+    check_integer("min_freq", min_freq, minimum=2)
+    check_integer("min_docs", min_docs, minimum=1)
     if max_len is not None:
-        _check_int("max_len", max_len, 1)
+        check_integer("max_len", max_len, minimum=1)
         if max_len < min_len:
             raise ValueError(f"max_len must be None or >= min_len (got max_len={max_len}, min_len={min_len})")
     if not isinstance(maximal, bool):
@@ -499,11 +500,11 @@ def shared_passages(
         sorted by n_words (longest first), then doc_id_a, start_a, doc_id_b,
         start_b.
     """
-    _check_int("min_words", min_words, 2)
+    check_integer("min_words", min_words, minimum=2)
     if max_docs is not None:
-        _check_int("max_docs", max_docs, 2)
+        check_integer("max_docs", max_docs, minimum=2)
     if max_pairs is not None:
-        _check_int("max_pairs", max_pairs, 1)
+        check_integer("max_pairs", max_pairs, minimum=1)
     tok = _index_tokens(ensure_index(corpus), renumber=False)
     shingles = None
     for _, level in _levels(tok, min_freq=2, min_docs=2, max_len=min_words, within="doc"):
@@ -652,7 +653,7 @@ def formulaicity(
         ``formula_tokens``, ``formula_share``, ``segment_tokens``,
         ``segment_share``.
     """
-    _check_int("min_len", min_len, 1)
+    check_integer("min_len", min_len, minimum=1)
     index = ensure_index(corpus)
     tok = _index_tokens(index)
     n_docs = len(tok.doc_ids)
@@ -694,11 +695,6 @@ def formulaicity(
         "segment_tokens": segment_tokens.astype("int64"),
         "segment_share": segment_tokens / safe,
     })
-
-
-def _check_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
 
 
 def _empty(columns: list[str], dtypes: list[str]) -> pd.DataFrame:

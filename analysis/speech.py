@@ -85,7 +85,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -93,7 +93,8 @@ from pathlib import Path
 import pandas as pd
 
 from .counts import grouped_counts
-from .index import TokenIndex, ensure_index
+from .errors import check_progress
+from .index import CHUNK_CHARS, PROGRESS_CHARS, TokenIndex, chunk_bounds, ensure_index
 from .lexicon import actor_matchers, resolve_actors
 from .matching import WordPositions, candidates, resolve_overlaps, text_view
 from .text import sentences, stopword_list
@@ -373,9 +374,15 @@ def _not_names() -> frozenset[str]:
 
 
 def find_actors(
-    corpus: pd.DataFrame | TokenIndex, *, actors: Mapping[str, dict] | str | Path | None = None
+    corpus: pd.DataFrame | TokenIndex,
+    *,
+    actors: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Find every mention of an actor of the table in every article.
+
+    ``progress`` shows a progress bar (tqdm): ``None`` (default) shows one
+    past :data:`analysis.index.PROGRESS_CHARS` characters of text.
 
     Returns
     -------
@@ -387,13 +394,15 @@ def find_actors(
         Jinping``) is one mention. Sorted by ``doc_id``, ``start``. ``corpus``
         may be a corpus frame or its token index.
     """
+    check_progress(progress)
     corpus = ensure_index(corpus).corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
+    found = _by_chunks(texts, lambda lo, hi: _mentions(texts[lo:hi], table), progress=progress, desc="actors")
     rows = [
         {"doc_id": doc_id, "actor": actor_id, "kind": table[actor_id]["kind"], "matched": text[start:end],
          "start": start, "end": end}
-        for doc_id, text, mentions in zip(corpus["doc_id"], texts, _mentions(texts, table), strict=True)
+        for doc_id, text, mentions in zip(corpus["doc_id"], texts, found, strict=True)
         for start, end, actor_id in mentions
     ]
     frame = pd.DataFrame(rows, columns=["doc_id", "actor", "kind", "matched", "start", "end"])
@@ -474,7 +483,10 @@ def actor_counts(
 
 
 def speech(
-    corpus: pd.DataFrame | TokenIndex, *, actors: Mapping[str, dict] | str | Path | None = None
+    corpus: pd.DataFrame | TokenIndex,
+    *,
+    actors: Mapping[str, dict] | str | Path | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Attribute reported speech to its speaker (rules in the module docstring).
 
@@ -486,6 +498,9 @@ def speech(
     actors
         ``None`` (shipped actor table), a path, or a table from
         :func:`load_actors`; speakers are named by its ids.
+    progress
+        Show a progress bar (tqdm): ``None`` (default) shows one past
+        :data:`analysis.index.PROGRESS_CHARS` characters of text.
 
     Returns
     -------
@@ -501,21 +516,42 @@ def speech(
         quotation) and ``rule`` (``subject``, ``pronoun``, ``inversion``,
         ``selon`` or ``quote-continued``). Sorted by ``doc_id``, ``start``.
     """
+    check_progress(progress)
     index = ensure_index(corpus)
     corpus = index.corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
+    spans = sentence_spans(index)
+    found = _by_chunks(texts, lambda lo, hi: speech_passages(texts[lo:hi], table, spans=spans[lo:hi]),
+                       progress=progress, desc="speech")
     rows = [
         {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
          "text": text[start:end], "cue": cue, "rule": rule}
-        for doc_id, text, passages in zip(
-            corpus["doc_id"], texts, speech_passages(texts, table, spans=sentence_spans(index)), strict=True
-        )
+        for doc_id, text, passages in zip(corpus["doc_id"], texts, found, strict=True)
         for speaker, start, end, cue, rule in passages
     ]
     frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))
     frame = frame.astype({"known": "bool", "start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _by_chunks(texts: list[str], func: Callable[[int, int], list], *, progress: bool | None,
+               desc: str) -> list:
+    """``func(lo, hi)`` (one result per text) of each chunk of about a megabyte of ``texts``, joined.
+
+    A progress bar (tqdm) shows past :data:`analysis.index.PROGRESS_CHARS`
+    characters when ``progress`` is ``None``.
+    """
+    from tqdm import tqdm  # the text bar, as build_index
+
+    total = sum(map(len, texts))
+    found: list = []
+    with tqdm(total=total, unit="char", unit_scale=True, desc=desc,
+              disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
+        for lo, hi in chunk_bounds(texts, CHUNK_CHARS):
+            found += func(lo, hi)
+            bar.update(sum(map(len, texts[lo:hi])))
+    return found
 
 
 def unknown_speakers(

@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .errors import check_progress
 from .formulas import corpus_matches
 from .index import CHUNK_CHARS, PROGRESS_CHARS, TokenIndex, chunk_bounds, ensure_index
 from .lexicon import load_lexicon
@@ -805,8 +806,7 @@ def _check_options(*, lemmatize: bool, per: float = 1.0, confidence: float = 0.9
                    progress: bool | None = None) -> None:
     if not isinstance(lemmatize, bool):
         raise ValueError(f"lemmatize must be True or False (got {lemmatize!r})")
-    if progress is not None and not isinstance(progress, bool):
-        raise ValueError(f"progress must be None, True or False (got {progress!r})")
+    check_progress(progress)
     if isinstance(per, bool) or not isinstance(per, (int, float, np.integer, np.floating)) or not per > 0:
         raise ValueError(f"per must be a positive number of tokens (got {per!r})")
     _check_confidence(confidence)

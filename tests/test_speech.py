@@ -461,3 +461,21 @@ def test_actor_counts_agree_with_find_actors(seed_corpus):
     nonzero = counts[counts["count"] > 0].set_index(["doc_id", "actor"])["count"]
     assert nonzero.sort_index().to_dict() == found.sort_index().to_dict()
     assert counts.set_index(["doc_id", "actor"]).loc[("000_1c95603a728987f6", "xi-jinping"), "count"] == 3
+
+
+def test_speech_and_actors_by_chunks_with_a_progress_bar_equal_one_pass(monkeypatch, seed_corpus):
+    import importlib
+
+    speech_module = importlib.import_module("analysis.speech")  # analysis.speech is also the function
+    frame = pd.concat([seed_corpus] * 3, ignore_index=True)
+    frame["doc_id"] = [f"d{i}" for i in range(len(frame))]
+    whole = [speech(frame), find_actors(frame)]
+    monkeypatch.setattr(speech_module, "CHUNK_CHARS", 500)  # one chunk per article or so
+    chunked = [speech(frame, progress=True), find_actors(frame, progress=False)]
+    for found, expected in zip(chunked, whole, strict=True):
+        pd.testing.assert_frame_equal(found, expected)
+    assert len(whole[0]) > 0 and len(whole[1]) > 0
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        speech(frame, progress=1)
+    with pytest.raises(ValueError, match="progress must be None, True or False"):
+        find_actors(frame, progress="no")
