@@ -72,7 +72,7 @@ import inspect
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -345,6 +345,26 @@ def chunk_bounds(texts: Sequence[str], chunk_chars: int) -> list[tuple[int, int]
     if lo < len(texts) or not bounds:
         bounds.append((lo, len(texts)))
     return bounds
+
+
+def by_chunks(texts: Sequence[str], func: Callable[[int, int], list], *, progress: bool | None,
+              desc: str) -> list:
+    """``func(lo, hi)`` (one result per text) of each :func:`chunk_bounds` of ``texts``, joined.
+
+    The chunks hold about :data:`CHUNK_CHARS` characters; a progress bar
+    (tqdm) labelled ``desc`` shows past :data:`PROGRESS_CHARS` characters when
+    ``progress`` is ``None``.
+    """
+    from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
+
+    total = sum(map(len, texts))
+    found: list = []
+    with tqdm(total=total, unit="char", unit_scale=True, desc=desc,
+              disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
+        for lo, hi in chunk_bounds(texts, CHUNK_CHARS):
+            found += func(lo, hi)
+            bar.update(sum(map(len, texts[lo:hi])))
+    return found
 
 
 def _offset_dtype(max_value: int) -> type:

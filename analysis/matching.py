@@ -125,11 +125,13 @@ def candidates(
             not vocabulary <= frozenset(positions.words) or not all(positions.known[i] for i in stretches)):
         positions = word_positions(views, vocabulary, texts=texts)
     index = _joined_index(positions, fast_docs, starts, vocabulary) if positions is not None else None
-    # Whole-word patterns are read off the word positions, but in a text whose stretches the slow
-    # patterns search and next to a ʼ (a letter to the fast patterns, not to the positions).
-    in_stretch = np.array([i in stretches for i in fast_docs], dtype=bool)
-    apostrophes = np.array([m.start() for m in re.finditer("\u02bc", joined)], dtype=np.int64)
-    grouped = _grouped_spans(matchers, plans, index, joined) if index is not None else {}
+    grouped: dict[str, list[tuple[int, int]]] = {}
+    if index is not None:
+        # Whole-word patterns are read off the word positions, but in a text whose stretches the slow
+        # patterns search and next to a ʼ (a letter to the fast patterns, not to the positions).
+        in_stretch = np.array([i in stretches for i in fast_docs], dtype=bool)
+        apostrophes = np.array([m.start() for m in re.finditer("\u02bc", joined)], dtype=np.int64)
+        grouped = _grouped_spans(matchers, plans, index, joined)
     candidates: list[list[tuple]] = [[] for _ in texts]
     for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
         for compiled in fast or ():

@@ -85,7 +85,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -94,7 +94,7 @@ import pandas as pd
 
 from .counts import grouped_counts
 from .errors import check_progress
-from .index import CHUNK_CHARS, PROGRESS_CHARS, TokenIndex, chunk_bounds, ensure_index
+from .index import TokenIndex, by_chunks, ensure_index
 from .lexicon import actor_matchers, resolve_actors
 from .matching import WordPositions, candidates, resolve_overlaps, text_view
 from .text import sentences, stopword_list
@@ -398,7 +398,7 @@ def find_actors(
     corpus = ensure_index(corpus).corpus
     table = resolve_actors(actors)
     texts = list(corpus["text"])
-    found = _by_chunks(texts, lambda lo, hi: _mentions(texts[lo:hi], table), progress=progress, desc="actors")
+    found = by_chunks(texts, lambda lo, hi: _mentions(texts[lo:hi], table), progress=progress, desc="actors")
     rows = [
         {"doc_id": doc_id, "actor": actor_id, "kind": table[actor_id]["kind"], "matched": text[start:end],
          "start": start, "end": end}
@@ -522,7 +522,7 @@ def speech(
     table = resolve_actors(actors)
     texts = list(corpus["text"])
     spans = sentence_spans(index)
-    found = _by_chunks(texts, lambda lo, hi: speech_passages(texts[lo:hi], table, spans=spans[lo:hi]),
+    found = by_chunks(texts, lambda lo, hi: speech_passages(texts[lo:hi], table, spans=spans[lo:hi]),
                        progress=progress, desc="speech")
     rows = [
         {"doc_id": doc_id, "speaker": speaker, "known": speaker in table, "start": start, "end": end,
@@ -533,25 +533,6 @@ def speech(
     frame = pd.DataFrame(rows, columns=list(SPEECH_COLUMNS))
     frame = frame.astype({"known": "bool", "start": "int64", "end": "int64"})
     return frame.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
-
-
-def _by_chunks(texts: list[str], func: Callable[[int, int], list], *, progress: bool | None,
-               desc: str) -> list:
-    """``func(lo, hi)`` (one result per text) of each chunk of about a megabyte of ``texts``, joined.
-
-    A progress bar (tqdm) shows past :data:`analysis.index.PROGRESS_CHARS`
-    characters when ``progress`` is ``None``.
-    """
-    from tqdm import tqdm  # the text bar, as build_index
-
-    total = sum(map(len, texts))
-    found: list = []
-    with tqdm(total=total, unit="char", unit_scale=True, desc=desc,
-              disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
-        for lo, hi in chunk_bounds(texts, CHUNK_CHARS):
-            found += func(lo, hi)
-            bar.update(sum(map(len, texts[lo:hi])))
-    return found
 
 
 def unknown_speakers(

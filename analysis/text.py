@@ -348,19 +348,27 @@ def _form_hash(form: str) -> int:
     return value
 
 
+def _run_hashes(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """:func:`_form_hash` of the runs ``codes[starts[i]:starts[i] + lengths[i]]`` for ``i`` in ``active``.
+
+    With arrays, one character position at a time; the other runs get 0.
+    """
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    step = 0
+    while len(active):
+        keys[active] = keys[active] * np.uint64(_HASH_BASE) + (codes[starts[active] + step] + 1)
+        step += 1
+        active = active[lengths[active] > step]
+    return keys
+
+
 def _number_forms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, special: np.ndarray,
                   special_forms: list[str]) -> tuple[np.ndarray, list[str]]:
     """Number the tokens ``text[starts[i]:ends[i]]`` (``special_forms`` at ``special``) by form."""
     lengths = ends - starts
     by_string = lengths > _VECTOR_HASH_CHARS
     by_string[special] = True
-    keys = np.zeros(len(starts), dtype=np.uint64)
-    active = np.flatnonzero(~by_string)
-    step = 0
-    while len(active):
-        keys[active] = keys[active] * np.uint64(_HASH_BASE) + (codes[starts[active] + step] + 1)
-        step += 1
-        active = active[lengths[active] > step]
+    keys = _run_hashes(codes, starts, lengths, np.flatnonzero(~by_string))
     forms_by_string = dict(zip(special.tolist(), special_forms, strict=True))
     strings = np.flatnonzero(by_string)
 
@@ -568,13 +576,7 @@ def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray
     outlines = [(len(word) << 42) | (ord(word[0]) << 21) | ord(word[-1]) for word in words]
     keep = np.flatnonzero(pd.Index(sorted(set(outlines))).get_indexer(outline) >= 0)  # hashed, not sorted
     starts, lengths = starts[keep], lengths[keep]
-    keys = np.zeros(len(starts), dtype=np.uint64)
-    active = np.arange(len(starts))
-    step = 0
-    while len(active):
-        keys[active] = keys[active] * np.uint64(_HASH_BASE) + (codes[starts[active] + step] + 1)
-        step += 1
-        active = active[lengths[active] > step]
+    keys = _run_hashes(codes, starts, lengths, np.arange(len(starts)))
     word_keys = np.array([_form_hash(word) for word in words], dtype=np.uint64)
     if len(np.unique(word_keys)) < len(set(words)):  # two words share a hash: compare strings
         number_of = {word: k for k, word in reversed(list(enumerate(words)))}

@@ -76,7 +76,7 @@ from scipy import special, stats
 
 from .errors import check_progress
 from .formulas import corpus_matches
-from .index import CHUNK_CHARS, PROGRESS_CHARS, TokenIndex, chunk_bounds, ensure_index
+from .index import TokenIndex, by_chunks, ensure_index
 from .lexicon import load_lexicon
 from .statistics import log_likelihood, log_ratio
 from .text import tokenize
@@ -333,17 +333,8 @@ def article_matches(
     texts = index.texts
     if docs is not None:
         texts = [texts[d] for d in docs]
-    total = sum(map(len, texts))
-    if not (progress if progress is not None else total > PROGRESS_CHARS):
-        return corpus_matches(texts, families)
-    from tqdm import tqdm  # the text bar, as build_index
-
-    found: list[list[tuple[int, str, int, str]]] = []
-    with tqdm(total=total, unit="char", unit_scale=True, desc=desc) as bar:
-        for lo, hi in chunk_bounds(texts, CHUNK_CHARS):
-            found.extend(corpus_matches(texts[lo:hi], families))
-            bar.update(sum(map(len, texts[lo:hi])))
-    return found
+    return by_chunks(texts, lambda lo, hi: corpus_matches(texts[lo:hi], families), progress=progress,
+                     desc=desc)
 
 
 def offset_tokens(index: TokenIndex, docs: np.ndarray, offsets: np.ndarray, *, ends: bool = True,

@@ -464,13 +464,12 @@ def test_actor_counts_agree_with_find_actors(seed_corpus):
 
 
 def test_speech_and_actors_by_chunks_with_a_progress_bar_equal_one_pass(monkeypatch, seed_corpus):
-    import importlib
+    import analysis.index as index_module
 
-    speech_module = importlib.import_module("analysis.speech")  # analysis.speech is also the function
     frame = pd.concat([seed_corpus] * 3, ignore_index=True)
     frame["doc_id"] = [f"d{i}" for i in range(len(frame))]
     whole = [speech(frame), find_actors(frame)]
-    monkeypatch.setattr(speech_module, "CHUNK_CHARS", 500)  # one chunk per article or so
+    monkeypatch.setattr(index_module, "CHUNK_CHARS", 500)  # one chunk per article or so
     chunked = [speech(frame, progress=True), find_actors(frame, progress=False)]
     for found, expected in zip(chunked, whole, strict=True):
         pd.testing.assert_frame_equal(found, expected)
