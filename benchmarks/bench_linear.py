@@ -24,6 +24,7 @@ Cases (sizes at ``--base 1``; ``--base`` scales them all):
   and on ordinary text (0.6 MB of the synthetic corpus);
 - ``kwic`` on one 43 KB article whose words are separated by no-break spaces,
   by tabs, and by plain spaces (1x), 4x and 16x as long;
+- ``find_formulas`` on a corpus of articles (1 MB at 1x, its default call);
 - ``find_formulas``, ``formulaicity``, ``speech`` and
   ``repeated_segments(max_len=10)`` on one huge article (0.25 MB at 1x, 4 MB
   at 16x; ``--base 12.5`` reaches 50 MB) and ``repeated_segments`` on a
@@ -102,6 +103,8 @@ def cases(base: float):
     yield ("build_index: sentence ends before long runs of spaces and quotes",
            lambda k: frame(["Fin. " + (" «" * 40 + "Oui. ") * (huge * k // 86)]), build)
     yield "find_formulas: one huge article", lambda k: one_article(huge * k), analysis.find_formulas
+    yield ("find_formulas: corpus", lambda k: synthetic_corpus(megabytes=base * k, seed=2),
+           analysis.find_formulas)
     yield "formulaicity: one huge article", lambda k: one_article(huge * k), analysis.formulaicity
     yield "speech: one huge article (not fixed)", lambda k: one_article(huge * k), analysis.speech
     yield ("repeated_segments(max_len=10): one huge article", lambda k: one_article(huge * k),
