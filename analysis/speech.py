@@ -253,11 +253,16 @@ _SPACE_RE = re.compile(r"\s")
 
 
 def _names(
-    text: str, start: int, end: int, mentions: list[tuple[int, int, str]]
+    text: str, start: int, end: int, mentions: list[tuple[int, int, str]],
+    ranges: list[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Capitalised names in ``text[start:end]`` (a passage) that no actor mention overlaps.
 
-    ``(start, end, name as written)``, sorted. Leading function words, days,
+    ``(start, end, name as written)``, sorted; with ``ranges`` (sorted,
+    disjoint, each running from just after a character no name holds to
+    such a character, :func:`_name_ranges`), only the names within them:
+    the same as the names of the whole passage that lie there, since no
+    name crosses such a character. Leading function words, days,
     titles and sentence-initial participles are left out of a name
     (``Selon Mme Fall`` → ``Mme Fall``, ``Président Macron`` → ``Macron``,
     ``Saluant Pedro Sánchez`` → ``Pedro Sánchez``); a sequence right after
@@ -269,7 +274,8 @@ def _names(
     not_names = _not_names()
     found = []
     k = 0
-    for match in _name_matches(text, start, end):
+    matches = (match for a, b in ranges or [(start, end)] for match in _name_matches(text, a, end, b))
+    for match in matches:
         while k < len(mentions) and mentions[k][1] <= match.start():
             k += 1
         if k < len(mentions) and mentions[k][0] < match.end():
@@ -293,10 +299,16 @@ def _names(
     return found
 
 
-def _name_matches(text: str, start: int, end: int):
-    """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster)."""
+def _name_matches(text: str, start: int, end: int, stop: int | None = None):
+    """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster).
+
+    With ``stop``, only the matches starting before it (``end`` still bounds what the patterns see).
+    """
     pos = start
+    stop = end if stop is None else stop
     for found in _NAME_START_RE.finditer(text, start, end):
+        if found.start() >= stop:
+            break
         if found.start() < pos:
             continue
         match = _NAME_RE.match(text, found.start(), end)
@@ -694,7 +706,7 @@ def _doc_speech(
     result = []
     last_speaker = last_person = ""
     previous_attributed = False
-    reversed_text: list[str] = []  # text[::-1], made when a pronoun is first looked for
+    reversed_text: list[str] = []  # text[::-1], made when first read backwards
     for start, end in _passages(text, spans):
         if start > until:
             break
@@ -705,7 +717,8 @@ def _doc_speech(
         found = None
         if own_cues:
             inside = mentions[lo:hi]
-            speakers = sorted(inside + _names(text, start, end, inside))
+            ranges = _name_ranges(text, start, end, own_cues, reversed_text)
+            speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
             found = _attribute(
                 text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person, reversed_text
             )
@@ -725,6 +738,61 @@ def _doc_speech(
         last_speaker = speaker
         previous_attributed = True
     return result
+
+
+def _name_ranges(
+    text: str, start: int, end: int, cues: list[tuple[int, int, str]], reversed_text: list[str]
+) -> list[tuple[int, int]]:
+    """Where, in the passage ``text[start:end]``, the rules can use a name as the speaker of ``cues``.
+
+    :func:`_attribute` reads the last speaker ending before a cue of saying,
+    which must end where :data:`_SUBJECT_GAP_RE` reaches back, and the
+    speakers starting after the cue, which must start before the first
+    character :data:`_AFTER_GAP_RE` cannot hold (``.;:«»"``); an inverted
+    cue names no one. A speaker outside these stretches can only fail both
+    gaps, so its names need not be found (most of a long passage). Each
+    range is widened to characters no name holds (:data:`_NOT_IN_NAME_RE`),
+    so that it holds whole the names the passage holds there. Sorted, merged.
+    """
+    size = len(text)
+    ranges: list[tuple[int, int]] = []
+    for cue_start, cue_end, kind in cues:
+        if kind == "inverted":
+            continue
+        backwards = _reversed(text, reversed_text)
+        if kind == "finite":  # the earliest end of a subject
+            left = size - _SUBJECT_GAP_REVERSED_RE.match(backwards, size - cue_start, size - start).end()
+        else:
+            left = cue_end
+        before = _NOT_IN_NAME_RE.search(backwards, size - left, size - start) if left > start else None
+        stop = _AFTER_GAP_END_RE.search(text, cue_end, end)
+        after = _NOT_IN_NAME_RE.search(text, stop.start(), end) if stop is not None else None
+        ranges.append((size - before.start() if before is not None else start,
+                       after.start() if after is not None else end))
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _reversed(text: str, reversed_text: list[str]) -> str:
+    """``text[::-1]``, made once per text (``reversed_text`` holds it)."""
+    if not reversed_text:
+        reversed_text.append(text[::-1])
+    return reversed_text[0]
+
+
+# A character no name (_NAME_RE) holds: all but letters, apostrophes, hyphens, full stops and
+# spaces other than a newline.
+_NOT_IN_NAME_RE = re.compile(r"[\d_\n]|[^\w\s'’ʼ‐‑.-]")
+# _SUBJECT_GAP_RE read backwards from the verb; its match is the longest gap.
+_SUBJECT_GAP_REVERSED_RE = re.compile(r"(?:\s*,[^,.;:«»\"“”]{1,80},)?\s*")
+# The characters _AFTER_GAP_RE cannot hold: a speaker after a cue starts before the first of them.
+_AFTER_GAP_END_RE = re.compile(r'[.;:«»"]')
 
 
 def _passages(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -802,10 +870,9 @@ def _pronoun_before(text: str, start: int, cue_start: int, reversed_text: list[s
     Matched backwards on the reversed text, so the cost does not grow with
     the length of the passage before the cue.
     """
-    if not reversed_text:
-        reversed_text.append(text[::-1])
     size = len(text)
-    return _PRONOUN_BEFORE_REVERSED_RE.match(reversed_text[0], size - cue_start, size - start) is not None
+    return _PRONOUN_BEFORE_REVERSED_RE.match(
+        _reversed(text, reversed_text), size - cue_start, size - start) is not None
 
 
 def _subject_before(text: str, start: int, cue_start: int, mentions: _Mentions) -> str:

@@ -269,6 +269,30 @@ def test_names_are_tried_where_the_name_expression_can_match(pieces, cut_start, 
     assert [m.span() for m in _name_matches(text, start, end)] == expected
 
 
+SPEECH_PIECES = [
+    *NAME_PIECES, " a déclaré ", " a-t-il dit ", "selon ", "Selon ", "d'après ", ", a souligné ", " à ", " de ",
+    " le président chinois ", " Wang Yi ", " M. Loukachenko ", " le ministre ", " lundi ", " Il ", ": ", "; ",
+    " « ", " » ", " 12 ", "(", ")", ", ", "Pedro Sánchez", " à Pékin ", " le porte-parole du ministère, ",
+    " a indiqué ", " Premier ministre ", "\u00a0", "  ", "!", " Le Monde ", " Conseil ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SPEECH_PIECES), max_size=40))
+def test_names_looked_for_only_near_cues_attribute_as_names_looked_for_everywhere(pieces):
+    # _name_ranges leaves out the names no rule can use: the speakers must be the same as when
+    # every name of every passage is found.
+    from unittest import mock
+
+    from analysis.speech import speech_passages
+
+    text = "".join(pieces)
+    actors = load_actors()
+    with mock.patch("analysis.speech._name_ranges", lambda text, start, end, cues, reversed_text: [(start, end)]):
+        everywhere = speech_passages([text], actors)
+    assert speech_passages([text], actors) == everywhere
+
+
 # --------------------------------------------------------------------------- speakers the table does not know
 
 # Three speakers missing from the shipped table, one per rule, each followed by a pronoun or a quotation.
