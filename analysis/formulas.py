@@ -33,7 +33,7 @@ from .index import (
     chunk_bounds,
     ensure_index,
 )
-from .lexicon import actor_matchers, family_matchers, resolve_actors, resolve_lexicon
+from .lexicon import family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
     batch_matches,
     candidates,
@@ -45,7 +45,7 @@ from .matching import (
     word_positions,
 )
 from .phrases import PREFILTERS, WHOLE_WORDS, UserRegex
-from .speech import speech_passages
+from .speech import speech_passages, speech_words
 
 VARIANT_KEYS = ("id", "phrase", "regex", "note")
 MATCH_COLUMNS = ("doc_id", "family", "variant", "matched", "start", "end", "sentence", "speaker")
@@ -225,7 +225,7 @@ def _chunk_matches(
     spans = [list(zip(starts[a:b], ends[a:b], strict=True)) for a, b in zip(firsts, firsts[1:], strict=False)]
     views = [text_view(text) for text in texts]
     # The words that formulas and actor names start with are found once for both.
-    positions = word_positions(views, matchers_vocabulary(family_matchers(families) + actor_matchers(table)),
+    positions = word_positions(views, matchers_vocabulary(family_matchers(families)) | speech_words(table),
                                texts=texts)
     found = _corpus_matches(texts, candidates(texts, family_matchers(families), views, positions))
     with_matches = [i for i, matches in enumerate(found) if matches]

@@ -96,7 +96,15 @@ from .counts import grouped_counts
 from .errors import check_progress
 from .index import TokenIndex, by_chunks, ensure_index
 from .lexicon import actor_matchers, resolve_actors
-from .matching import WordPositions, candidates, resolve_overlaps, text_view
+from .matching import (
+    WordPositions,
+    candidates,
+    matchers_vocabulary,
+    resolve_overlaps,
+    text_view,
+    word_positions,
+)
+from .phrases import PREFILTERS, WHOLE_WORDS
 from .text import sentences, stopword_list
 
 #: Actor kinds a pronoun (``Il a déclaré``) can stand for when no speaker is named yet.
@@ -140,6 +148,12 @@ _CUE_MATCHERS = {
 _CUE_MATCHERS["selon"] = [
     ("selon", _CUES[-1][1], [re.compile(r"selon(?!\w)"), re.compile(r"d['’ʼ]après(?!\w)")], None)
 ]
+# What word positions tell of the fast cues (analysis.matching.candidates): a finite cue is tried
+# where the word "a" is, "selon" read off its positions, "d'après" looked for in texts with "après".
+PREFILTERS[_FAST_CUES[0][1].pattern] = (frozenset({"a"}), None)
+PREFILTERS[_CUE_MATCHERS["selon"][0][2][0].pattern] = (frozenset({"selon"}), frozenset({"selon"}))
+WHOLE_WORDS[_CUE_MATCHERS["selon"][0][2][0].pattern] = frozenset({"selon"})
+PREFILTERS[_CUE_MATCHERS["selon"][0][2][1].pattern] = (frozenset({"d"}), frozenset({"après"}))
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
 _FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
 _PRONOUNS = (
@@ -620,8 +634,11 @@ def speech_passages(
     only on those before it).
     """
     views = views if views is not None else [text_view(text) for text in texts]
-    cue_matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
-    cues = [_longest(found) for found in candidates(texts, cue_matchers, views)]
+    vocabulary = speech_words(actors)
+    if positions is None or not vocabulary <= frozenset(positions.words):
+        positions = word_positions(views, vocabulary, texts=texts)
+    cues = [_longest(found) for found in candidates(texts, _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"],
+                                                    views, positions)]
     # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
     inverted = [
         i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
@@ -634,7 +651,7 @@ def speech_passages(
     with_cues = [i for i, found in enumerate(cues) if found]
     mentions = candidates(
         [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
-        None if positions is None else positions.take(with_cues),
+        positions.take(with_cues),
     )
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
@@ -642,6 +659,11 @@ def speech_passages(
         result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], _longest(doc_mentions),
                                 until[i] if until is not None else len(texts[i]))
     return result
+
+
+def speech_words(actors: Mapping[str, dict]) -> frozenset[str]:
+    """The words whose :func:`analysis.matching.word_positions` :func:`speech_passages` reads: cues, names."""
+    return matchers_vocabulary(_CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"] + actor_matchers(actors))
 
 
 def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:

@@ -270,7 +270,8 @@ def test_names_are_tried_where_the_name_expression_can_match(pieces, cut_start, 
 
 
 SPEECH_PIECES = [
-    *NAME_PIECES, " a déclaré ", " a-t-il dit ", "selon ", "Selon ", "d'après ", ", a souligné ", " à ", " de ",
+    *NAME_PIECES, " a déclaré ", " a-t-il dit ", "selon ", "Selon ", "d'après ", ", a souligné ", " à ",
+    " de ",
     " le président chinois ", " Wang Yi ", " M. Loukachenko ", " le ministre ", " lundi ", " Il ", ": ", "; ",
     " « ", " » ", " 12 ", "(", ")", ", ", "Pedro Sánchez", " à Pékin ", " le porte-parole du ministère, ",
     " a indiqué ", " Premier ministre ", "\u00a0", "  ", "!", " Le Monde ", " Conseil ",
@@ -288,7 +289,10 @@ def test_names_looked_for_only_near_cues_attribute_as_names_looked_for_everywher
 
     text = "".join(pieces)
     actors = load_actors()
-    with mock.patch("analysis.speech._name_ranges", lambda text, start, end, cues, reversed_text: [(start, end)]):
+    def whole_passage(text, start, end, cues, reversed_text):
+        return [(start, end)]
+
+    with mock.patch("analysis.speech._name_ranges", whole_passage):
         everywhere = speech_passages([text], actors)
     assert speech_passages([text], actors) == everywhere
 
