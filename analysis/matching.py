@@ -606,6 +606,7 @@ def matchers_vocabulary(
 
 _CLOSING = {"«": "»", "“": "”", '"': '"'}
 _CLOSE_RE = {opening: re.compile(rf"{SPACE}*{re.escape(closing)}") for opening, closing in _CLOSING.items()}
+_OPENING_RE = re.compile("[" + "".join(_CLOSING) + "]")
 
 def close_quote(text: str, start: int, end: int) -> int:
     """Take in the closing quote of a quote that opened inside the match.
@@ -613,6 +614,8 @@ def close_quote(text: str, start: int, end: int) -> int:
     ``l'initiative « la Ceinture et la Route »`` then reads as written instead
     of ending on an unbalanced ``« la Ceinture et la Route``.
     """
+    if _OPENING_RE.search(text, start, end) is None:  # most matches: one call, no slice
+        return end
     span = text[start:end]
     for opening, closing in _CLOSING.items():
         opened = span.count(opening) - span.count(closing) if opening != closing else span.count(opening) % 2

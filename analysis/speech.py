@@ -721,44 +721,61 @@ def _doc_speech(
     mentions: list[tuple[int, int, str]],
     until: int,
 ) -> list[tuple[str, int, int, str, str]]:
+    """The attributed passages of a text, as :func:`speech_passages` gives them.
+
+    Only the passages holding a cue, and the quotations continuing an
+    attributed one, are visited (the others attribute nothing and change
+    nothing but the last person named, which is looked up when a pronoun
+    needs it).
+    """
+    passages = _passages(text, spans)
+    passage_starts = [start for start, _ in passages]
     mention_starts = [m[0] for m in mentions]
     mention_ends = [m[1] for m in mentions]  # sorted too: mentions do not overlap
-    persons = [actors[m[2]]["kind"] in PERSON_KINDS for m in mentions]
-    cue_starts = [c[0] for c in cues]
+    # Persons mentioned (actors of PERSON_KINDS held whole by a passage), with their passage.
+    person_passages, person_ids = [], []
+    for m_start, m_end, actor_id in mentions:
+        if actors[actor_id]["kind"] in PERSON_KINDS:
+            j = bisect_right(passage_starts, m_start) - 1
+            if j >= 0 and m_end <= passages[j][1]:
+                person_passages.append(j)
+                person_ids.append(actor_id)
+    own: dict[int, list[tuple[int, int, str]]] = {}  # the cues of each passage holding one
+    for cue in cues:
+        j = bisect_right(passage_starts, cue[0]) - 1
+        if j >= 0 and cue[0] < passages[j][1]:
+            own.setdefault(j, []).append(cue)
     result = []
-    last_speaker = last_person = ""
-    previous_attributed = False
+    last_speaker = ""
+    failed = -1  # the last passage whose cues named no one: no pronoun after it points before it
     reversed_text: list[str] = []  # text[::-1], made when first read backwards
-    for start, end in _passages(text, spans):
+    for j, own_cues in own.items():
+        start, end = passages[j]
         if start > until:
             break
         lo = bisect_left(mention_starts, start)
         hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
-        c_lo = bisect_left(cue_starts, start)
-        own_cues = cues[c_lo : bisect_left(cue_starts, end, c_lo)]
-        found = None
-        if own_cues:
-            inside = mentions[lo:hi]
-            ranges = _name_ranges(text, start, end, own_cues, reversed_text)
-            speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
-            found = _attribute(
-                text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person, reversed_text
-            )
-        for k in range(lo, hi):
-            if persons[k]:
-                last_person = mentions[k][2]
-                break
-        if found is None and previous_attributed and not own_cues and _has_quote(text[start:end]):
-            found = (last_speaker, "« »", "quote-continued")
-        if found is None:
-            if own_cues:  # someone the actor table does not know speaks: later "Il a dit" is theirs
-                last_speaker = last_person = ""
-            previous_attributed = False
+        inside = mentions[lo:hi]
+        ranges = _name_ranges(text, start, end, own_cues, reversed_text)
+        speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
+        # Before any speaker, a pronoun stands for the first person of the latest passage naming one.
+        last_person = ""
+        if not last_speaker and (k := bisect_left(person_passages, j) - 1) >= 0 and person_passages[k] > failed:
+            last_person = person_ids[bisect_left(person_passages, person_passages[k])]
+        found = _attribute(text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person,
+                           reversed_text)
+        if found is None:  # someone the actor table does not know speaks: later "Il a dit" is theirs
+            last_speaker = ""
+            failed = j
             continue
-        speaker, cue, rule = found
-        result.append((speaker, start, end, cue, rule))
-        last_speaker = speaker
-        previous_attributed = True
+        last_speaker = found[0]
+        result.append((last_speaker, start, end, found[1], found[2]))
+        # Passages with a quotation and no cue go on with the speaker's words.
+        j += 1
+        while (j < len(passages) and j not in own and passages[j][0] <= until
+               and _has_quote(text[passages[j][0] : passages[j][1]])):
+            result.append((last_speaker, *passages[j], "« »", "quote-continued"))
+            j += 1
     return result
 
 

@@ -177,6 +177,22 @@ def test_quotation_continues_the_previous_speaker_only():
     ]
 
 
+def test_before_any_speaker_a_pronoun_is_the_first_person_of_the_latest_passage_naming_one():
+    text = ("M. Xi est arrivé. Wang Yi a reçu M. Loukachenko à Pékin. La Chine se réjouit. "
+            "Il a déclaré que la coopération progresse.")
+    assert attributed(text) == [["d0", "wang-yi", 78, 120, "a déclaré", "pronoun"]]
+
+
+def test_a_cue_naming_no_one_forgets_the_persons_named_until_then():
+    text = ("M. Loukachenko est venu, et un responsable a déclaré que tout va bien. "
+            "Il a ajouté que rien ne change. Wang Yi a dit oui. « Bien ». Il a ajouté « non ».")
+    assert attributed(text) == [
+        ["d0", "wang-yi", 103, 121, "a dit", "subject"],
+        ["d0", "wang-yi", 122, 131, "« »", "quote-continued"],
+        ["d0", "wang-yi", 132, 152, "a ajouté", "pronoun"],
+    ]
+
+
 def test_no_speech_and_empty_documents():
     for texts in (("Il pleut.",), ("",), ("« Bien », estime-t-il.",)):
         found = speech(corpus(*texts))
