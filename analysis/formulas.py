@@ -35,12 +35,12 @@ from .index import (
 )
 from .lexicon import family_matchers, resolve_actors, resolve_lexicon
 from .matching import (
+    WordPositions,
     batch_matches,
-    candidates,
+    candidate_arrays,
     close_quote,
     longest_matches,
     matchers_vocabulary,
-    resolve_overlaps,
     text_view,
     word_positions,
 )
@@ -106,26 +106,26 @@ def family_corpus_matches(
             for text, matches in zip(texts, found, strict=True)]
 
 def corpus_matches(
-    texts: list[str], families: Mapping[str, dict], *, views: list[tuple[str | None, str]] | None = None
+    texts: list[str],
+    families: Mapping[str, dict],
+    *,
+    views: list[tuple[str | None, str]] | None = None,
+    positions: WordPositions | None = None,
 ) -> list[list[tuple[int, str, int, str]]]:
-    """Per text, the matches of every family: ``(start, family id, end, variant id)``, sorted."""
-    return _corpus_matches(texts, candidates(texts, family_matchers(families), views))
+    """Per text, the matches of every family: ``(start, family id, end, variant id)``, sorted.
 
-def _corpus_matches(
-    texts: list[str], found_candidates: list[list[tuple]]
-) -> list[list[tuple[int, str, int, str]]]:
-    """:func:`corpus_matches` from the :func:`analysis.matching.candidates` of :func:`family_matchers`."""
-    found: list[list[tuple[int, str, int, str]]] = []
-    for text, doc_candidates in zip(texts, found_candidates, strict=True):
-        by_family: dict[str, list[tuple]] = {}
-        for start_end, start, order, end, (family_id, variant_id) in doc_candidates:
-            by_family.setdefault(family_id, []).append((start_end, start, order, end, variant_id))
-        found.append([
-            (start, family_id, close_quote(text, start, end), variant_id)
-            for family_id, family_candidates in by_family.items()
-            for start, end, variant_id in resolve_overlaps(family_candidates)
-        ])
-    return [sorted(matches) for matches in found]
+    ``views`` and ``positions`` as for :func:`analysis.matching.candidate_arrays`.
+    """
+    matchers = family_matchers(families)
+    found = candidate_arrays(texts, matchers, views, positions)
+    family_of: dict[str, int] = {}
+    groups = np.array([family_of.setdefault(family, len(family_of)) for (family, _), _, _, _ in matchers],
+                      dtype=np.int64)
+    kept = found.longest(groups[found.order]) if len(matchers) else found
+    return [sorted((start, family_id, close_quote(text, start, end), variant_id)
+                   for start, end, (family_id, variant_id) in matches)
+            for text, matches in zip(texts, kept.per_text([label for label, _, _, _ in matchers], len(texts)),
+                                     strict=True)]
 
 def find_formulas(
     corpus: pd.DataFrame | TokenIndex,
@@ -227,7 +227,7 @@ def _chunk_matches(
     # The words that formulas and actor names start with are found once for both.
     positions = word_positions(views, matchers_vocabulary(family_matchers(families)) | speech_words(table),
                                texts=texts)
-    found = _corpus_matches(texts, candidates(texts, family_matchers(families), views, positions))
+    found = corpus_matches(texts, families, views=views, positions=positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],

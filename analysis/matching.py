@@ -33,7 +33,6 @@ Matching
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,14 +72,17 @@ def batch_matches(
     matchers: list[tuple[str, re.Pattern, list[re.Pattern] | None, str | None]],
     *,
     views: list[tuple[str | None, str]] | None = None,
+    positions: WordPositions | None = None,
 ) -> list[list[tuple[int, int, str]]]:
     """:func:`longest_matches` of many texts at once, one list per text.
 
     The texts where fast patterns apply are scanned joined by ``"\\x00"``
     (which no phrase can match, so no match crosses two texts): one regex
     call per pattern for the whole corpus instead of one per text.
+    ``positions`` (:func:`word_positions`) may be given, as to :func:`candidates`.
     """
-    return [resolve_overlaps(found) for found in candidates(texts, matchers, views)]
+    found = candidate_arrays(texts, matchers, views, positions).longest()
+    return found.per_text([label for label, _, _, _ in matchers], len(texts))
 
 def candidates(
     texts: list[str],
@@ -90,7 +92,50 @@ def candidates(
 ) -> list[list[tuple]]:
     """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
 
-    ``order`` is the position of the matcher in ``matchers``.
+    ``order`` is the position of the matcher in ``matchers``. The matches of
+    :func:`candidate_arrays`, as lists.
+    """
+    found = candidate_arrays(texts, matchers, views, positions)
+    labels = [label for label, _, _, _ in matchers]
+    starts, ends, orders = found.start.tolist(), found.end.tolist(), found.order.tolist()
+    rows = list(zip([a - b for a, b in zip(starts, ends, strict=True)], starts, orders, ends,
+                    [labels[k] for k in orders], strict=True))
+    bounds = np.searchsorted(found.doc, np.arange(len(texts) + 1)).tolist()
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+@dataclass(frozen=True)
+class Candidates:
+    """Matches of labelled patterns in many texts (:func:`candidate_arrays`), one entry per match.
+
+    ``doc`` (the position of the text), ``start``, ``end`` (offsets into the
+    text) and ``order`` (the position of the matcher), sorted by ``doc``,
+    then ``order``, then as found.
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    order: np.ndarray
+
+    def longest(self, group: np.ndarray | None = None) -> Candidates:
+        """What :func:`resolve_overlaps` keeps per text (and ``group``), sorted by text, group, start."""
+        kept = longest_kept(self.doc, self.start, self.end, self.order, group)
+        return Candidates(self.doc[kept], self.start[kept], self.end[kept], self.order[kept])
+
+    def per_text(self, labels: Sequence[Any], n_texts: int) -> list[list[tuple[int, int, Any]]]:
+        """Per text, its ``(start, end, label)`` in this order."""
+        rows = list(zip(self.start.tolist(), self.end.tolist(), [labels[k] for k in self.order.tolist()],
+                        strict=True))
+        bounds = np.searchsorted(self.doc, np.arange(n_texts + 1)).tolist()
+        return [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+def candidate_arrays(
+    texts: list[str],
+    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
+    views: list[tuple[str | None, str]] | None,
+    positions: WordPositions | None = None,
+) -> Candidates:
+    """Every match of every matcher in every text, as arrays.
 
     A fast pattern made by :func:`fast_patterns` is tried only where it can
     match, from :func:`word_positions` of the texts (given, or found here
@@ -132,8 +177,10 @@ def candidates(
         in_stretch = np.array([i in stretches for i in fast_docs], dtype=bool)
         apostrophes = np.array([m.start() for m in re.finditer("\u02bc", joined)], dtype=np.int64)
         grouped = _grouped_spans(matchers, plans, index, joined)
-    candidates: list[list[tuple]] = [[] for _ in texts]
-    for order, (label, pattern, fast, anchor_text) in enumerate(matchers):
+    found: list[np.ndarray] = []  # (start, end) in the joined texts, matcher by matcher
+    found_orders: list[int] = []
+    others: list[tuple[int, int, int, int]] = []  # (doc, start, end, order) in the texts
+    for order, (_, pattern, fast, anchor_text) in enumerate(matchers):
         for compiled in fast or ():
             whole = WHOLE_WORDS.get(compiled.pattern)
             if index is not None and whole is not None and whole <= vocabulary:
@@ -141,22 +188,59 @@ def candidates(
             elif compiled.pattern in grouped:
                 spans = grouped[compiled.pattern]
             else:
-                spans = _plan_spans(compiled, plans[compiled.pattern], index, joined, starts)
-            for start, end in spans:
-                k = bisect_right(starts, start) - 1
-                base = starts[k]
-                candidates[fast_docs[k]].append((start - end, start - base, order, end - base, label))
+                spans = list(_plan_spans(compiled, plans[compiled.pattern], index, joined, starts))
+            if len(spans):
+                found.append(np.asarray(spans, dtype=np.int64).reshape(-1, 2))
+                found_orders.append(order)
         for i in slow_docs if fast is not None else range(len(texts)):
             if anchor_text is None or anchor_text in views[i][1]:
-                spans = [m.span() for m in pattern.finditer(texts[i]) if m.end() > m.start()]
-                candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
+                others += [(i, *m.span(), order) for m in pattern.finditer(texts[i]) if m.end() > m.start()]
         for i, doc_stretches in stretches.items() if fast is not None else ():
             if anchor_text is None or anchor_text in views[i][1]:
                 # A stretch ends before a character no match holds: endpos shows the pattern that character.
-                spans = [m.span() for a, b in doc_stretches for m in pattern.finditer(texts[i], a, b + 1)
-                         if m.end() > m.start()]
-                candidates[i] += [(start - end, start, order, end, label) for start, end in spans]
-    return candidates
+                others += [(i, *m.span(), order) for a, b in doc_stretches
+                           for m in pattern.finditer(texts[i], a, b + 1) if m.end() > m.start()]
+    spans = np.concatenate([np.empty((0, 2), dtype=np.int64), *found])
+    k = np.searchsorted(np.asarray(starts, dtype=np.int64), spans[:, 0], "right") - 1
+    base = np.asarray(starts, dtype=np.int64)[k]
+    more = np.asarray(others, dtype=np.int64).reshape(-1, 4)
+    doc = np.concatenate([np.asarray(fast_docs, dtype=np.int64)[k], more[:, 0]])
+    order = np.concatenate([np.repeat(np.asarray(found_orders, dtype=np.int64), [len(f) for f in found]),
+                            more[:, 3]])
+    # By text, then matcher; within one, fast patterns' matches first, as found.
+    ranked = np.argsort(doc * max(len(matchers), 1) + order, kind="stable")
+    return Candidates(doc[ranked], np.concatenate([spans[:, 0] - base, more[:, 1]])[ranked],
+                      np.concatenate([spans[:, 1] - base, more[:, 2]])[ranked], order[ranked])
+
+def longest_kept(
+    doc: np.ndarray, start: np.ndarray, end: np.ndarray, order: np.ndarray, group: np.ndarray | None = None
+) -> np.ndarray:
+    """The positions of the candidates :func:`resolve_overlaps` keeps in each text (and group).
+
+    Sorted by text, then group, then start. Candidates overlapping no other are
+    kept with arrays; each cluster of overlapping ones is resolved by
+    :func:`resolve_overlaps` (candidates of two clusters never overlap).
+    """
+    if not len(doc):
+        return np.empty(0, dtype=np.int64)
+    width = int(end.max()) + 1
+    block = doc if group is None else doc * (int(group.max()) + 1) + group
+    key = block * width + start
+    ranked = np.argsort(key, kind="stable")
+    key, key_end = key[ranked], (block * width + end)[ranked]
+    opens = np.ones(len(key), dtype=bool)  # a candidate starting at or after the reach of those before
+    opens[1:] = key[1:] >= np.maximum.accumulate(key_end)[:-1]
+    firsts = np.flatnonzero(opens)
+    sizes = np.diff(np.append(firsts, len(key)))
+    kept = np.zeros(len(key), dtype=bool)
+    kept[firsts[sizes == 1]] = True
+    starts, ends, orders = start[ranked], end[ranked], order[ranked]
+    for a, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        cluster = [(int(starts[i] - ends[i]), int(starts[i]), int(orders[i]), int(ends[i]), i)
+                   for i in range(a, a + size)]
+        for _, _, i in resolve_overlaps(cluster):
+            kept[i] = True
+    return ranked[kept]
 
 #: Characters around which fast patterns do not apply (:func:`lowered_text` gives ``None`` for a
 #: text holding one): ``İ``, whose lower case is two characters, combining accents; and NUL, which

@@ -87,7 +87,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -96,14 +95,7 @@ from .counts import grouped_counts
 from .errors import check_progress
 from .index import TokenIndex, by_chunks, ensure_index
 from .lexicon import actor_matchers, resolve_actors
-from .matching import (
-    WordPositions,
-    candidates,
-    matchers_vocabulary,
-    resolve_overlaps,
-    text_view,
-    word_positions,
-)
+from .matching import WordPositions, batch_matches, matchers_vocabulary, text_view, word_positions
 from .phrases import PREFILTERS, WHOLE_WORDS
 from .text import sentences, stopword_list
 
@@ -138,7 +130,7 @@ _CUE_SOURCES = (
 # whose word boundary before the match fast_finditer checks (much faster).
 _CUES = tuple((kind, re.compile(rf"(?<!\w){source}", re.IGNORECASE)) for kind, source in _CUE_SOURCES)
 _FAST_CUES = tuple((kind, re.compile(source)) for kind, source in _CUE_SOURCES)
-# As matchers of analysis.matching.candidates. Every inverted cue holds a hyphenated pronoun
+# As matchers of analysis.matching.batch_matches. Every inverted cue holds a hyphenated pronoun
 # ("-il", "-elle"): texts without one are spared that slow regex.
 _CUE_MATCHERS = {
     kind: [(kind, general, [fast], None)]
@@ -148,7 +140,7 @@ _CUE_MATCHERS = {
 _CUE_MATCHERS["selon"] = [
     ("selon", _CUES[-1][1], [re.compile(r"selon(?!\w)"), re.compile(r"d['’ʼ]après(?!\w)")], None)
 ]
-# What word positions tell of the fast cues (analysis.matching.candidates): a finite cue is tried
+# What word positions tell of the fast cues (analysis.matching.candidate_arrays): a finite cue is tried
 # where the word "a" is, "selon" read off its positions, "d'après" looked for in texts with "après".
 PREFILTERS[_FAST_CUES[0][1].pattern] = (frozenset({"a"}), None)
 PREFILTERS[_CUE_MATCHERS["selon"][0][2][0].pattern] = (frozenset({"selon"}), frozenset({"selon"}))
@@ -441,7 +433,7 @@ _APPOSITION_RE = re.compile(r"\s*,\s*")
 
 def _mentions(texts: list[str], table: Mapping[str, dict]) -> list[list[tuple[int, int, str]]]:
     """Actor mentions of every text, as :func:`find_actors` and :func:`actor_counts` count them."""
-    found = [_longest(found) for found in candidates(texts, actor_matchers(table), None)]
+    found = batch_matches(texts, actor_matchers(table))
     return [_merge_appositions(text, mentions) for text, mentions in zip(texts, found, strict=True)]
 
 
@@ -626,7 +618,7 @@ def speech_passages(
     ``(start, end)`` of the :func:`analysis.sentences` of each text) and
     ``positions`` (:func:`analysis.matching.word_positions`) of the texts may
     be passed when the caller has them. Cues and actor names are searched in
-    all texts at once (:func:`analysis.matching.candidates`), each apart: the
+    all texts at once (:func:`analysis.matching.batch_matches`), each apart: the
     stretches of a text that the slow patterns search end at the characters
     no pattern of a search holds, and cues hold commas where actor names
     hold full stops. With ``until``, only the passages of text ``i`` starting
@@ -637,26 +629,25 @@ def speech_passages(
     vocabulary = speech_words(actors)
     if positions is None or not vocabulary <= frozenset(positions.words):
         positions = word_positions(views, vocabulary, texts=texts)
-    cues = [_longest(found) for found in candidates(texts, _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"],
-                                                    views, positions)]
+    cues = batch_matches(texts, _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"], views=views,
+                         positions=positions)
     # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
     inverted = [
         i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
         if (_HYPHEN_PRONOUN_RE if lowered is None else _FAST_HYPHEN_PRONOUN_RE).search(lowered or text)
     ]
-    more = candidates([texts[i] for i in inverted], _CUE_MATCHERS["inverted"], [views[i] for i in inverted])
+    more = batch_matches([texts[i] for i in inverted], _CUE_MATCHERS["inverted"],
+                         views=[views[i] for i in inverted])
     for i, doc_more in zip(inverted, more, strict=True):
-        cues[i] = sorted(cues[i] + _longest(doc_more))
+        cues[i] = sorted(cues[i] + doc_more)
     # Every rule, even a continued quotation, starts from a cue.
     with_cues = [i for i, found in enumerate(cues) if found]
-    mentions = candidates(
-        [texts[i] for i in with_cues], actor_matchers(actors), [views[i] for i in with_cues],
-        positions.take(with_cues),
-    )
+    mentions = batch_matches([texts[i] for i in with_cues], actor_matchers(actors),
+                             views=[views[i] for i in with_cues], positions=positions.take(with_cues))
     result: list[list[tuple[str, int, int, str, str]]] = [[] for _ in texts]
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
         doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
-        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], _longest(doc_mentions),
+        result[i] = _doc_speech(texts[i], actors, doc_spans, cues[i], doc_mentions,
                                 until[i] if until is not None else len(texts[i]))
     return result
 
@@ -664,31 +655,6 @@ def speech_passages(
 def speech_words(actors: Mapping[str, dict]) -> frozenset[str]:
     """The words whose :func:`analysis.matching.word_positions` :func:`speech_passages` reads: cues, names."""
     return matchers_vocabulary(_CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"] + actor_matchers(actors))
-
-
-def _longest(found: list[tuple]) -> list[tuple[int, int, str]]:
-    """:func:`analysis.matching.resolve_overlaps`, run on each cluster of overlapping candidates.
-
-    Candidates of two clusters never overlap, so the result is the same,
-    but in time linear in the candidates of one huge text (resolving them all
-    at once inserts into one growing list).
-    """
-    if len(found) < 2:
-        return resolve_overlaps(found)
-    found = sorted(found, key=itemgetter(1))
-    result: list[tuple[int, int, str]] = []
-    cluster, reach = [found[0]], found[0][3]
-    for candidate in found[1:]:
-        if candidate[1] >= reach:
-            if len(cluster) == 1:  # most are
-                result.append((cluster[0][1], reach, cluster[0][4]))
-            else:
-                result += resolve_overlaps(cluster)
-            cluster, reach = [], candidate[3]
-        cluster.append(candidate)
-        if candidate[3] > reach:
-            reach = candidate[3]
-    return result + resolve_overlaps(cluster)
 
 
 class _Mentions:
@@ -760,7 +726,8 @@ def _doc_speech(
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
         # Before any speaker, a pronoun stands for the first person of the latest passage naming one.
         last_person = ""
-        if not last_speaker and (k := bisect_left(person_passages, j) - 1) >= 0 and person_passages[k] > failed:
+        k = bisect_left(person_passages, j) - 1
+        if not last_speaker and k >= 0 and person_passages[k] > failed:
             last_person = person_ids[bisect_left(person_passages, person_passages[k])]
         found = _attribute(text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person,
                            reversed_text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -179,3 +180,33 @@ def test_each_search_sends_only_a_short_stretch_around_a_slow_character(monkeypa
     frame = corpus(text)
     assert len(find_formulas(frame)) == 200 and len(speech(frame)) == 200
     assert len(covered) >= 3 and max(covered) < 0.01
+
+
+def test_longest_kept_equals_resolve_overlaps_per_text_and_group():
+    # Random candidates in 3 texts and 2 groups (families): the arrays keep what resolve_overlaps keeps
+    # in each (text, group), sorted by text, group, start.
+    import random
+
+    rnd = random.Random(0)
+    for _ in range(200):
+        rows = []
+        for order in range(rnd.randint(0, 40)):
+            start = rnd.randint(0, 60)
+            rows.append((rnd.randint(0, 2), rnd.randint(0, 1), start, start + rnd.randint(1, 12), order))
+        doc, group, start, end, order = (np.array([r[k] for r in rows], dtype=np.int64) for k in range(5))
+        kept = matching.longest_kept(doc, start, end, order, group)
+        expected = []
+        for d, g in sorted({(r[0], r[1]) for r in rows}):
+            cands = [(s - e, s, o, e, f"x{o}") for dd, gg, s, e, o in rows if (dd, gg) == (d, g)]
+            expected += [(d, g, s, e, label) for s, e, label in matching.resolve_overlaps(cands)]
+        assert [(doc[i], group[i], start[i], end[i], f"x{order[i]}") for i in kept] == expected
+        without_groups = matching.longest_kept(doc, start, end, order)
+        per_text = [[(s - e, s, o, e, o) for dd, _, s, e, o in rows if dd == d] for d in range(3)]
+        assert [(doc[i], start[i]) for i in without_groups] == [
+            (d, s) for d in range(3) for s, _, _ in matching.resolve_overlaps(per_text[d])
+        ]
+
+
+def test_longest_kept_of_nothing():
+    empty = np.empty(0, dtype=np.int64)
+    assert matching.longest_kept(empty, empty, empty, empty).tolist() == []

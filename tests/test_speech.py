@@ -471,22 +471,6 @@ def test_speech_on_one_long_text_repeats_itself():
         assert [[s, a - shift, b - shift, r] for s, a, b, r in rows] == second
 
 
-def test_longest_equals_resolve_overlaps():
-    import random
-
-    from analysis.matching import resolve_overlaps
-    from analysis.speech import _longest
-
-    rnd = random.Random(0)
-    for _ in range(200):
-        spans = []
-        for order in range(rnd.randint(0, 30)):
-            start = rnd.randint(0, 60)
-            end = start + rnd.randint(1, 12)
-            spans.append((start - end, start, order, end, f"x{order % 4}"))
-        assert _longest(list(spans)) == resolve_overlaps(list(spans))
-
-
 def test_a_name_in_apposition_is_one_mention():
     text = "a déclaré le président chinois, Xi Jinping. Xi Jinping, M. Xi, Wang Yi"
     found = find_actors(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
