@@ -170,7 +170,7 @@ def candidate_arrays(
             not vocabulary <= frozenset(positions.words) or not all(positions.known[i] for i in stretches)):
         positions = word_positions(views, vocabulary, texts=texts)
     index = _joined_index(positions, fast_docs, starts, vocabulary) if positions is not None else None
-    grouped: dict[str, list[tuple[int, int]]] = {}
+    grouped: dict[str, np.ndarray] = {}
     if index is not None:
         # Whole-word patterns are read off the word positions, but in a text whose stretches the slow
         # patterns search and next to a ʼ (a letter to the fast patterns, not to the positions).
@@ -217,9 +217,10 @@ def longest_kept(
 ) -> np.ndarray:
     """The positions of the candidates :func:`resolve_overlaps` keeps in each text (and group).
 
-    Sorted by text, then group, then start. Candidates overlapping no other are
-    kept with arrays; each cluster of overlapping ones is resolved by
-    :func:`resolve_overlaps` (candidates of two clusters never overlap).
+    Sorted by text, then group, then start. Candidates overlapping no other,
+    and pairs overlapping each other only, are resolved with arrays; each
+    larger cluster of overlapping ones by :func:`resolve_overlaps`
+    (candidates of two clusters never overlap).
     """
     if not len(doc):
         return np.empty(0, dtype=np.int64)
@@ -235,7 +236,15 @@ def longest_kept(
     kept = np.zeros(len(key), dtype=bool)
     kept[firsts[sizes == 1]] = True
     starts, ends, orders = start[ranked], end[ranked], order[ranked]
-    for a, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+    # Two overlapping candidates: the longer is kept, then the earlier, then the first listed.
+    a = firsts[sizes == 2]
+    b = a + 1
+    length_a, length_b = ends[a] - starts[a], ends[b] - starts[b]
+    a_wins = (length_a > length_b) | (length_a == length_b) & (
+        (starts[a] < starts[b]) | (starts[a] == starts[b]) & (
+            (orders[a] < orders[b]) | (orders[a] == orders[b]) & (ends[a] <= ends[b])))
+    kept[np.where(a_wins, a, b)] = True
+    for a, size in zip(firsts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
         cluster = [(int(starts[i] - ends[i]), int(starts[i]), int(orders[i]), int(ends[i]), i)
                    for i in range(a, a + size)]
         for _, _, i in resolve_overlaps(cluster):
@@ -563,7 +572,7 @@ def _grouped_spans(
     plans: dict[str, tuple[str, frozenset[str] | None]],
     index: dict[str, np.ndarray],
     joined: str,
-) -> dict[str, list[tuple[int, int]]]:
+) -> dict[str, np.ndarray]:
     """The spans of the fast patterns tried at the same start words, by source, found together.
 
     Patterns sharing their start words (``président …``, ``chef …``) are tried
@@ -579,7 +588,7 @@ def _grouped_spans(
                 group = groups.setdefault(words, [])
                 if compiled not in group:
                     group.append(compiled)
-    found: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, np.ndarray] = {}
     for words, patterns in groups.items():
         if len(patterns) < 2:
             continue
@@ -587,23 +596,26 @@ def _grouped_spans(
         spans: list[list[tuple[int, int]]] = [[] for _ in patterns]
         reach = [0] * len(patterns)
         for start in _offsets(index, words).tolist():
-            before = joined[start - 1] if start else ""
-            if before and (before.isalnum() or before == "_"):
-                continue
             match = combined.match(joined, start)
-            for k, (_, end) in enumerate(match.regs[1:]):
+            if match is None or match.lastindex is None:  # after a word character, or no pattern matches
+                continue
+            for k, (_, end) in enumerate(match.regs[1 : match.lastindex + 1]):
                 if end > start and start >= reach[k]:
                     spans[k].append((start, end))
                     reach[k] = end
-        found.update((p.pattern, k_spans) for p, k_spans in zip(patterns, spans, strict=True))
+        found.update((p.pattern, np.array(k_spans, dtype=np.int64).reshape(-1, 2))
+                     for p, k_spans in zip(patterns, spans, strict=True))
     return found
 
 _FAST_FLAGS = re.compile("").flags
 
 @lru_cache(maxsize=256)
 def _lookaheads(sources: tuple[str, ...]) -> re.Pattern:
-    """One regex whose group ``k`` is the match of ``sources[k]`` at the same position, if any."""
-    return re.compile("".join(f"(?:(?=({source})))?" for source in sources))
+    """One regex whose group ``k`` is the match of ``sources[k]`` at the same position, if any.
+
+    It does not match after a word character (where no fast pattern's match starts a word).
+    """
+    return re.compile(r"(?<!\w)" + "".join(f"(?:(?=({source})))?" for source in sources))
 
 def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]):
     """:func:`fast_finditer`, given every offset where a match can start (sorted)."""
