@@ -387,7 +387,7 @@ _INDEX_MIN_PATTERNS = 20
 _MIN_START_WORD = 3
 #: Shorter words tried at all the same: ``a``, which starts every finite cue of speech, is one word
 #: in 80, and a scan would stop at every letter ``a`` (one character in 13): four times slower.
-_SHORT_START_WORDS = frozenset({"a"})
+_SHORT_START_WORDS = frozenset({"a", "m"})
 
 def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
     """How to run a fast pattern: at its ``"start"`` words, in texts with ``"key"`` words, or ``"all"``."""
