@@ -89,6 +89,7 @@ from collections.abc import Mapping
 from itertools import groupby
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .counts import grouped_counts
@@ -147,7 +148,8 @@ PREFILTERS[_CUE_MATCHERS["selon"][0][2][0].pattern] = (frozenset({"selon"}), fro
 WHOLE_WORDS[_CUE_MATCHERS["selon"][0][2][0].pattern] = frozenset({"selon"})
 PREFILTERS[_CUE_MATCHERS["selon"][0][2][1].pattern] = (frozenset({"d"}), frozenset({"après"}))
 _HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)", re.IGNORECASE)
-_FAST_HYPHEN_PRONOUN_RE = re.compile(rf"{_HYPHEN}(?:il|elle)(?!\w)")
+_INVERTED_PRONOUNS = frozenset({"il", "elle"})
+_HYPHENS = "-‐‑"
 _PRONOUNS = (
     "il", "elle", "ce dernier", "cette dernière", "celui-ci", "celle-ci",
     *(f"{article} {title}" for article in ("le", "la")
@@ -631,11 +633,7 @@ def speech_passages(
         positions = word_positions(views, vocabulary, texts=texts)
     cues = batch_matches(texts, _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"], views=views,
                          positions=positions)
-    # Every match of a fast inverted cue holds a hyphenated pronoun in the lower-cased text.
-    inverted = [
-        i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
-        if (_HYPHEN_PRONOUN_RE if lowered is None else _FAST_HYPHEN_PRONOUN_RE).search(lowered or text)
-    ]
+    inverted = _with_hyphenated_pronoun(texts, views, positions)
     more = batch_matches([texts[i] for i in inverted], _CUE_MATCHERS["inverted"],
                          views=[views[i] for i in inverted])
     for i, doc_more in zip(inverted, more, strict=True):
@@ -653,8 +651,31 @@ def speech_passages(
 
 
 def speech_words(actors: Mapping[str, dict]) -> frozenset[str]:
-    """The words whose :func:`analysis.matching.word_positions` :func:`speech_passages` reads: cues, names."""
-    return matchers_vocabulary(_CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"] + actor_matchers(actors))
+    """The words whose :func:`analysis.matching.word_positions` :func:`speech_passages` reads.
+
+    Those of the cues and actor names, and the pronouns of inverted cues.
+    """
+    cues = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"]
+    return matchers_vocabulary(cues + actor_matchers(actors)) | _INVERTED_PRONOUNS
+
+
+def _with_hyphenated_pronoun(
+    texts: list[str], views: list[tuple[str | None, str]], positions: WordPositions
+) -> list[int]:
+    """The texts holding a hyphen then ``il`` or ``elle``, as every match of an inverted cue does.
+
+    Read off the positions of the pronouns (a scan of every text for them
+    takes longer than the rest of the cue search); a text without a
+    lower-cased view or word positions is searched.
+    """
+    pronouns = [k for k, word in enumerate(positions.words) if word in _INVERTED_PRONOUNS]
+    at = np.isin(positions.word, pronouns)
+    docs, offsets = positions.doc[at].tolist(), positions.offset[at].tolist()
+    found = {doc for doc, offset in zip(docs, offsets, strict=True)
+             if offset and views[doc][0] is not None and views[doc][0][offset - 1] in _HYPHENS}
+    found.update(i for i, (text, (lowered, _)) in enumerate(zip(texts, views, strict=True))
+                 if (lowered is None or not positions.known[i]) and _HYPHEN_PRONOUN_RE.search(text))
+    return sorted(found)
 
 
 class _Mentions:
