@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -219,39 +218,55 @@ def _chunk_matches(
     every_text, sentence_starts, sentence_ends, first = sentences
     texts = every_text[lo:hi]
     base = int(first[lo])
-    starts = sentence_starts[base:first[hi]].tolist()
-    ends = sentence_ends[base:first[hi]].tolist()
     firsts = (first[lo:hi + 1] - base).tolist()
-    spans = [list(zip(starts[a:b], ends[a:b], strict=True)) for a, b in zip(firsts, firsts[1:], strict=False)]
     views = [text_view(text) for text in texts]
     # The words that formulas and actor names start with are found once for both.
     positions = word_positions(views, matchers_vocabulary(family_matchers(families)) | speech_words(table),
                                texts=texts)
     found = corpus_matches(texts, families, views=views, positions=positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
+    starts = sentence_starts[base:first[hi]].tolist()
+    ends = sentence_ends[base:first[hi]].tolist()
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
-        spans=[spans[i] for i in with_matches], positions=positions.take(with_matches),
+        spans=[list(zip(starts[firsts[i]:firsts[i + 1]], ends[firsts[i]:firsts[i + 1]], strict=True))
+               for i in with_matches],
+        positions=positions.take(with_matches),
         until=[found[i][-1][0] for i in with_matches],
     )
-    columns: dict[str, list] = {name: [] for name in (
-        "doc", "family", "variant", "start", "end", "sentence_start", "sentence_end", "speaker")}
-    for i, doc_passages in zip(with_matches, passages, strict=True):
-        doc_spans, doc_matches = spans[i], found[i]
-        doc_starts = [start for start, _ in doc_spans]
-        passage_starts = [p[1] for p in doc_passages]
-        columns["doc"] += [lo + i] * len(doc_matches)
-        for start, family_id, end, variant in doc_matches:
-            columns["family"].append(family_id)
-            columns["variant"].append(variant)
-            columns["start"].append(start)
-            columns["end"].append(end)
-            k = bisect_right(doc_starts, start) - 1
-            a, b = doc_spans[k] if k >= 0 else (0, 0)
-            columns["sentence_start"].append(a)
-            columns["sentence_end"].append(b)
-            columns["speaker"].append(_containing(doc_passages, passage_starts, start))
-    return columns
+    matches = [(i, match) for i in with_matches for match in found[i]]  # (start, family, end, variant)
+    docs = [i for i, _ in matches]
+    match_starts = [match[0] for _, match in matches]
+    doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
+    width = max(map(len, texts), default=0) + 1
+    sentence_begins = sentence_starts[base:first[hi]].astype(np.int64)
+    k = _holding(np.repeat(np.arange(len(texts)), np.diff(firsts)), sentence_begins, doc, start, width)
+    # The attributed passage holding each match's start, if any.
+    flat = [(i, passage)
+            for i, doc_passages in zip(with_matches, passages, strict=True) for passage in doc_passages]
+    j = _holding(np.array([i for i, _ in flat], dtype=np.int64),
+                 np.array([passage[1] for _, passage in flat], dtype=np.int64), doc, start, width)
+    held = (j >= 0) & (start < np.append([passage[2] for _, passage in flat], 0).astype(np.int64)[j])
+    return {
+        "doc": [lo + i for i in docs], "family": [match[1] for _, match in matches],
+        "variant": [match[3] for _, match in matches], "start": match_starts,
+        "end": [match[2] for _, match in matches],
+        "sentence_start": np.append(sentence_begins, 0)[k].tolist(),
+        "sentence_end": np.append(sentence_ends[base:first[hi]], 0)[k].tolist(),
+        "speaker": [flat[at][1][0] if h else "" for at, h in zip(j.tolist(), held.tolist(), strict=True)],
+    }
+
+def _holding(
+    doc_of: np.ndarray, starts: np.ndarray, doc: np.ndarray, pos: np.ndarray, width: int
+) -> np.ndarray:
+    """For each ``(doc, pos)``, the last span ``(doc_of, starts)`` (sorted) starting at or before it.
+
+    In the same text; ``-1`` if none. Offsets are below ``width``.
+    """
+    k = np.searchsorted(doc_of * width + starts, doc * width + pos, "right") - 1
+    same = k >= 0
+    same[same] = doc_of[k[same]] == doc[same]
+    return np.where(same, k, -1)
 
 #: By call, the texts, sentences, lexicon and actor table that the worker processes of
 #: :func:`find_formulas` search (one entry per call, so that calls from several threads do not mix).
@@ -285,13 +300,6 @@ def _share(call: int, shared: tuple, prefilters: dict, whole_words: dict) -> Non
 def _shared_chunk_matches(task: tuple[int, int, int]) -> dict[str, list]:
     call, lo, hi = task
     return _chunk_matches(lo, hi, *_SHARED[call])
-
-def _containing(spans: list[tuple], starts: list[int], pos: int) -> str:
-    """The speaker of the passage ``(speaker, start, end, ...)`` holding ``pos``; ``""`` if none does."""
-    i = bisect_right(starts, pos) - 1
-    if i >= 0 and pos < spans[i][2]:
-        return spans[i][0]
-    return ""
 
 def formula_counts(
     corpus: pd.DataFrame | TokenIndex,
