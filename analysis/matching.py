@@ -145,17 +145,15 @@ def candidate_arrays(
     views = views if views is not None else [text_view(text) for text in texts]
     # Texts the fast patterns cannot read whole: lower-cased but for the stretches around the
     # characters in the way, which the case-insensitive patterns search (slow_stretches).
-    breaks = break_characters(matchers) if any(low is None or _SEPARATOR in low for low, _ in views) else ""
+    lowered = [low for low, _ in views]  # None for a text holding NUL, which joins the texts
+    breaks = break_characters(matchers) if None in lowered else ""
     stretches: dict[int, list[tuple[int, int]]] = {}
-    lowered = [low for low, _ in views]
     for i, low in enumerate(lowered):
-        if (low is None or _SEPARATOR in low) and breaks:
+        if low is None and breaks:
             made = partial_view(texts[i], breaks)
             if made is not None:
                 lowered[i], stretches[i] = made
-    fast_docs = [
-        i for i, low in enumerate(lowered) if low is not None and (i in stretches or _SEPARATOR not in low)
-    ]
+    fast_docs = [i for i, low in enumerate(lowered) if low is not None]
     slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
     joined = _SEPARATOR.join(lowered[i] for i in fast_docs)
     starts, pos = [], 0

@@ -194,9 +194,14 @@ def fast_patterns(phrase: str) -> list[re.Pattern]:
     return patterns
 
 def lowered_text(text: str) -> str | None:
-    """``text.lower()`` if fast patterns apply to it (same length, no combining accent), else ``None``."""
+    """``text.lower()`` if fast patterns apply to it, else ``None``.
+
+    They apply to a text of the same length in lower case, without a
+    combining accent or a NUL (which joins the texts that fast patterns
+    scan at once).
+    """
     lowered = text.lower()
-    if len(lowered) != len(text) or _COMBINING_RE.search(text):
+    if len(lowered) != len(text) or _SLOW_RE.search(text):
         return None
     return lowered
 
@@ -330,7 +335,7 @@ def _char_forms(char: str) -> list[str]:
 
 _ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
 _UNESCAPE = {"\ue000": "(", "\ue001": ")", "\ue002": "|", "\ue003": "*", "\ue004": "\\"}
-_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+_SLOW_RE = re.compile(r"[\u0300-\u036f\x00]")
 
 def _prepare_phrase(phrase: str) -> str:
     if not isinstance(phrase, str) or not phrase.strip():
