@@ -40,8 +40,7 @@ from .matching import (
     close_quote,
     longest_matches,
     matchers_vocabulary,
-    text_view,
-    word_positions,
+    views_and_positions,
 )
 from .phrases import PREFILTERS, WHOLE_WORDS, UserRegex
 from .speech import speech_passages, speech_words
@@ -219,10 +218,9 @@ def _chunk_matches(
     texts = every_text[lo:hi]
     base = int(first[lo])
     firsts = (first[lo:hi + 1] - base).tolist()
-    views = [text_view(text) for text in texts]
-    # The words that formulas and actor names start with are found once for both.
-    positions = word_positions(views, matchers_vocabulary(family_matchers(families)) | speech_words(table),
-                               texts=texts)
+    # The words that formulas, cues and actor names start with are found once for all.
+    views, positions = views_and_positions(
+        texts, matchers_vocabulary(family_matchers(families)) | speech_words(table))
     found = corpus_matches(texts, families, views=views, positions=positions)
     with_matches = [i for i, matches in enumerate(found) if matches]
     starts = sentence_starts[base:first[hi]].tolist()

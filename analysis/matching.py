@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, lowered_text
-from .text import sorted_unique, word_starts
+from .text import code_points, sorted_unique, word_starts
 
 
 def text_view(text: str) -> tuple[str | None, str]:
@@ -486,6 +486,49 @@ def word_positions(
     empty = np.empty(0, dtype=np.int64)
     return WordPositions(words, known, np.concatenate([empty, *docs]), np.concatenate([empty, *numbers]),
                          np.concatenate([empty, *offsets]))
+
+def views_and_positions(
+    texts: list[str], vocabulary: frozenset[str]
+) -> tuple[list[tuple[str | None, str]], WordPositions]:
+    """:func:`text_view` of each text and :func:`word_positions` of ``vocabulary`` (``texts`` given).
+
+    The same as computing one then the other, in one pass: the characters
+    that deny a text its lower-cased view (:func:`lowered_text`: a combining
+    accent, NUL) are found among the code points that
+    :func:`analysis.text.word_starts` reads anyway, not by another scan of
+    every text.
+    """
+    words = tuple(sorted(vocabulary))
+    lowered = [text.lower() for text in texts]
+    slow = {i for i, (text, low) in enumerate(zip(texts, lowered, strict=True)) if len(low) != len(text)}
+    searched = [_caseless(texts[i]) if i in slow else low for i, low in enumerate(lowered)]
+    docs, numbers, offsets = [], [], []
+    lo = 0
+    while lo < len(texts):
+        hi, size = lo, 0
+        while hi < len(texts) and size < _POSITION_CHUNK_CHARS:
+            size += len(searched[hi])
+            hi += 1
+        joined = _SEPARATOR.join(searched[lo:hi])
+        lengths = np.array([len(low) + 1 for low in searched[lo:hi]], dtype=np.int64)
+        bases = np.cumsum(lengths) - lengths
+        codes = code_points(joined)
+        at = np.flatnonzero(((codes >= 0x300) & (codes <= 0x36F)) | (codes == 0))
+        k = np.searchsorted(bases, at, "right") - 1
+        slow.update((lo + k[at != bases[k] + lengths[k] - 1]).tolist())  # not the NUL joining two texts
+        if words:
+            number, start = word_starts(joined, words, codes=codes)
+            k = np.searchsorted(bases, start, "right") - 1
+            docs.append(lo + k)
+            numbers.append(number)
+            offsets.append(start - bases[k])
+        lo = hi
+    views = [(None, text.casefold()) if i in slow else (low, low)
+             for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
+    empty = np.empty(0, dtype=np.int64)
+    positions = WordPositions(words, np.ones(len(texts), dtype=bool), np.concatenate([empty, *docs]),
+                              np.concatenate([empty, *numbers]), np.concatenate([empty, *offsets]))
+    return views, positions
 
 def _joined_index(
     positions: WordPositions, docs: list[int], starts: list[int], vocabulary: frozenset[str]

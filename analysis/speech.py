@@ -629,7 +629,7 @@ def speech_passages(
     """
     views = views if views is not None else [text_view(text) for text in texts]
     vocabulary = speech_words(actors)
-    if positions is None or not vocabulary <= frozenset(positions.words):
+    if positions is None or positions.known.any() and not vocabulary <= frozenset(positions.words):
         positions = word_positions(views, vocabulary, texts=texts)
     cues = batch_matches(texts, _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"], views=views,
                          positions=positions)

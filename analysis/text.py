@@ -503,9 +503,14 @@ def _char_table() -> np.ndarray:
             | ((codes == 32) | (codes == 9)) * _BLANK).astype(np.uint8)
 
 
-def _char_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The code points of a text (``uint32``) and their classes (``uint8``, bits of :func:`_flags_of`)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def code_points(text: str) -> np.ndarray:
+    """The code points of a text, as ``uint32``."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _char_flags(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of a text (given, or computed) and their classes (``uint8``, :func:`_flags_of`)."""
+    codes = code_points(text) if codes is None else codes
     table = _char_table()
     if not (len(codes) and codes.max() > 0xFFFF):
         return codes, table[codes]
@@ -528,14 +533,17 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
-def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def word_starts(
+    text: str, words: Sequence[str], *, codes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Where some words occur in a text as whole words.
 
     A whole word is a maximal run of the characters of re's ``\\w`` (letters,
     digits, underscore) but ``ʼ`` (U+02BC, a letter to Unicode, an apostrophe
     in French text): ``chine`` occurs in ``la chine ; lʼchine`` twice, not in
     ``machine`` or ``chinese``. The text is compared as it is (no case
-    folding, no normal form).
+    folding, no normal form). ``codes`` are its :func:`code_points`, if the
+    caller has them.
 
     Returns
     -------
@@ -562,7 +570,7 @@ def word_starts(text: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray
         raise ValueError("words must be non-empty strings (got '' among them)")
     if not words or not text:
         return empty, empty
-    codes, flags = _char_flags(text)
+    codes, flags = _char_flags(text, codes)
     run = ((flags & _ALNUM) != 0) | (codes == 95)
     run &= codes != 0x2BC
     edges = np.flatnonzero(np.diff(run, prepend=False, append=False))

@@ -632,8 +632,9 @@ def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
     frame = random_corpus(seed)
     filtered = find_formulas(frame)
     # Unknown word positions make every pattern scan every text.
-    monkeypatch.setattr(formulas_module, "word_positions",
-                        lambda views, vocabulary, **_: WordPositions.unknown(len(views)))
+    views_and_positions = formulas_module.views_and_positions
+    monkeypatch.setattr(formulas_module, "views_and_positions", lambda texts, vocabulary: (
+        views_and_positions(texts, vocabulary)[0], WordPositions.unknown(len(texts))))
     full = find_formulas(frame)
     pd.testing.assert_frame_equal(filtered, full)
     assert len(full) > 0

@@ -210,3 +210,19 @@ def test_longest_kept_equals_resolve_overlaps_per_text_and_group():
 def test_longest_kept_of_nothing():
     empty = np.empty(0, dtype=np.int64)
     assert matching.longest_kept(empty, empty, empty, empty).tolist() == []
+
+
+@pytest.mark.parametrize("chunk", [10**6, 7])
+def test_views_and_positions_equal_text_views_then_word_positions(chunk, monkeypatch):
+    monkeypatch.setattr(matching, "_POSITION_CHUNK_CHARS", chunk)  # texts in one search, or one each
+    texts = ["", "La Chine et la chine.", "\u0130stanbul et la Chine", "Cafe\u0301 en Chine",
+             "la\x00Chine", "Chine", "lʼchine ; chine_x chine"]
+    vocabulary = frozenset({"chine", "la", "istanbul", "café"})
+    views, positions = matching.views_and_positions(texts, vocabulary)
+    expected = [matching.text_view(text) for text in texts]
+    assert views == expected
+    assert [view[0] is None for view in views] == [False, False, True, True, True, False, False]
+    by_word = matching.word_positions(expected, vocabulary, texts=texts)
+    assert [positions.of(i) for i in range(len(texts))] == [by_word.of(i) for i in range(len(texts))]
+    assert positions.of(1) == {"la": [0, 12], "chine": [3, 15]}
+    assert positions.of(4) == {"la": [0], "chine": [3]}
