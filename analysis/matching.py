@@ -658,19 +658,22 @@ def _lookaheads(sources: tuple[str, ...]) -> re.Pattern:
     """
     return re.compile(r"(?<!\w)" + "".join(f"(?:(?=({source})))?" for source in sources))
 
-def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]):
+def _anchored_spans(pattern: re.Pattern, lowered: str, offsets: list[int]) -> list[tuple[int, int]]:
     """:func:`fast_finditer`, given every offset where a match can start (sorted)."""
+    anchored = _after_non_word(pattern)
+    spans: list[tuple[int, int]] = []
     pos = 0
     for start in offsets:
-        if start < pos:
-            continue
-        before = lowered[start - 1] if start else ""
-        if before and (before.isalnum() or before == "_"):
-            continue
-        match = pattern.match(lowered, start)
-        if match is not None and match.end() > start:
-            yield start, match.end()
+        if start >= pos and (match := anchored.match(lowered, start)) is not None and match.end() > start:
             pos = match.end()
+            spans.append((start, pos))
+    return spans
+
+@lru_cache(maxsize=1024)
+def _after_non_word(pattern: re.Pattern) -> re.Pattern:
+    """``pattern``, matching only where no word character is before (the start of a word, as
+    :func:`fast_finditer` checks in Python)."""
+    return re.compile(rf"(?<!\w)(?:{pattern.pattern})", pattern.flags)
 
 def _doc_ranges(docs: list[int], starts: list[int], size: int) -> list[tuple[int, int]]:
     """The joined texts ``docs`` (sorted positions) as ``(start, end)`` stretches, neighbours merged."""
