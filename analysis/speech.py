@@ -282,7 +282,7 @@ def _names(
     not_names = _not_names()
     found = []
     k = 0
-    matches = (match for a, b in ranges or [(start, end)] for match in _name_matches(text, a, end, b))
+    matches = [match for a, b in ranges or [(start, end)] for match in _name_matches(text, a, end, b)]
     for match in matches:
         while k < len(mentions) and mentions[k][1] <= match.start():
             k += 1
@@ -307,22 +307,22 @@ def _names(
     return found
 
 
-def _name_matches(text: str, start: int, end: int, stop: int | None = None):
+def _name_matches(text: str, start: int, end: int, stop: int | None = None) -> list[re.Match]:
     """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster).
 
     With ``stop``, only the matches starting before it (``end`` still bounds what the patterns see).
     """
     pos = start
     stop = end if stop is None else stop
+    matches = []
     for found in _NAME_START_RE.finditer(text, start, end):
-        if found.start() >= stop:
+        at = found.start()
+        if at >= stop:
             break
-        if found.start() < pos:
-            continue
-        match = _NAME_RE.match(text, found.start(), end)
-        if match is not None:
-            yield match
+        if at >= pos and (match := _NAME_RE.match(text, at, end)) is not None:
+            matches.append(match)
             pos = match.end()
+    return matches
 
 
 def _name_span(text: str, passage_start: int, match: re.Match) -> tuple[int, int] | None:
