@@ -783,20 +783,37 @@ def _name_ranges(
     so that it holds whole the names the passage holds there. Sorted, merged.
     """
     size = len(text)
+    backwards = _reversed(text, reversed_text)
     ranges: list[tuple[int, int]] = []
+    # Cues come in text order, and what a search found serves the next cues until they pass it, so
+    # that each stretch of the passage is searched about once (linear in its length, whatever the
+    # number of cues: a passage without punctuation may hold thousands).
+    seen = last = start - 1  # the last character no name holds at or before `seen` is `last`
+    stop = after = -1  # the first of .;:«»" from the last cue on, the first character no name holds from it
     for cue_start, cue_end, kind in cues:
         if kind == "inverted":
             continue
-        backwards = _reversed(text, reversed_text)
         if kind == "finite":  # the earliest end of a subject
             left = size - _SUBJECT_GAP_REVERSED_RE.match(backwards, size - cue_start, size - start).end()
         else:
             left = cue_end
-        before = _NOT_IN_NAME_RE.search(backwards, size - left, size - start) if left > start else None
-        stop = _AFTER_GAP_END_RE.search(text, cue_end, end)
-        after = _NOT_IN_NAME_RE.search(text, stop.start(), end) if stop is not None else None
-        ranges.append((size - before.start() if before is not None else start,
-                       after.start() if after is not None else end))
+        reach = left - 1  # a name ending at `left` or later holds a character from `reach` on
+        if reach >= seen:
+            found = _NOT_IN_NAME_RE.search(backwards, size - 1 - reach, size - 1 - seen)
+            last, seen = size - 1 - found.start() if found else last, reach
+            first = last + 1
+        elif reach > last:  # none between `last` and `seen`
+            first = last + 1
+        else:  # an apposition holding such a character (a digit, a bracket): look back from it
+            found = _NOT_IN_NAME_RE.search(backwards, size - 1 - reach, size - start)
+            first = size - found.start() if found else start
+        if stop < cue_end:
+            found = _AFTER_GAP_END_RE.search(text, cue_end, end)
+            stop = found.start() if found else end
+        if after < stop:
+            found = _NOT_IN_NAME_RE.search(text, stop, end)
+            after = found.start() if found else end
+        ranges.append((max(first, start), after))
     ranges.sort()
     merged: list[tuple[int, int]] = []
     for a, b in ranges:
