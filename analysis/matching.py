@@ -18,7 +18,9 @@ Matching
     holding one of its :func:`key_words` (``épreuve``). A phrase of one word
     (``Pékin``, ``partenariat(s)``) is read off the positions of its
     spellings, without a regex. The result is the same as scanning
-    everything; ``regex:`` variants are always scanned whole.
+    everything; ``regex:`` variants are always scanned whole. Matches are
+    kept as arrays (:class:`Candidates`), and overlaps resolved with them
+    (:func:`longest_kept`), but within a cluster of three or more.
 
     A text :func:`lowered_text` cannot lower (it holds ``İ``, whose lower
     case is two characters, or a combining accent) is read by the fast
