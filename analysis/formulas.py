@@ -245,6 +245,7 @@ def _chunk_matches(
     j = _holding(np.array([i for i, _ in flat], dtype=np.int64),
                  np.array([passage[1] for _, passage in flat], dtype=np.int64), doc, start, width)
     held = (j >= 0) & (start < np.append([passage[2] for _, passage in flat], 0).astype(np.int64)[j])
+    # Index -1 (no sentence, no passage) reads the 0 appended: sentence (0, 0), no speaker.
     return {
         "doc": [lo + i for i in docs], "family": [match[1] for _, match in matches],
         "variant": [match[3] for _, match in matches], "start": match_starts,

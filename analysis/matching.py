@@ -42,14 +42,14 @@ from typing import Any
 
 import numpy as np
 
-from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, lowered_text
+from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, folded_text, lowered_text
 from .text import code_points, sorted_unique, word_starts
 
 
 def text_view(text: str) -> tuple[str | None, str]:
-    """``(lowered, folded)``: :func:`lowered_text` of ``text`` (or ``None``) and its case-folded form."""
+    """``(lowered, folded)``: :func:`lowered_text` of ``text`` (or ``None``) and :func:`folded_text`."""
     lowered = lowered_text(text)
-    return lowered, lowered if lowered is not None else text.casefold()
+    return lowered, lowered if lowered is not None else folded_text(text)
 
 def longest_matches(
     text: str,
@@ -86,32 +86,13 @@ def batch_matches(
     found = candidate_arrays(texts, matchers, views, positions).longest()
     return found.per_text([label for label, _, _, _ in matchers], len(texts))
 
-def candidates(
-    texts: list[str],
-    matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],
-    views: list[tuple[str | None, str]] | None,
-    positions: WordPositions | None = None,
-) -> list[list[tuple]]:
-    """Per text, every match of every matcher: ``(start - end, start, order, end, label)``.
-
-    ``order`` is the position of the matcher in ``matchers``. The matches of
-    :func:`candidate_arrays`, as lists.
-    """
-    found = candidate_arrays(texts, matchers, views, positions)
-    labels = [label for label, _, _, _ in matchers]
-    starts, ends, orders = found.start.tolist(), found.end.tolist(), found.order.tolist()
-    rows = list(zip([a - b for a, b in zip(starts, ends, strict=True)], starts, orders, ends,
-                    [labels[k] for k in orders], strict=True))
-    bounds = np.searchsorted(found.doc, np.arange(len(texts) + 1)).tolist()
-    return [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-
 @dataclass(frozen=True)
 class Candidates:
-    """Matches of labelled patterns in many texts (:func:`candidate_arrays`), one entry per match.
+    """Matches of labelled patterns in many texts, one entry per match.
 
     ``doc`` (the position of the text), ``start``, ``end`` (offsets into the
-    text) and ``order`` (the position of the matcher), sorted by ``doc``,
-    then ``order``, then as found.
+    text) and ``order`` (the position of the matcher), sorted by ``doc``
+    first (then as the function giving them says).
     """
 
     doc: np.ndarray
@@ -137,7 +118,7 @@ def candidate_arrays(
     views: list[tuple[str | None, str]] | None,
     positions: WordPositions | None = None,
 ) -> Candidates:
-    """Every match of every matcher in every text, as arrays.
+    """Every match of every matcher in every text, sorted by text, then matcher, then as found.
 
     A fast pattern made by :func:`fast_patterns` is tried only where it can
     match, from :func:`word_positions` of the texts (given, or found here
@@ -241,8 +222,7 @@ def longest_kept(
     b = a + 1
     length_a, length_b = ends[a] - starts[a], ends[b] - starts[b]
     a_wins = (length_a > length_b) | (length_a == length_b) & (
-        (starts[a] < starts[b]) | (starts[a] == starts[b]) & (
-            (orders[a] < orders[b]) | (orders[a] == orders[b]) & (ends[a] <= ends[b])))
+        (starts[a] < starts[b]) | (starts[a] == starts[b]) & (orders[a] <= orders[b]))
     kept[np.where(a_wins, a, b)] = True
     for a, size in zip(firsts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
         cluster = [(int(starts[i] - ends[i]), int(starts[i]), int(orders[i]), int(ends[i]), i)
@@ -525,7 +505,7 @@ def views_and_positions(
             numbers.append(number)
             offsets.append(start - bases[k])
         lo = hi
-    views = [(None, text.casefold()) if i in slow else (low, low)
+    views = [(None, folded_text(text)) if i in slow else (low, low)
              for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
     empty = np.empty(0, dtype=np.int64)
     positions = WordPositions(words, np.ones(len(texts), dtype=bool), np.concatenate([empty, *docs]),

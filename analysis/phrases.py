@@ -205,6 +205,17 @@ def lowered_text(text: str) -> str | None:
         return None
     return lowered
 
+def folded_text(text: str) -> str:
+    """The text in which the anchors of the case-insensitive patterns are looked for.
+
+    ``text.lower()``; ``text.casefold()`` where lower case changes the
+    length or the text holds a combining accent.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or _COMBINING_RE.search(text):
+        return text.casefold()
+    return lowered
+
 #: By regex source, the words that start every match of a fast pattern made
 #: by :func:`fast_patterns` and its :func:`key_words` (either may be ``None``).
 PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
@@ -336,6 +347,7 @@ def _char_forms(char: str) -> list[str]:
 _ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
 _UNESCAPE = {"\ue000": "(", "\ue001": ")", "\ue002": "|", "\ue003": "*", "\ue004": "\\"}
 _SLOW_RE = re.compile(r"[\u0300-\u036f\x00]")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 
 def _prepare_phrase(phrase: str) -> str:
     if not isinstance(phrase, str) or not phrase.strip():

@@ -287,7 +287,8 @@ def _names(
     not_names = _not_names()
     found = []
     k = 0
-    matches = [match for a, b in ranges or [(start, end)] for match in _name_matches(text, a, end, b)]
+    ranges = [(start, end)] if ranges is None else ranges
+    matches = [match for a, b in ranges for match in _name_matches(text, a, end, b)]
     for match in matches:
         while k < len(mentions) and mentions[k][1] <= match.start():
             k += 1
@@ -765,11 +766,11 @@ def _doc_speech(
         last_speaker = found[0]
         result.append((last_speaker, start, end, found[1], found[2]))
         # Passages with a quotation and no cue go on with the speaker's words.
-        j += 1
-        while (j < len(passages) and j not in own and passages[j][0] <= until
-               and _has_quote(text[passages[j][0] : passages[j][1]])):
-            result.append((last_speaker, *passages[j], "« »", "quote-continued"))
-            j += 1
+        after = j + 1
+        while (after < len(passages) and after not in own and passages[after][0] <= until
+               and _has_quote(text[passages[after][0] : passages[after][1]])):
+            result.append((last_speaker, *passages[after], "« »", "quote-continued"))
+            after += 1
     return result
 
 
