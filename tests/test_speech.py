@@ -265,6 +265,31 @@ def test_speech_with_word_positions_equals_full_scans(seed_corpus):
     assert any(with_positions)
 
 
+def test_cues_found_from_word_positions_equal_cues_found_by_scanning():
+    # The prefilters speech registers for its cues ("a" starts every finite cue, "selon" is a whole
+    # word, "d'après" needs "après") must not lose a cue.
+    from analysis.matching import WordPositions, batch_matches, text_view, word_positions
+    from analysis.speech import _CUE_MATCHERS, speech_words
+
+    texts = [
+        "Il a déclaré. A Déclaré. Elle a, de son côté, souligné ; a lundi rappelé, ila dit, «a dit».",
+        "Selon lui, selonx, D'après elle, d’après M. Xi, dʼaprès, l'après-midi, daprès, SELON.",
+        "Wang Yi a-t-il dit ? estime-t-elle ; aʼ dit ; a\u00a0dit ; \u0130l a dit, selon \u0130zmir.",
+        "",
+    ]
+    matchers = _CUE_MATCHERS["finite"] + _CUE_MATCHERS["selon"] + _CUE_MATCHERS["inverted"]
+    views = [text_view(text) for text in texts]
+    positions = word_positions(views, speech_words(load_actors()), texts=texts)
+    found = batch_matches(texts, matchers, views=views, positions=positions)
+    assert found == batch_matches(texts, matchers, views=views, positions=WordPositions.unknown(len(texts)))
+    assert [[text[a:b] for a, b, _ in doc] for text, doc in zip(texts, found, strict=True)] == [
+        ["a déclaré", "A Déclaré", "a, de son côté, souligné", "a lundi rappelé", "a dit"],
+        ["Selon", "D'après", "d’après", "dʼaprès", "SELON"],
+        ["a-t-il dit", "estime-t-elle", "a\u00a0dit", "a dit", "selon"],
+        [],
+    ]
+
+
 NAME_PIECES = [
     "Le", "La", "Les", "Lesotho", "Il", "Ilham", "M.", "Mme", "al-", "el-", "Al-", "Sissi", "Xi", "-", "‐",
     "'", "’", "ʼ", " ", ",", ".", "Abdel", "de", "von", "der", "Selon", "Selonx", "Sur", "Sure", "Cette",
