@@ -114,16 +114,36 @@ def corpus_matches(
 
     ``views`` and ``positions`` as for :func:`analysis.matching.candidate_arrays`.
     """
+    doc, start, end, family, variant = _match_columns(texts, families, views, positions)
+    rows = list(zip(start, family, end, variant, strict=True))
+    bounds = np.searchsorted(np.array(doc, dtype=np.int64), np.arange(len(texts) + 1)).tolist()
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+def _match_columns(
+    texts: list[str],
+    families: Mapping[str, dict],
+    views: list[tuple[str | None, str]] | None,
+    positions: WordPositions | None,
+) -> tuple[list[int], list[int], list[int], list[str], list[str]]:
+    """The matches of :func:`corpus_matches` as columns: text, start, end, family id, variant id.
+
+    Sorted by text, then as :func:`corpus_matches` sorts each text's matches.
+    """
     matchers = family_matchers(families)
     found = candidate_arrays(texts, matchers, views, positions)
-    family_of: dict[str, int] = {}
-    groups = np.array([family_of.setdefault(family, len(family_of)) for (family, _), _, _, _ in matchers],
-                      dtype=np.int64)
-    kept = found.longest(groups[found.order]) if len(matchers) else found
-    return [sorted((start, family_id, close_quote(text, start, end), variant_id)
-                   for start, end, (family_id, variant_id) in matches)
-            for text, matches in zip(texts, kept.per_text([label for label, _, _, _ in matchers], len(texts)),
-                                     strict=True)]
+    labels = [label for label, _, _, _ in matchers]
+    family_ids = sorted({family for family, _ in labels})
+    variant_ids = sorted({variant for _, variant in labels})
+    # Per matcher: its family, and the rank of its family and variant ids (sorted as strings).
+    family_rank = np.array([family_ids.index(family) for family, _ in labels] or [0], dtype=np.int64)
+    variant_rank = np.array([variant_ids.index(variant) for _, variant in labels] or [0], dtype=np.int64)
+    kept = found.longest(family_rank[found.order]) if matchers else found
+    spans = zip(kept.doc.tolist(), kept.start.tolist(), kept.end.tolist(), strict=True)
+    end = np.array([close_quote(texts[i], a, b) for i, a, b in spans], dtype=np.int64)
+    ranked = np.lexsort((variant_rank[kept.order], end, family_rank[kept.order], kept.start, kept.doc))
+    orders = kept.order[ranked].tolist()
+    return (kept.doc[ranked].tolist(), kept.start[ranked].tolist(), end[ranked].tolist(),
+            [labels[k][0] for k in orders], [labels[k][1] for k in orders])
 
 def find_formulas(
     corpus: pd.DataFrame | TokenIndex,
@@ -221,21 +241,18 @@ def _chunk_matches(
     # The words that formulas, cues and actor names start with are found once for all.
     views, positions = views_and_positions(
         texts, matchers_vocabulary(family_matchers(families)) | speech_words(table))
-    found = corpus_matches(texts, families, views=views, positions=positions)
-    with_matches = [i for i, matches in enumerate(found) if matches]
+    docs, match_starts, match_ends, family_ids, variants = _match_columns(texts, families, views, positions)
+    doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
+    last = np.flatnonzero(np.diff(doc, append=len(texts)))  # each text's last match (the latest start)
+    with_matches = doc[last].tolist()
     starts = sentence_starts[base:first[hi]].tolist()
     ends = sentence_ends[base:first[hi]].tolist()
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
         spans=[list(zip(starts[firsts[i]:firsts[i + 1]], ends[firsts[i]:firsts[i + 1]], strict=True))
                for i in with_matches],
-        positions=positions.take(with_matches),
-        until=[found[i][-1][0] for i in with_matches],
+        positions=positions.take(with_matches), until=start[last].tolist(),
     )
-    matches = [(i, match) for i in with_matches for match in found[i]]  # (start, family, end, variant)
-    docs = [i for i, _ in matches]
-    match_starts = [match[0] for _, match in matches]
-    doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
     width = max(map(len, texts), default=0) + 1
     sentence_begins = sentence_starts[base:first[hi]].astype(np.int64)
     k = _holding(np.repeat(np.arange(len(texts)), np.diff(firsts)), sentence_begins, doc, start, width)
@@ -247,9 +264,8 @@ def _chunk_matches(
     held = (j >= 0) & (start < np.append([passage[2] for _, passage in flat], 0).astype(np.int64)[j])
     # Index -1 (no sentence, no passage) reads the 0 appended: sentence (0, 0), no speaker.
     return {
-        "doc": [lo + i for i in docs], "family": [match[1] for _, match in matches],
-        "variant": [match[3] for _, match in matches], "start": match_starts,
-        "end": [match[2] for _, match in matches],
+        "doc": [lo + i for i in docs], "family": family_ids, "variant": variants, "start": match_starts,
+        "end": match_ends,
         "sentence_start": np.append(sentence_begins, 0)[k].tolist(),
         "sentence_end": np.append(sentence_ends[base:first[hi]], 0)[k].tolist(),
         "speaker": [flat[at][1][0] if h else "" for at, h in zip(j.tolist(), held.tolist(), strict=True)],
