@@ -860,34 +860,44 @@ def _passages(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     marks.sort()
     if not marks:
         return list(spans)
-    result = []
-    opened_at = None
-    guillemets = curly = straight = 0  # opened minus closed, and straight quotes, since opened_at
-    k, n = 0, len(marks)
-    for start, end in spans:
-        if opened_at is None:
-            opened_at = start
-            guillemets = curly = straight = 0
-            while k < n and marks[k][0] < start:
+    positions = [at for at, _ in marks]
+    sentence_ends = [end for _, end in spans]
+    result: list[tuple[int, int]] = []
+    i, k, n = 0, 0, len(marks)
+    while i < len(spans):
+        k = bisect_left(positions, spans[i][0], k)  # marks before an opening sentence do not count
+        if k == n:
+            result += spans[i:]
+            break
+        # The sentences ending before the next mark are passages of their own (most sentences).
+        j = bisect_right(sentence_ends, positions[k], i)
+        if j > i:
+            result += spans[i:j]
+            i = j
+            continue
+        opened_at = spans[i][0]  # a sentence holding the mark
+        guillemets = curly = straight = 0  # opened minus closed, and straight quotes, since opened_at
+        while i < len(spans):
+            end = spans[i][1]
+            while k < n and positions[k] < end:
+                mark = marks[k][1]
+                if mark == "«":
+                    guillemets += 1
+                elif mark == "»":
+                    guillemets -= 1
+                elif mark == "“":
+                    curly += 1
+                elif mark == "”":
+                    curly -= 1
+                else:
+                    straight += 1
                 k += 1
-        while k < n and marks[k][0] < end:
-            mark = marks[k][1]
-            if mark == "«":
-                guillemets += 1
-            elif mark == "»":
-                guillemets -= 1
-            elif mark == "“":
-                curly += 1
-            elif mark == "”":
-                curly -= 1
-            else:
-                straight += 1
-            k += 1
-        if guillemets <= 0 and curly <= 0 and straight % 2 == 0:
-            result.append((opened_at, end))
-            opened_at = None
-    if opened_at is not None:
-        result.append((opened_at, len(text.rstrip())))
+            i += 1
+            if guillemets <= 0 and curly <= 0 and straight % 2 == 0:
+                result.append((opened_at, end))
+                break
+        else:
+            result.append((opened_at, len(text.rstrip())))
     return result
 
 
