@@ -90,8 +90,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -724,16 +726,6 @@ def _doc_speech(
     """
     passages = _passages(text, spans)
     passage_starts = [start for start, _ in passages]
-    mention_starts = [m[0] for m in mentions]
-    mention_ends = [m[1] for m in mentions]  # sorted too: mentions do not overlap
-    # Persons mentioned (actors of PERSON_KINDS held whole by a passage), with their passage.
-    person_passages, person_ids = [], []
-    for m_start, m_end, actor_id in mentions:
-        if actor_id in persons:
-            j = bisect_right(passage_starts, m_start) - 1
-            if j >= 0 and m_end <= passages[j][1]:
-                person_passages.append(j)
-                person_ids.append(actor_id)
     own: dict[int, list[tuple[int, int, str]]] = {}  # the cues of each passage holding one
     for cue in cues:
         j = bisect_right(passage_starts, cue[0]) - 1
@@ -743,22 +735,29 @@ def _doc_speech(
     last_speaker = ""
     failed = -1  # the last passage whose cues named no one: no pronoun after it points before it
     reversed_text: list[str] = []  # text[::-1], made when first read backwards
+    people: list[tuple[list[int], list[str]]] = []  # the persons mentioned, found when first needed
+
+    def last_person(j: int) -> str:
+        """Before any speaker, a pronoun stands for the first person of the latest passage naming one."""
+        if not people:
+            people.append(_persons(passages, passage_starts, mentions, persons))
+        person_passages, person_ids = people[0]
+        k = bisect_left(person_passages, j) - 1
+        if k >= 0 and person_passages[k] > failed:
+            return person_ids[bisect_left(person_passages, person_passages[k])]
+        return ""
+
     for j, own_cues in own.items():
         start, end = passages[j]
         if start > until:
             break
-        lo = bisect_left(mention_starts, start)
-        hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
+        lo = bisect_left(mentions, start, key=_START)
+        hi = min(bisect_left(mentions, end, lo, key=_START), bisect_right(mentions, end, lo, key=_END))
         inside = mentions[lo:hi]
         ranges = _name_ranges(text, start, end, own_cues, reversed_text)
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
-        # Before any speaker, a pronoun stands for the first person of the latest passage naming one.
-        last_person = ""
-        k = bisect_left(person_passages, j) - 1
-        if not last_speaker and k >= 0 and person_passages[k] > failed:
-            last_person = person_ids[bisect_left(person_passages, person_passages[k])]
-        found = _attribute(text, start, own_cues, _Mentions(text, speakers), last_speaker or last_person,
-                           reversed_text)
+        found = _attribute(text, start, own_cues, _Mentions(text, speakers),
+                           last_speaker or partial(last_person, j), reversed_text)
         if found is None:  # someone the actor table does not know speaks: later "Il a dit" is theirs
             last_speaker = ""
             failed = j
@@ -772,6 +771,24 @@ def _doc_speech(
             result.append((last_speaker, *passages[after], "« »", "quote-continued"))
             after += 1
     return result
+
+
+def _persons(
+    passages: list[tuple[int, int]], passage_starts: list[int], mentions: list[tuple[int, int, str]],
+    persons: frozenset[str],
+) -> tuple[list[int], list[str]]:
+    """The mentions of ``persons`` held whole by a passage: their passages and actor ids, in text order."""
+    person_passages, person_ids = [], []
+    for m_start, m_end, actor_id in mentions:
+        if actor_id in persons:
+            j = bisect_right(passage_starts, m_start) - 1
+            if j >= 0 and m_end <= passages[j][1]:
+                person_passages.append(j)
+                person_ids.append(actor_id)
+    return person_passages, person_ids
+
+
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def _name_ranges(
@@ -909,22 +926,27 @@ def _has_quote(chunk: str) -> bool:
 
 
 def _attribute(
-    text: str, start: int, cues: list[tuple[int, int, str]], mentions: _Mentions, last_speaker: str,
-    reversed_text: list[str],
+    text: str, start: int, cues: list[tuple[int, int, str]], mentions: _Mentions,
+    last_speaker: str | Callable[[], str], reversed_text: list[str],
 ) -> tuple[str, str, str] | None:
-    """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker."""
+    """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker.
+
+    ``last_speaker`` is the speaker a pronoun stands for, or a function
+    giving it, called only if a pronoun needs it.
+    """
     for cue_start, cue_end, kind in cues:
         cue = text[cue_start:cue_end]
         if kind == "inverted":
-            if last_speaker:
-                return last_speaker, cue, "pronoun"
+            if speaker := last_speaker() if callable(last_speaker) else last_speaker:
+                return speaker, cue, "pronoun"
             continue
         if kind == "finite":
             subject = _subject_before(text, start, cue_start, mentions)
             if subject:
                 return subject, cue, "subject"
-            if last_speaker and _pronoun_before(text, start, cue_start, reversed_text):
-                return last_speaker, cue, "pronoun"
+            if _pronoun_before(text, start, cue_start, reversed_text) and (
+                    speaker := last_speaker() if callable(last_speaker) else last_speaker):
+                return speaker, cue, "pronoun"
         after = _actor_after(text, cue_end, mentions)
         if after:
             return after, cue, "inversion" if kind == "finite" else "selon"
