@@ -156,7 +156,8 @@ def candidate_arrays(
         # Whole-word patterns are read off the word positions, but in a text whose stretches the slow
         # patterns search and next to a ʼ (a letter to the fast patterns, not to the positions).
         in_stretch = np.array([i in stretches for i in fast_docs], dtype=bool)
-        apostrophes = np.array([m.start() for m in re.finditer("\u02bc", joined)], dtype=np.int64)
+        found_at = [m.start() for m in re.finditer("\u02bc", joined)] if "\u02bc" in joined else []
+        apostrophes = np.array(found_at, dtype=np.int64)
         grouped = _grouped_spans(matchers, plans, index, joined)
     found: list[np.ndarray] = []  # (start, end) in the joined texts, matcher by matcher
     found_orders: list[int] = []
@@ -369,6 +370,7 @@ _MIN_START_WORD = 3
 #: in 80, and a scan would stop at every letter ``a`` (one character in 13): four times slower.
 _SHORT_START_WORDS = frozenset({"a", "m"})
 
+@lru_cache(maxsize=8192)
 def _plan(pattern: re.Pattern) -> tuple[str, frozenset[str] | None]:
     """How to run a fast pattern: at its ``"start"`` words, in texts with ``"key"`` words, or ``"all"``."""
     first, key = PREFILTERS.get(pattern.pattern, (None, None))
