@@ -221,7 +221,7 @@ def folded_text(text: str) -> str:
 PREFILTERS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
 #: By regex source, the words of a fast pattern each of whose matches is one of them, whole
 #: (a phrase of one word without wildcard: ``partenariat(s)``, ``Chine|Pékin``), which
-#: :func:`analysis.matching.candidates` reads off the positions of the words, without the regex.
+#: :func:`analysis.matching.candidate_arrays` reads off the positions of the words, without the regex.
 WHOLE_WORDS: dict[str, frozenset[str]] = {}
 # A word of the prefilter: letters and digits; ʼ (a letter to ``re``) is an apostrophe here.
 WORD_RUN = r"[^\W\u02bc]"
