@@ -231,6 +231,11 @@ _NAME_START_RE = re.compile(
     rf"[{_UPPER}ae](?<![\w‐‑-].)(?:(?<=[ae])l[-‐‑]|(?<![ae])(?!(?:{_FREQUENT_TAILS})(?![\w'’ʼ‐‑-])))"
 )
 _HONORIFIC_RE = re.compile(rf"{_HONORIFIC}$")
+# What can follow the end of a word in a name (a superset): the rest of a hyphenated, elided or
+# abbreviated word, or a space then a capital, a particle, "al-", "el-" or "d'".
+_NAME_GOES_ON_RE = re.compile(
+    rf"[\w‐‑'’ʼ.-]|{_SPACE}(?:[{_UPPER}]|{_PARTICLES}{_SPACE}|(?:al|el)[-‐‑]|d{_APOSTROPHE})"
+)
 # Words that start a capitalised sequence without being a name: sentence-initial function words
 # and adverbs (the stop words and these), titles (kept out of the name), days and months.
 _NOT_NAMES = frozenset(
@@ -290,7 +295,7 @@ def _names(
     found = []
     k = 0
     ranges = [(start, end)] if ranges is None else ranges
-    matches = [match for a, b in ranges for match in _name_matches(text, a, end, b)]
+    matches = [match for a, b in ranges for match in _name_matches(text, a, end, b, mentions)]
     for match in matches:
         while k < len(mentions) and mentions[k][1] <= match.start():
             k += 1
@@ -315,21 +320,31 @@ def _names(
     return found
 
 
-def _name_matches(text: str, start: int, end: int, stop: int | None = None) -> list[re.Match]:
+def _name_matches(
+    text: str, start: int, end: int, stop: int | None = None, mentions: list[tuple[int, int, str]] = ()
+) -> list[re.Match]:
     """``_NAME_RE.finditer(text, start, end)``, tried only where a name can start (much faster).
 
     With ``stop``, only the matches starting before it (``end`` still bounds what the patterns see).
+    With ``mentions`` (sorted, not overlapping), the matches overlapping one may be left out: a
+    match starting inside a mention that no name can go on from (:data:`_NAME_GOES_ON_RE`) ends in
+    it, so it would only be dropped (:func:`_names`), and the matches after it are the same.
     """
     pos = start
     stop = end if stop is None else stop
     matches = []
-    for found in _NAME_START_RE.finditer(text, start, end):
-        at = found.start()
-        if at >= stop:
-            break
-        if at >= pos and (match := _NAME_RE.match(text, at, end)) is not None:
+    k = 0
+    while (found := _NAME_START_RE.search(text, pos, end)) is not None and (at := found.start()) < stop:
+        while k < len(mentions) and mentions[k][1] <= at:
+            k += 1
+        if k < len(mentions) and mentions[k][0] <= at and (
+                mentions[k][1] >= end or _NAME_GOES_ON_RE.match(text, mentions[k][1], end) is None):
+            pos = mentions[k][1]  # no match starting before would be kept, nor change the matches after
+        elif (match := _NAME_RE.match(text, at, end)) is not None:
             matches.append(match)
             pos = match.end()
+        else:
+            pos = found.end()
     return matches
 
 

@@ -487,6 +487,18 @@ def test_a_name_overlapping_an_actor_is_the_actor():
     ]
 
 
+@pytest.mark.parametrize("text", [
+    "Wang Yi Pedro Sánchez a déclaré que la paix compte.",
+    "Pékin Pedro Sánchez a dit oui.",
+    "La Chine Pedro Sánchez a dit oui.",
+])
+def test_a_capitalised_sequence_going_on_from_an_actor_is_no_name(text):
+    # One capitalised sequence overlapping an actor mention: neither a name nor the subject (the actor
+    # is not right before the verb), although "Pedro Sánchez" alone would be a name.
+    assert attributed(text) == []
+    assert attributed(text.replace("Pedro", "a dit. Pedro")) != []
+
+
 def test_unknown_speakers_table_exact():
     table = unknown_speakers(corpus(UNKNOWN, "Selon Mme Fall, tout va bien.", "Wang Yi a dit oui."))
     assert list(table.columns) == list(UNKNOWN_SPEAKER_COLUMNS)
