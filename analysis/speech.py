@@ -279,10 +279,10 @@ def _names(
     """Capitalised names in ``text[start:end]`` (a passage) that no actor mention overlaps.
 
     ``(start, end, name as written)``, sorted; with ``ranges`` (sorted,
-    disjoint, each running from just after a character no name holds to
-    such a character, :func:`_name_ranges`), only the names within them:
-    the same as the names of the whole passage that lie there, since no
-    name crosses such a character. Leading function words, days,
+    disjoint, each ``(a, b)`` starting just after a character no name holds,
+    :func:`_name_ranges`), only the names starting in them: the same as the
+    names of the whole passage starting there, since no name crosses such a
+    character. Leading function words, days,
     titles and sentence-initial participles are left out of a name
     (``Selon Mme Fall`` → ``Mme Fall``, ``Président Macron`` → ``Macron``,
     ``Saluant Pedro Sánchez`` → ``Pedro Sánchez``); a sequence right after
@@ -816,9 +816,11 @@ def _name_ranges(
     speakers starting after the cue, which must start before the first
     character :data:`_AFTER_GAP_RE` cannot hold (``.;:«»"``); an inverted
     cue names no one. A speaker outside these stretches can only fail both
-    gaps, so its names need not be found (most of a long passage). Each
-    range is widened to characters no name holds (:data:`_NOT_IN_NAME_RE`),
-    so that it holds whole the names the passage holds there. Sorted, merged.
+    gaps, so its names need not be found (most of a long passage). A range
+    ``(a, b)`` starts just after a character no name holds
+    (:data:`_NOT_IN_NAME_RE`), so that a scan from there finds the names the
+    passage holds there, and holds the names starting before ``b``. Sorted,
+    merged.
     """
     size = len(text)
     backwards = _reversed(text, reversed_text)
@@ -827,7 +829,7 @@ def _name_ranges(
     # that each stretch of the passage is searched about once (linear in its length, whatever the
     # number of cues: a passage without punctuation may hold thousands).
     seen = last = start - 1  # the last character no name holds at or before `seen` is `last`
-    stop = after = -1  # the first of .;:«»" from the last cue on, the first character no name holds from it
+    stop = -1  # the first of .;:«»" from the last cue on
     for cue_start, cue_end, kind in cues:
         if kind == "inverted":
             continue
@@ -848,10 +850,7 @@ def _name_ranges(
         if stop < cue_end:
             found = _AFTER_GAP_END_RE.search(text, cue_end, end)
             stop = found.start() if found else end
-        if after < stop:
-            found = _NOT_IN_NAME_RE.search(text, stop, end)
-            after = found.start() if found else end
-        ranges.append((max(first, start), after))
+        ranges.append((max(first, start), stop + 1))  # names starting at `stop` or before
     ranges.sort()
     merged: list[tuple[int, int]] = []
     for a, b in ranges:
