@@ -333,7 +333,7 @@ def _name_matches(
     pos = start
     stop = end if stop is None else stop
     matches = []
-    k = 0
+    k = bisect_right(mentions, start, key=_END)  # the first mention ending after `start`
     while (found := _NAME_START_RE.search(text, pos, end)) is not None and (at := found.start()) < stop:
         while k < len(mentions) and mentions[k][1] <= at:
             k += 1
