@@ -245,8 +245,9 @@ def _chunk_matches(
     doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
     last = np.flatnonzero(np.diff(doc, append=len(texts)))  # each text's last match (the latest start)
     with_matches = doc[last].tolist()
-    starts = sentence_starts[base:first[hi]].tolist()
-    ends = sentence_ends[base:first[hi]].tolist()
+    begins = sentence_starts[base:first[hi]].astype(np.int64)
+    finishes = sentence_ends[base:first[hi]].astype(np.int64)
+    starts, ends = begins.tolist(), finishes.tolist()
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
         spans=[list(zip(starts[firsts[i]:firsts[i + 1]], ends[firsts[i]:firsts[i + 1]], strict=True))
@@ -254,8 +255,7 @@ def _chunk_matches(
         positions=positions.take(with_matches), until=start[last].tolist(),
     )
     width = max(map(len, texts), default=0) + 1
-    sentence_begins = sentence_starts[base:first[hi]].astype(np.int64)
-    k = _holding(np.repeat(np.arange(len(texts)), np.diff(firsts)), sentence_begins, doc, start, width)
+    k = _holding(np.repeat(np.arange(len(texts)), np.diff(firsts)), begins, doc, start, width)
     # The attributed passage holding each match's start, if any.
     flat = [(i, passage)
             for i, doc_passages in zip(with_matches, passages, strict=True) for passage in doc_passages]
@@ -266,8 +266,8 @@ def _chunk_matches(
     return {
         "doc": [lo + i for i in docs], "family": family_ids, "variant": variants, "start": match_starts,
         "end": match_ends,
-        "sentence_start": np.append(sentence_begins, 0)[k].tolist(),
-        "sentence_end": np.append(sentence_ends[base:first[hi]], 0)[k].tolist(),
+        "sentence_start": np.append(begins, 0)[k].tolist(),
+        "sentence_end": np.append(finishes, 0)[k].tolist(),
         "speaker": [flat[at][1][0] if h else "" for at, h in zip(j.tolist(), held.tolist(), strict=True)],
     }
 

@@ -183,8 +183,9 @@ def candidate_arrays(
                 others += [(i, *m.span(), order) for a, b in doc_stretches
                            for m in pattern.finditer(texts[i], a, b + 1) if m.end() > m.start()]
     spans = np.concatenate([np.empty((0, 2), dtype=np.int64), *found])
-    k = np.searchsorted(np.asarray(starts, dtype=np.int64), spans[:, 0], "right") - 1
-    base = np.asarray(starts, dtype=np.int64)[k]
+    text_starts = np.asarray(starts, dtype=np.int64)
+    k = np.searchsorted(text_starts, spans[:, 0], "right") - 1
+    base = text_starts[k]
     more = np.asarray(others, dtype=np.int64).reshape(-1, 4)
     doc = np.concatenate([np.asarray(fast_docs, dtype=np.int64)[k], more[:, 0]])
     order = np.concatenate([np.repeat(np.asarray(found_orders, dtype=np.int64), [len(f) for f in found]),
@@ -440,36 +441,14 @@ def word_positions(
     """
     words = tuple(sorted(vocabulary))
     known = np.zeros(len(views), dtype=bool)
-    docs, numbers, offsets = [], [], []
-    chunk: list[tuple[int, str]] = []
-    size = 0
-
-    def search() -> None:
-        joined = _SEPARATOR.join(low for _, low in chunk)
-        bases = np.cumsum([0] + [len(low) + 1 for _, low in chunk[:-1]], dtype=np.int64)
-        number, start = word_starts(joined, words)
-        k = np.searchsorted(bases, start, "right") - 1
-        docs.append(np.array([i for i, _ in chunk], dtype=np.int64)[k])
-        numbers.append(number)
-        offsets.append(start - bases[k])
-        chunk.clear()
-
+    searched: list[tuple[int, str]] = []
     for i, (low, _) in enumerate(views):
         if low is None and texts is not None:
             low = _caseless(texts[i])
-        if low is None:
-            continue
-        known[i] = True
-        chunk.append((i, low))
-        size += len(low)
-        if size >= _POSITION_CHUNK_CHARS:
-            search()
-            size = 0
-    if chunk:
-        search()
-    empty = np.empty(0, dtype=np.int64)
-    return WordPositions(words, known, np.concatenate([empty, *docs]), np.concatenate([empty, *numbers]),
-                         np.concatenate([empty, *offsets]))
+        if low is not None:
+            known[i] = True
+            searched.append((i, low))
+    return WordPositions(words, known, *_find_words(searched, words))
 
 def views_and_positions(
     texts: list[str], vocabulary: frozenset[str]
@@ -485,34 +464,47 @@ def views_and_positions(
     words = tuple(sorted(vocabulary))
     lowered = [text.lower() for text in texts]
     slow = {i for i, (text, low) in enumerate(zip(texts, lowered, strict=True)) if len(low) != len(text)}
-    searched = [_caseless(texts[i]) if i in slow else low for i, low in enumerate(lowered)]
+    searched = [(i, _caseless(texts[i]) if i in slow else low) for i, low in enumerate(lowered)]
+    positions = WordPositions(words, np.ones(len(texts), dtype=bool), *_find_words(searched, words, slow))
+    views = [(None, folded_text(text)) if i in slow else (low, low)
+             for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
+    return views, positions
+
+def _find_words(
+    searched: list[tuple[int, str]], words: tuple[str, ...], slow: set[int] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(doc, word, offset)`` of ``words`` in the lower-cased texts ``searched`` (``(position, text)``).
+
+    As :class:`WordPositions` holds them. The texts are searched joined, about
+    a megabyte at a time. With ``slow``, the positions of the texts holding a
+    combining accent or NUL are added to it.
+    """
     docs, numbers, offsets = [], [], []
     lo = 0
-    while lo < len(texts):
+    while lo < len(searched):
         hi, size = lo, 0
-        while hi < len(texts) and size < _POSITION_CHUNK_CHARS:
-            size += len(searched[hi])
+        while hi < len(searched) and size < _POSITION_CHUNK_CHARS:
+            size += len(searched[hi][1])
             hi += 1
-        joined = _SEPARATOR.join(searched[lo:hi])
-        lengths = np.array([len(low) + 1 for low in searched[lo:hi]], dtype=np.int64)
+        chunk, lo = searched[lo:hi], hi
+        joined = _SEPARATOR.join(low for _, low in chunk)
+        lengths = np.array([len(low) + 1 for _, low in chunk], dtype=np.int64)
         bases = np.cumsum(lengths) - lengths
+        positions = np.array([i for i, _ in chunk], dtype=np.int64)
         codes = code_points(joined)
-        at = np.flatnonzero(((codes >= 0x300) & (codes <= 0x36F)) | (codes == 0))
-        k = np.searchsorted(bases, at, "right") - 1
-        slow.update((lo + k[at != bases[k] + lengths[k] - 1]).tolist())  # not the NUL joining two texts
+        if slow is not None:  # a combining accent or NUL, but not the NUL joining two texts
+            at = np.flatnonzero(((codes >= 0x300) & (codes <= 0x36F)) | (codes == 0))
+            k = np.searchsorted(bases, at, "right") - 1
+            slow.update(positions[k[at != bases[k] + lengths[k] - 1]].tolist())
         if words:
             number, start = word_starts(joined, words, codes=codes)
             k = np.searchsorted(bases, start, "right") - 1
-            docs.append(lo + k)
+            docs.append(positions[k])
             numbers.append(number)
             offsets.append(start - bases[k])
-        lo = hi
-    views = [(None, folded_text(text)) if i in slow else (low, low)
-             for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
     empty = np.empty(0, dtype=np.int64)
-    positions = WordPositions(words, np.ones(len(texts), dtype=bool), np.concatenate([empty, *docs]),
-                              np.concatenate([empty, *numbers]), np.concatenate([empty, *offsets]))
-    return views, positions
+    doc, word, offset = (np.concatenate([empty, *parts]) for parts in (docs, numbers, offsets))
+    return doc, word, offset
 
 def _joined_index(
     positions: WordPositions, docs: list[int], starts: list[int], vocabulary: frozenset[str]
@@ -566,8 +558,8 @@ def _whole_word_spans(
     starts: list[int],
     in_stretch: np.ndarray,
     apostrophes: np.ndarray,
-) -> list[tuple[int, int]]:
-    """``(start, end)`` of a pattern of :data:`analysis.phrases.WHOLE_WORDS`, from the word positions.
+) -> np.ndarray:
+    """``(start, end)`` of a pattern of :data:`analysis.phrases.WHOLE_WORDS` (rows), from the word positions.
 
     Each match is one of ``words`` at one of its positions. The pattern is
     tried instead at the positions of a text with stretches (which include
@@ -577,20 +569,21 @@ def _whole_word_spans(
     """
     present = [w for w in words if w in index]
     if not present:
-        return []
+        return np.empty((0, 2), dtype=np.int64)
     found = np.concatenate([index[w] for w in present])
     ends = found + np.repeat([len(w) for w in present], [len(index[w]) for w in present])
     order = np.argsort(found, kind="stable")
-    found, ends = found[order], ends[order]
-    tried = np.zeros(len(found), dtype=bool)
+    spans = np.stack([found[order], ends[order]], axis=1)
+    tried = np.zeros(len(spans), dtype=bool)
     if in_stretch.any():
-        tried |= in_stretch[np.searchsorted(starts, found, "right") - 1]
+        tried |= in_stretch[np.searchsorted(starts, spans[:, 0], "right") - 1]
     if len(apostrophes):
-        tried |= np.isin(found - 1, apostrophes) | np.isin(ends, apostrophes)
+        tried |= np.isin(spans[:, 0] - 1, apostrophes) | np.isin(spans[:, 1], apostrophes)
     if tried.any():
-        return sorted([*zip(found[~tried].tolist(), ends[~tried].tolist(), strict=True),
-                       *_anchored_spans(pattern, joined, found[tried].tolist())])
-    return list(zip(found.tolist(), ends.tolist(), strict=True))
+        retried = np.array(_anchored_spans(pattern, joined, spans[tried, 0].tolist()), dtype=np.int64)
+        spans = np.concatenate([spans[~tried], retried.reshape(-1, 2)])
+        spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    return spans
 
 def _grouped_spans(
     matchers: list[tuple[Any, re.Pattern, list[re.Pattern] | None, str | None]],

@@ -200,10 +200,8 @@ def lowered_text(text: str) -> str | None:
     combining accent or a NUL (which joins the texts that fast patterns
     scan at once).
     """
-    lowered = text.lower()
-    if len(lowered) != len(text) or _SLOW_RE.search(text):
-        return None
-    return lowered
+    lowered = _plain_lower(text)
+    return lowered if lowered is not None and "\x00" not in text else None
 
 def folded_text(text: str) -> str:
     """The text in which the anchors of the case-insensitive patterns are looked for.
@@ -211,10 +209,13 @@ def folded_text(text: str) -> str:
     ``text.lower()``; ``text.casefold()`` where lower case changes the
     length or the text holds a combining accent.
     """
+    lowered = _plain_lower(text)
+    return text.casefold() if lowered is None else lowered
+
+def _plain_lower(text: str) -> str | None:
+    """``text.lower()`` if of the same length as ``text`` and without a combining accent, else ``None``."""
     lowered = text.lower()
-    if len(lowered) != len(text) or _COMBINING_RE.search(text):
-        return text.casefold()
-    return lowered
+    return None if len(lowered) != len(text) or _COMBINING_RE.search(text) else lowered
 
 #: By regex source, the words that start every match of a fast pattern made
 #: by :func:`fast_patterns` and its :func:`key_words` (either may be ``None``).
@@ -346,7 +347,6 @@ def _char_forms(char: str) -> list[str]:
 
 _ESCAPES = {"\\(": "\ue000", "\\)": "\ue001", "\\|": "\ue002", "\\*": "\ue003"}
 _UNESCAPE = {"\ue000": "(", "\ue001": ")", "\ue002": "|", "\ue003": "*", "\ue004": "\\"}
-_SLOW_RE = re.compile(r"[\u0300-\u036f\x00]")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 
 def _prepare_phrase(phrase: str) -> str:

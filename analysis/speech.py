@@ -752,8 +752,13 @@ def _doc_speech(
     reversed_text: list[str] = []  # text[::-1], made when first read backwards
     people: list[tuple[list[int], list[str]]] = []  # the persons mentioned, found when first needed
 
-    def last_person(j: int) -> str:
-        """Before any speaker, a pronoun stands for the first person of the latest passage naming one."""
+    def pronoun_speaker(j: int) -> str:
+        """Who a pronoun in passage ``j`` stands for.
+
+        The last speaker; before any, the first person of the latest passage naming one.
+        """
+        if last_speaker:
+            return last_speaker
         if not people:
             people.append(_persons(passages, passage_starts, mentions, persons))
         person_passages, person_ids = people[0]
@@ -771,8 +776,8 @@ def _doc_speech(
         inside = mentions[lo:hi]
         ranges = _name_ranges(text, start, end, own_cues, reversed_text)
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
-        found = _attribute(text, start, own_cues, _Mentions(text, speakers),
-                           last_speaker or partial(last_person, j), reversed_text)
+        found = _attribute(text, start, own_cues, _Mentions(text, speakers), partial(pronoun_speaker, j),
+                           reversed_text)
         if found is None:  # someone the actor table does not know speaks: later "Il a dit" is theirs
             last_speaker = ""
             failed = j
@@ -941,25 +946,24 @@ def _has_quote(chunk: str) -> bool:
 
 def _attribute(
     text: str, start: int, cues: list[tuple[int, int, str]], mentions: _Mentions,
-    last_speaker: str | Callable[[], str], reversed_text: list[str],
+    pronoun_speaker: Callable[[], str], reversed_text: list[str],
 ) -> tuple[str, str, str] | None:
     """``(speaker, cue, rule)`` of the first cue of a passage that names its speaker.
 
-    ``last_speaker`` is the speaker a pronoun stands for, or a function
-    giving it, called only if a pronoun needs it.
+    ``pronoun_speaker()`` gives the speaker a pronoun stands for (``""``:
+    none); it is called only if a pronoun needs it.
     """
     for cue_start, cue_end, kind in cues:
         cue = text[cue_start:cue_end]
         if kind == "inverted":
-            if speaker := last_speaker() if callable(last_speaker) else last_speaker:
+            if speaker := pronoun_speaker():
                 return speaker, cue, "pronoun"
             continue
         if kind == "finite":
             subject = _subject_before(text, start, cue_start, mentions)
             if subject:
                 return subject, cue, "subject"
-            if _pronoun_before(text, start, cue_start, reversed_text) and (
-                    speaker := last_speaker() if callable(last_speaker) else last_speaker):
+            if _pronoun_before(text, start, cue_start, reversed_text) and (speaker := pronoun_speaker()):
                 return speaker, cue, "pronoun"
         after = _actor_after(text, cue_end, mentions)
         if after:
