@@ -192,7 +192,10 @@ def find_formulas(
     families = resolve_lexicon(lexicon)
     table = resolve_actors(actors)
     texts = index.texts
-    sentences = (texts, index.sentence_starts, index.sentence_ends, index.doc_sentence_first)
+    # The words that formulas, cues and actor names start with, found once for all.
+    vocabulary = matchers_vocabulary(family_matchers(families)) | speech_words(table)
+    index.word_runs(tuple(sorted(vocabulary)))  # before processes are forked, which then share it
+    shared = (index, families, table, vocabulary)
     bounds = chunk_bounds(texts, CHUNK_CHARS if n_jobs == 1 else PARALLEL_CHUNK_CHARS)
     total = sum(map(len, texts))
     from tqdm import tqdm  # the text bar, as build_index
@@ -202,9 +205,9 @@ def find_formulas(
     with tqdm(total=total, unit="char", unit_scale=True, desc="formulas",
               disable=not (progress if progress is not None else total > PROGRESS_CHARS)) as bar:
         if n_jobs > 1 and len(bounds) > 1:
-            results = _parallel(bounds, sentences, families, table, int(n_jobs))
+            results = _parallel(bounds, shared, int(n_jobs))
         else:
-            results = (_chunk_matches(lo, hi, sentences, families, table) for lo, hi in bounds)
+            results = (_chunk_matches(lo, hi, *shared) for lo, hi in bounds)
         for (lo, hi), found in zip(bounds, results, strict=True):
             docs, starts, ends = found["doc"], found["start"], found["end"]
             columns["doc_id"] += [doc_ids[i] for i in docs]
@@ -222,31 +225,29 @@ def find_formulas(
     return frame.sort_values(["doc_id", "start", "family"], kind="stable").reset_index(drop=True)
 
 def _chunk_matches(
-    lo: int, hi: int, sentences: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
-    families: Mapping[str, dict], table: Mapping[str, dict],
+    lo: int, hi: int, index: TokenIndex, families: Mapping[str, dict], table: Mapping[str, dict],
+    vocabulary: frozenset[str],
 ) -> dict[str, list]:
-    """The matches of :func:`find_formulas` in the texts ``lo`` to ``hi`` of a corpus, as columns.
+    """The matches of :func:`find_formulas` in the texts ``lo`` to ``hi`` of an index, as columns.
 
-    ``sentences`` holds the texts, the starts and ends of their sentences and
-    the position of each text's first sentence (then their number), as in a
-    :class:`TokenIndex`. Columns: ``doc`` (the text's position), ``family``,
+    ``vocabulary``: the words whose positions the matchers of ``families``
+    and the speech rules read (:func:`analysis.matching.views_and_positions`).
+    Columns: ``doc`` (the text's position), ``family``,
     ``variant``, ``start``, ``end``, ``sentence_start``, ``sentence_end``
     (the sentence holding the start of the match; ``(0, 0)`` if none does)
     and ``speaker``.
     """
-    every_text, sentence_starts, sentence_ends, first = sentences
-    texts = every_text[lo:hi]
+    first = index.doc_sentence_first
+    texts = index.corpus["text"].iloc[lo:hi].tolist()
     base = int(first[lo])
     firsts = (first[lo:hi + 1] - base).tolist()
-    # The words that formulas, cues and actor names start with are found once for all.
-    views, positions = views_and_positions(
-        texts, matchers_vocabulary(family_matchers(families)) | speech_words(table))
+    views, positions = views_and_positions(texts, vocabulary, index=index, first=lo)
     docs, match_starts, match_ends, family_ids, variants = _match_columns(texts, families, views, positions)
     doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
     last = np.flatnonzero(np.diff(doc, append=len(texts)))  # each text's last match (the latest start)
     with_matches = doc[last].tolist()
-    begins = sentence_starts[base:first[hi]].astype(np.int64)
-    finishes = sentence_ends[base:first[hi]].astype(np.int64)
+    begins = index.sentence_starts[base:first[hi]].astype(np.int64)
+    finishes = index.sentence_ends[base:first[hi]].astype(np.int64)
     starts, ends = begins.tolist(), finishes.tolist()
     passages = speech_passages(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
@@ -283,19 +284,17 @@ def _holding(
     same[same] = doc_of[k[same]] == doc[same]
     return np.where(same, k, -1)
 
-#: By call, the texts, sentences, lexicon and actor table that the worker processes of
+#: By call, the index, lexicon, actor table and vocabulary that the worker processes of
 #: :func:`find_formulas` search (one entry per call, so that calls from several threads do not mix).
 _SHARED: dict[int, tuple] = {}
 _CALLS = itertools.count()
 
-def _parallel(bounds: list[tuple[int, int]], sentences: tuple, families: Mapping[str, dict],
-              table: Mapping[str, dict], n_jobs: int) -> Iterator[dict[str, list]]:
+def _parallel(bounds: list[tuple[int, int]], shared: tuple, n_jobs: int) -> Iterator[dict[str, list]]:
     """:func:`_chunk_matches` of each ``(lo, hi)`` of ``bounds``, in order, on ``n_jobs`` processes."""
     # Forked processes find the corpus and lexicon in _SHARED (sending them would cost as much as
     # searching); processes started afresh are given them, with what the fast patterns were
     # compiled with.
     call = next(_CALLS)
-    shared = (sentences, families, table)
     method = multiprocessing.get_start_method()
     options: dict = {"mp_context": multiprocessing.get_context(method)}
     if method != "fork":

@@ -71,6 +71,7 @@ import hashlib
 import inspect
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -107,6 +108,8 @@ CACHE_SIZE = 4
 
 _ARRAYS = ("token_ids", "lower_of", "starts", "ends", "doc_first", "breaks", "sentence_starts",
            "sentence_ends", "sentence_token", "doc_sentence_first", "doc_hashes")
+# A whole word of analysis.text.word_starts: a maximal run of re's \w but ʼ.
+_WORD_RUN_RE = re.compile(r"[^\Wʼ]+")
 
 
 def string_ranks(strings: np.ndarray) -> np.ndarray:
@@ -281,6 +284,42 @@ class TokenIndex:
             self._cache["spellings"] = dict(zip(self.lower_vocab[self.lower_of[best]].tolist(),
                                                 self.vocab[best].tolist(), strict=True))
         return self._cache["spellings"]
+
+    def word_runs(self, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where ``words`` occur as whole words in the forms: ``(first, offset, number)``.
+
+        A whole word is a maximal run of word characters, as for
+        :func:`analysis.text.word_starts`, in the form in lower case (``str.lower``);
+        ``gagnant-gagnant`` holds ``gagnant`` at 0 and 8. Form ``k`` holds the
+        words ``number[first[k]:first[k + 1]]`` (positions in ``words``) at
+        ``offset[first[k]:first[k + 1]]`` (from its start). A form whose
+        length changes in lower case (``İ``) holds none. Computed once per
+        form, and kept for the last ``words`` asked for.
+        """
+        key = ("word_runs", words)
+        if key not in self._cache:
+            number_of = {word: k for k, word in enumerate(words)}
+            counts = np.zeros(len(self.vocab), dtype=np.int64)
+            offsets: list[int] = []
+            numbers: list[int] = []
+            for k, form in enumerate(self.vocab.tolist()):
+                lowered = form.lower()
+                if lowered.isalnum():  # one run, the whole form (most forms)
+                    if (number := number_of.get(lowered)) is not None:
+                        counts[k] = 1
+                        offsets.append(0)
+                        numbers.append(number)
+                elif len(lowered) == len(form):
+                    for run in _WORD_RUN_RE.finditer(lowered):
+                        if (number := number_of.get(run.group())) is not None:
+                            counts[k] += 1
+                            offsets.append(run.start())
+                            numbers.append(number)
+            for old in [name for name in self._cache if isinstance(name, tuple)]:
+                del self._cache[old]
+            self._cache[key] = (np.concatenate(([0], np.cumsum(counts))),
+                                np.array(offsets, dtype=np.int64), np.array(numbers, dtype=np.int64))
+        return self._cache[key]
 
     def with_corpus(self, corpus: pd.DataFrame) -> TokenIndex:
         """The same index over a frame with the same ``doc_id`` and texts but other metadata."""

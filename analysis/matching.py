@@ -10,7 +10,8 @@ Matching
     ``multilateralisme``. Matches of different families may overlap.
 
     A phrase is only tried where it can match: one pass over the texts with
-    arrays (:func:`word_positions`) finds where the words phrases need occur,
+    arrays (:func:`word_positions`) finds where the words phrases need occur
+    (read off the tokens of a token index, :func:`views_and_positions`),
     and a phrase's pattern is then tried at the words every match of it starts
     with (``coopération`` for ``coopération(s) gagnant-gagnant``; the
     patterns sharing these words by one regex call per place), or, when
@@ -35,6 +36,7 @@ Matching
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,8 +44,9 @@ from typing import Any
 
 import numpy as np
 
+from .index import TokenIndex
 from .phrases import PREFILTERS, SPACE, WHOLE_WORDS, folded_text, lowered_text
-from .text import code_points, sorted_unique, word_starts
+from .text import IGNORABLES, code_points, sorted_unique, word_starts
 
 
 def text_view(text: str) -> tuple[str | None, str]:
@@ -451,7 +454,7 @@ def word_positions(
     return WordPositions(words, known, *_find_words(searched, words))
 
 def views_and_positions(
-    texts: list[str], vocabulary: frozenset[str]
+    texts: list[str], vocabulary: frozenset[str], *, index: TokenIndex | None = None, first: int = 0
 ) -> tuple[list[tuple[str | None, str]], WordPositions]:
     """:func:`text_view` of each text and :func:`word_positions` of ``vocabulary`` (``texts`` given).
 
@@ -460,15 +463,86 @@ def views_and_positions(
     accent, NUL) are found among the code points that
     :func:`analysis.text.word_starts` reads anyway, not by another scan of
     every text.
+
+    With a token ``index`` whose texts ``first``, ``first + 1``, ... are
+    ``texts``, the words are read off the tokens (:meth:`TokenIndex.word_runs`)
+    instead, in every text where each whole word lies in one token, at the
+    same offsets in its form, and lower-cases alone: texts without an
+    underscore (a token neither starts nor ends with one), a character of
+    :data:`analysis.text.IGNORABLES` (left out of tokens), a combining accent,
+    a Σ (whose lower case depends on the next letter) or a character
+    changing length in lower case. The others are scanned, as are all texts
+    when ``t`` is a word (the euphonic ``t`` of ``a-t-il`` is in no token).
     """
     words = tuple(sorted(vocabulary))
     lowered = [text.lower() for text in texts]
     slow = {i for i, (text, low) in enumerate(zip(texts, lowered, strict=True)) if len(low) != len(text)}
-    searched = [(i, _caseless(texts[i]) if i in slow else low) for i, low in enumerate(lowered)]
-    positions = WordPositions(words, np.ones(len(texts), dtype=bool), *_find_words(searched, words, slow))
+    if index is None or "t" in vocabulary:
+        scanned = list(range(len(texts)))
+    else:
+        scanned = sorted(slow | set(_untokenized(texts)))
+        slow.update(i for i in scanned if "\x00" in texts[i] or _COMBINING_RE.search(texts[i]))
+    searched = [(i, _caseless(texts[i]) if i in slow else lowered[i]) for i in scanned]
+    found = _find_words(searched, words, None if index is not None and "t" not in vocabulary else slow)
+    if len(scanned) < len(texts):
+        found = _merged(_indexed_words(index, first, len(texts), words, scanned), found)
+    positions = WordPositions(words, np.ones(len(texts), dtype=bool), *found)
     views = [(None, folded_text(text)) if i in slow else (low, low)
              for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
     return views, positions
+
+#: A character after which the whole words of a text may not be those of its tokens
+#: (views_and_positions): underscore, ignorables, NUL, combining accents, Σ.
+_UNTOKENIZED_RE = re.compile(f"[_{IGNORABLES}\u0300-\u036f\u03a3]")
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+
+def _untokenized(texts: list[str]) -> list[int]:
+    """The texts holding a character of :data:`_UNTOKENIZED_RE` (searched joined, by line breaks)."""
+    joined = "\n".join(texts)
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts]).tolist()
+    found = []
+    pos = 0
+    while (match := _UNTOKENIZED_RE.search(joined, pos)) is not None:
+        i = bisect_right(starts, match.start()) - 1
+        found.append(i)
+        pos = starts[i + 1]
+    return found
+
+def _indexed_words(
+    index: TokenIndex, first: int, n_texts: int, words: tuple[str, ...], skipped: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(doc, word, offset)`` of ``words`` in the texts ``first`` to ``first + n_texts`` of an index.
+
+    Read off its tokens; texts ``skipped`` (numbered from 0) are left out.
+    """
+    run_first, run_offset, run_number = index.word_runs(words)
+    t0, t1 = int(index.doc_first[first]), int(index.doc_first[first + n_texts])
+    ids = index.token_ids[t0:t1]
+    counts = (run_first[1:] - run_first[:-1])[ids]
+    tokens = np.flatnonzero(counts)
+    doc = np.searchsorted(index.doc_first[first + 1 : first + n_texts + 1] - t0, tokens, "right")
+    if skipped:
+        kept = ~np.isin(doc, skipped)
+        tokens, doc = tokens[kept], doc[kept]
+    repeats = counts[tokens]
+    at = np.repeat(run_first[ids[tokens]] - np.cumsum(repeats) + repeats, repeats) + np.arange(repeats.sum())
+    offset = np.repeat(index.starts[t0:t1][tokens].astype(np.int64), repeats) + run_offset[at]
+    return np.repeat(doc, repeats).astype(np.int64), run_number[at], offset
+
+def _merged(
+    indexed: tuple[np.ndarray, np.ndarray, np.ndarray], scanned: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word positions ``(doc, word, offset)`` of two disjoint sets of texts, merged by text."""
+    size = len(indexed[0]) + len(scanned[0])
+    at = np.searchsorted(indexed[0], scanned[0]) + np.arange(len(scanned[0]))
+    rest = np.ones(size, dtype=bool)
+    rest[at] = False
+    merged = []
+    for ours, theirs in zip(indexed, scanned, strict=True):
+        column = np.empty(size, dtype=np.int64)
+        column[at], column[rest] = theirs, ours
+        merged.append(column)
+    return merged[0], merged[1], merged[2]
 
 def _find_words(
     searched: list[tuple[int, str]], words: tuple[str, ...], slow: set[int] | None = None

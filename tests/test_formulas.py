@@ -633,7 +633,7 @@ def test_prefiltered_matches_equal_full_scans(seed, monkeypatch):
     filtered = find_formulas(frame)
     # Unknown word positions make every pattern scan every text.
     views_and_positions = formulas_module.views_and_positions
-    monkeypatch.setattr(formulas_module, "views_and_positions", lambda texts, vocabulary: (
+    monkeypatch.setattr(formulas_module, "views_and_positions", lambda texts, vocabulary, **_: (
         views_and_positions(texts, vocabulary)[0], WordPositions.unknown(len(texts))))
     full = find_formulas(frame)
     pd.testing.assert_frame_equal(filtered, full)

@@ -77,6 +77,20 @@ def test_exact_arrays_of_a_small_text():
     assert lemma_vocab[lemma_of[[0, 3, 5]]].tolist() == ["le", "monsieur", "avoir"]
 
 
+def test_word_runs_of_the_forms():
+    text = "Gagnant-gagnant, l’Initiative ! \u0130stanbul aujourd'hui 3,5"
+    index = build_index(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    assert index.vocab.tolist() == [
+        "Gagnant-gagnant", "l'", "Initiative", "\u0130stanbul", "aujourd'hui", "3,5"]
+    words = ("3", "5", "gagnant", "hui", "initiative", "istanbul", "l")
+    first, offset, number = index.word_runs(words)
+    assert first.tolist() == [0, 2, 3, 4, 4, 5, 7]  # İstanbul changes length in lower case: none
+    assert offset.tolist() == [0, 8, 0, 0, 8, 0, 2]
+    assert [words[k] for k in number] == ["gagnant", "gagnant", "l", "initiative", "hui", "3", "5"]
+    assert index.word_runs(words) is index.word_runs(words)  # computed once
+    assert index.word_runs(("zzz",))[0].tolist() == [0] * 7
+
+
 def test_tokens_and_sentences_are_the_tokenizers(corpus):
     index = build_index(corpus)
     for i, text in enumerate(corpus["text"]):

@@ -7,8 +7,10 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis import find_actors, find_formulas, load_actors, load_lexicon, matching, speech
+from analysis import build_index, find_actors, find_formulas, load_actors, load_lexicon, matching, speech
 from analysis.lexicon import actor_matchers, family_matchers
 from analysis.phrases import lowered_text
 
@@ -232,6 +234,43 @@ def test_views_and_positions_equal_text_views_then_word_positions(chunk, monkeyp
     assert [positions.of(i) for i in range(len(texts))] == [by_word.of(i) for i in range(len(texts))]
     assert positions.of(1) == {"la": [0, 12], "chine": [3, 15]}
     assert positions.of(4) == {"la": [0], "chine": [3]}
+
+
+def test_word_positions_read_off_the_index_are_those_of_the_scan():
+    texts = ["L’Initiative gagnant-gagnant", "_Chine_ et la Chine", "a-t-il dit", "coopé\u00adration"]
+    index = build_index(corpus(*texts), progress=False)
+    vocabulary = frozenset({"initiative", "gagnant", "chine", "il", "l", "ration"})
+    views, positions = matching.views_and_positions(texts, vocabulary, index=index)
+    assert [positions.of(i) for i in range(4)] == [
+        {"l": [0], "initiative": [2], "gagnant": [13, 21]},
+        {"chine": [14]},  # "_Chine_" is one word: a text with an underscore is scanned
+        {"il": [4]},
+        {"ration": [6]},  # the soft hyphen splits the word, not the token: scanned
+    ]
+    assert views == [matching.text_view(text) for text in texts]
+    # The euphonic t of a-t-il is in no token: with t among the words, every text is scanned.
+    _, positions = matching.views_and_positions(texts[2:3], vocabulary | {"t"}, index=index, first=2)
+    assert positions.of(0) == {"t": [2], "il": [4]}
+
+
+_TRICKY = ["Chine", "chine", "la", "La", " ", ", ", "_", "\u00ad", "\x00", "\u0301", "\u035c", "Σ", "ΟΔΟΣ",
+           "ΟΔΟΣ.", "\u0130", "ʼ", "’", "'", "-", "\u2011", "a-t-il", "t", "3,5", "l'", "aujourd'hui",
+           "gagnant", "-gagnant", "\n", ".", "é", "E\u0301", "G20", "x", "ſ", "\u200b", "dit-elle"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_TRICKY), max_size=12).map("".join), min_size=1, max_size=5),
+       st.sets(st.sampled_from(["chine", "la", "a", "il", "elle", "t", "gagnant", "hui", "aujourd", "3", "5",
+                                "οδος", "οδοσ", "σ", "g20", "x", "l", "é", "e", "s"]), min_size=1),
+       st.integers(0, 2))
+def test_word_positions_from_the_index_equal_a_scan(texts, words, first):
+    index = build_index(corpus(*texts), progress=False)
+    texts = index.texts[first:]  # in NFC, as the index holds them
+    vocabulary = frozenset(words)
+    scanned = matching.views_and_positions(texts, vocabulary)
+    indexed = matching.views_and_positions(texts, vocabulary, index=index, first=first)
+    assert indexed[0] == scanned[0]
+    assert [indexed[1].of(i) for i in range(len(texts))] == [scanned[1].of(i) for i in range(len(texts))]
 
 
 def test_a_text_holding_nul_keeps_its_lower_cased_anchors():
