@@ -244,8 +244,9 @@ def _chunk_matches(
     views, positions = views_and_positions(texts, vocabulary, index=index, first=lo)
     docs, match_starts, match_ends, family_ids, variants = _match_columns(texts, families, views, positions)
     doc, start = np.array(docs, dtype=np.int64), np.array(match_starts, dtype=np.int64)
-    last = np.flatnonzero(np.diff(doc, append=len(texts)))  # each text's last match (the latest start)
+    last = np.flatnonzero(np.diff(doc, append=len(texts)))  # each text's last match
     with_matches = doc[last].tolist()
+    bounds = [0, *(last + 1).tolist()]
     begins = index.sentence_starts[base:first[hi]].astype(np.int64)
     finishes = index.sentence_ends[base:first[hi]].astype(np.int64)
     starts, ends = begins.tolist(), finishes.tolist()
@@ -253,7 +254,8 @@ def _chunk_matches(
         [texts[i] for i in with_matches], table, views=[views[i] for i in with_matches],
         spans=[list(zip(starts[firsts[i]:firsts[i + 1]], ends[firsts[i]:firsts[i + 1]], strict=True))
                for i in with_matches],
-        positions=positions.take(with_matches), until=start[last].tolist(),
+        positions=positions.take(with_matches),
+        holding=[match_starts[a:b] for a, b in zip(bounds, bounds[1:], strict=False)],
     )
     width = max(map(len, texts), default=0) + 1
     k = _holding(np.repeat(np.arange(len(texts)), np.diff(firsts)), begins, doc, start, width)

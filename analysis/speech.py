@@ -90,7 +90,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
@@ -635,7 +635,7 @@ def speech_passages(
     views: list[tuple[str | None, str]] | None = None,
     spans: list[list[tuple[int, int]]] | None = None,
     positions: WordPositions | None = None,
-    until: list[int] | None = None,
+    holding: list[list[int]] | None = None,
 ) -> list[list[tuple[str, int, int, str, str]]]:
     """Per text, its attributed passages ``(speaker, start, end, cue, rule)`` in text order.
 
@@ -646,9 +646,9 @@ def speech_passages(
     all texts at once (:func:`analysis.matching.batch_matches`), each apart: the
     stretches of a text that the slow patterns search end at the characters
     no pattern of a search holds, and cues hold commas where actor names
-    hold full stops. With ``until``, only the passages of text ``i`` starting
-    at or before ``until[i]`` are given (the attribution of a passage depends
-    only on those before it).
+    hold full stops. With ``holding``, only the passages of text ``i`` holding
+    one of the offsets ``holding[i]`` (sorted) are given, and only the
+    passages they depend on are attributed.
     """
     views = views if views is not None else [text_view(text) for text in texts]
     vocabulary = speech_words(actors)
@@ -670,7 +670,7 @@ def speech_passages(
     for i, doc_mentions in zip(with_cues, mentions, strict=True):
         doc_spans = spans[i] if spans is not None else [(a, b) for _, a, b in sentences(texts[i])]
         result[i] = _doc_speech(texts[i], persons, doc_spans, cues[i], doc_mentions,
-                                until[i] if until is not None else len(texts[i]))
+                                holding[i] if holding is not None else None)
     return result
 
 
@@ -730,14 +730,17 @@ def _doc_speech(
     spans: list[tuple[int, int]],
     cues: list[tuple[int, int, str]],
     mentions: list[tuple[int, int, str]],
-    until: int,
+    holding: list[int] | None = None,
 ) -> list[tuple[str, int, int, str, str]]:
     """The attributed passages of a text, as :func:`speech_passages` gives them.
 
-    ``persons`` are the ids of the actors of :data:`PERSON_KINDS`. Only the
-    passages holding a cue, and the quotations continuing an attributed
-    one, are visited (the others attribute nothing and change nothing but
-    the last person named, which is looked up when a pronoun needs it).
+    ``persons`` are the ids of the actors of :data:`PERSON_KINDS`. With
+    ``holding`` (sorted offsets), only the attributed passages holding one
+    of them are given. Only the passages holding a cue are attributed (a
+    quotation goes on with the speaker of the latest of them; the others
+    change nothing but the last person named, looked up when a pronoun needs
+    it), and of those only the ones a passage given depends on: itself, the
+    one it continues, and, when a pronoun is read, the one before.
     """
     passages = _passages(text, spans)
     passage_starts = [start for start, _ in passages]
@@ -746,51 +749,79 @@ def _doc_speech(
         j = bisect_right(passage_starts, cue[0]) - 1
         if j >= 0 and cue[0] < passages[j][1]:
             own.setdefault(j, []).append(cue)
-    result = []
-    last_speaker = ""
-    failed = -1  # the last passage whose cues named no one: no pronoun after it points before it
+    order = list(own)  # the passages holding a cue, in text order (cues are sorted)
+    found: dict[int, tuple[str, str, str] | None] = {}  # by position in `order`: (speaker, cue, rule)
     reversed_text: list[str] = []  # text[::-1], made when first read backwards
     people: list[tuple[list[int], list[str]]] = []  # the persons mentioned, found when first needed
 
-    def pronoun_speaker(j: int) -> str:
-        """Who a pronoun in passage ``j`` stands for.
-
-        The last speaker; before any, the first person of the latest passage naming one.
-        """
-        if last_speaker:
-            return last_speaker
-        if not people:
-            people.append(_persons(passages, passage_starts, mentions, persons))
-        person_passages, person_ids = people[0]
-        k = bisect_left(person_passages, j) - 1
-        if k >= 0 and person_passages[k] > failed:
-            return person_ids[bisect_left(person_passages, person_passages[k])]
-        return ""
-
-    for j, own_cues in own.items():
-        start, end = passages[j]
-        if start > until:
-            break
+    def attribute(k: int) -> None:
+        start, end = passages[order[k]]
         lo = bisect_left(mentions, start, key=_START)
         hi = min(bisect_left(mentions, end, lo, key=_START), bisect_right(mentions, end, lo, key=_END))
         inside = mentions[lo:hi]
-        ranges = _name_ranges(text, start, end, own_cues, reversed_text)
+        ranges = _name_ranges(text, start, end, own[order[k]], reversed_text)
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
-        found = _attribute(text, start, own_cues, _Mentions(text, speakers), partial(pronoun_speaker, j),
-                           reversed_text)
-        if found is None:  # someone the actor table does not know speaks: later "Il a dit" is theirs
-            last_speaker = ""
-            failed = j
+        found[k] = _attribute(text, start, own[order[k]], _Mentions(text, speakers),
+                              partial(pronoun_speaker, k), reversed_text)
+
+    def pronoun_speaker(k: int) -> str:
+        """Who a pronoun in the ``k``-th passage holding a cue stands for.
+
+        The speaker of the passage before it (holding a cue); if that one
+        named no one (someone the actor table does not know spoke: later
+        "Il a dit" is theirs) or there is none, the first person of the
+        latest passage naming one, after it.
+        """
+        if k > 0 and k - 1 not in found:  # attributed in order, each from the one before
+            first = k - 1
+            while first > 0 and first - 1 not in found:
+                first -= 1
+            for before in range(first, k):
+                attribute(before)
+        if k > 0 and found[k - 1] is not None:
+            return found[k - 1][0]
+        if not people:
+            people.append(_persons(passages, passage_starts, mentions, persons))
+        person_passages, person_ids = people[0]
+        latest = bisect_left(person_passages, order[k]) - 1
+        if latest >= 0 and person_passages[latest] > (order[k - 1] if k > 0 else -1):
+            return person_ids[bisect_left(person_passages, person_passages[latest])]
+        return ""
+
+    wanted: list[int] | None = None  # the passages given (all if None), sorted
+    needed: Sequence[int] = range(len(order))
+    if holding is not None:
+        wanted = sorted({j for offset in holding
+                         if (j := bisect_right(passage_starts, offset) - 1) >= 0 and offset < passages[j][1]})
+        # A passage without a cue is given only if it continues a quotation, so holds a quote mark.
+        needed = sorted({k for j in wanted if (k := bisect_right(order, j) - 1) >= 0
+                         and (order[k] == j or _has_quote(text[passages[j][0] : passages[j][1]]))})
+    result = []
+    for k in needed:
+        if k not in found:
+            attribute(k)
+        if found[k] is None:
             continue
-        last_speaker = found[0]
-        result.append((last_speaker, start, end, found[1], found[2]))
+        speaker, cue, rule = found[k]
+        j = order[k]
+        if wanted is None or _among(wanted, j):
+            result.append((speaker, *passages[j], cue, rule))
         # Passages with a quotation and no cue go on with the speaker's words.
-        after = j + 1
-        while (after < len(passages) and after not in own and passages[after][0] <= until
-               and _has_quote(text[passages[after][0] : passages[after][1]])):
-            result.append((last_speaker, *passages[after], "« »", "quote-continued"))
-            after += 1
+        last = len(passages) - 1 if k + 1 == len(order) else order[k + 1] - 1
+        if wanted is not None:  # up to the last passage given before the next cue
+            last = wanted[bisect_right(wanted, last) - 1]
+        for after in range(j + 1, last + 1):
+            if not _has_quote(text[passages[after][0] : passages[after][1]]):
+                break
+            if wanted is None or _among(wanted, after):
+                result.append((speaker, *passages[after], "« »", "quote-continued"))
     return result
+
+
+def _among(values: list[int], value: int) -> bool:
+    """Whether ``value`` is in the sorted list ``values``."""
+    at = bisect_left(values, value)
+    return at < len(values) and values[at] == value
 
 
 def _persons(

@@ -370,6 +370,39 @@ def test_names_looked_for_only_near_cues_attribute_as_names_looked_for_everywher
     assert speech_passages([text], actors) == everywhere
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*SPEECH_PIECES, ". ", " Il a ajouté ", " « Nous agirons. » ", " a-t-elle dit. "]),
+                max_size=40), st.data())
+def test_passages_holding_offsets_are_those_of_every_passage(pieces, data):
+    # find_formulas asks only for the passages holding a match, and only those they depend on are
+    # attributed: they must be the passages of the whole attribution that hold one of the offsets.
+    from analysis.speech import speech_passages
+
+    text = "".join(pieces)
+    actors = load_actors()
+    holding = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    every = speech_passages([text], actors)[0]
+    assert speech_passages([text], actors, holding=[holding])[0] == [
+        passage for passage in every if any(passage[1] <= offset < passage[2] for offset in holding)]
+
+
+def test_a_pronoun_passage_asked_for_alone_is_attributed_from_the_ones_before():
+    from analysis.speech import speech_passages
+
+    text = ("Pedro Sánchez a déclaré que rien ne change. Le temps passe. Il a ajouté « tout va bien ». "
+            "« Nous agirons. » Il a dit non. Mme Fall a déclaré oui. Le Monde a souligné la paix. "
+            "Il a répété oui.")
+    actors = load_actors()
+    every = speech_passages([text], actors)[0]
+    assert [(speaker, rule) for speaker, _, _, _, rule in every] == [
+        ("Pedro Sánchez", "subject"), ("Pedro Sánchez", "pronoun"), ("Pedro Sánchez", "quote-continued"),
+        ("Pedro Sánchez", "pronoun"), ("Mme Fall", "subject")]  # "Le Monde" names no one: nor does "Il"
+    for k, passage in enumerate(every):
+        assert speech_passages([text], actors, holding=[[passage[1]]])[0] == [passage], k
+    for unattributed in ("Le temps", "Il a répété"):
+        assert speech_passages([text], actors, holding=[[text.index(unattributed)]])[0] == []
+
+
 # --------------------------------------------------------------------------- speakers the table does not know
 
 # Three speakers missing from the shipped table, one per rule, each followed by a pronoun or a quotation.
