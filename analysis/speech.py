@@ -750,14 +750,15 @@ def _doc_speech(
         if j >= 0 and cue[0] < passages[j][1]:
             own.setdefault(j, []).append(cue)
     order = list(own)  # the passages holding a cue, in text order (cues are sorted)
+    mention_starts, mention_ends = [m[0] for m in mentions], [m[1] for m in mentions]
     found: dict[int, tuple[str, str, str] | None] = {}  # by position in `order`: (speaker, cue, rule)
     reversed_text: list[str] = []  # text[::-1], made when first read backwards
     people: list[tuple[list[int], list[str]]] = []  # the persons mentioned, found when first needed
 
     def attribute(k: int) -> None:
         start, end = passages[order[k]]
-        lo = bisect_left(mentions, start, key=_START)
-        hi = min(bisect_left(mentions, end, lo, key=_START), bisect_right(mentions, end, lo, key=_END))
+        lo = bisect_left(mention_starts, start)
+        hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
         inside = mentions[lo:hi]
         ranges = _name_ranges(text, start, end, own[order[k]], reversed_text)
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
@@ -839,7 +840,7 @@ def _persons(
     return person_passages, person_ids
 
 
-_START, _END = itemgetter(0), itemgetter(1)
+_END = itemgetter(1)
 
 
 def _name_ranges(

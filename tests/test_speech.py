@@ -371,8 +371,8 @@ def test_names_looked_for_only_near_cues_attribute_as_names_looked_for_everywher
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from([*SPEECH_PIECES, ". ", " Il a ajouté ", " « Nous agirons. » ", " a-t-elle dit. "]),
-                max_size=40), st.data())
+@given(st.lists(st.sampled_from([*SPEECH_PIECES, ". ", " Il a ajouté ", " « Nous agirons. » ",
+                                 " a-t-elle dit. "]), max_size=40), st.data())
 def test_passages_holding_offsets_are_those_of_every_passage(pieces, data):
     # find_formulas asks only for the passages holding a match, and only those they depend on are
     # attributed: they must be the passages of the whole attribution that hold one of the offsets.
