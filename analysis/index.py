@@ -289,11 +289,11 @@ class TokenIndex:
         """Where ``words`` occur as whole words in the forms: ``(first, offset, number)``.
 
         A whole word is a maximal run of word characters, as for
-        :func:`analysis.text.word_starts`, in the form in lower case (``str.lower``);
+        :func:`analysis.text.word_starts`, in the form in lower case
+        (``str.lower``, but ``İ`` gives ``i``, so that offsets are kept);
         ``gagnant-gagnant`` holds ``gagnant`` at 0 and 8. Form ``k`` holds the
         words ``number[first[k]:first[k + 1]]`` (positions in ``words``) at
-        ``offset[first[k]:first[k + 1]]`` (from its start). A form whose
-        length changes in lower case (``İ``) holds none. Computed once per
+        ``offset[first[k]:first[k + 1]]`` (from its start). Computed once per
         form, and kept for the last ``words`` asked for.
         """
         key = ("word_runs", words)
@@ -303,13 +303,13 @@ class TokenIndex:
             offsets: list[int] = []
             numbers: list[int] = []
             for k, form in enumerate(self.vocab.tolist()):
-                lowered = form.lower()
+                lowered = form.replace("\u0130", "I").lower()
                 if lowered.isalnum():  # one run, the whole form (most forms)
                     if (number := number_of.get(lowered)) is not None:
                         counts[k] = 1
                         offsets.append(0)
                         numbers.append(number)
-                elif len(lowered) == len(form):
+                else:
                     for run in _WORD_RUN_RE.finditer(lowered):
                         if (number := number_of.get(run.group())) is not None:
                             counts[k] += 1

@@ -139,6 +139,9 @@ def candidate_arrays(
             made = partial_view(texts[i], breaks)
             if made is not None:
                 lowered[i], stretches[i] = made
+    # The anchors of the slow patterns are looked for in the stretches they search, not in the whole text.
+    folded_stretches = {i: _SEPARATOR.join(_folded_part(texts[i], views[i][1], a, b + 1) for a, b in found)
+                        for i, found in stretches.items()}
     fast_docs = [i for i, low in enumerate(lowered) if low is not None]
     slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
     joined = _SEPARATOR.join(lowered[i] for i in fast_docs)
@@ -181,7 +184,7 @@ def candidate_arrays(
             if anchor_text is None or anchor_text in views[i][1]:
                 others += [(i, *m.span(), order) for m in pattern.finditer(texts[i]) if m.end() > m.start()]
         for i, doc_stretches in stretches.items() if fast is not None else ():
-            if anchor_text is None or anchor_text in views[i][1]:
+            if anchor_text is None or anchor_text in folded_stretches[i]:
                 # A stretch ends before a character no match holds: endpos shows the pattern that character.
                 others += [(i, *m.span(), order) for a, b in doc_stretches
                            for m in pattern.finditer(texts[i], a, b + 1) if m.end() > m.start()]
@@ -259,8 +262,7 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
     found: list[tuple[int, int]] = []
     after = re.compile(f"[{re.escape(breaks)}]")
     pos = 0
-    for match in _SLOW_CHAR_RE.finditer(text):
-        at = match.start()
+    for at in _slow_characters(text):
         if at < pos:
             continue
         start = max(text.rfind(char, pos, at) for char in breaks) + 1
@@ -277,6 +279,20 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
         pos = end
     pieces.append(lowered[pos:])
     return "".join(pieces), found
+
+def _folded_part(text: str, folded: str, start: int, end: int) -> str:
+    """The part of ``folded`` (:func:`folded_text` of ``text``) made of ``text[start:end]``.
+
+    A slice where folding kept every character one character, else
+    ``text[start:end].casefold()`` (then ``folded`` is the case folding of
+    ``text``, which reads each character alone).
+    """
+    return folded[start:end] if len(folded) == len(text) else text[start:end].casefold()
+
+@lru_cache(maxsize=2)
+def _slow_characters(text: str) -> list[int]:
+    """The offsets of the characters of :data:`_SLOW_CHAR_RE` (cached: each matcher set reads them)."""
+    return [match.start() for match in _SLOW_CHAR_RE.finditer(text)]
 
 @lru_cache(maxsize=2)
 def _caseless(text: str) -> str:
@@ -465,55 +481,83 @@ def views_and_positions(
     every text.
 
     With a token ``index`` whose texts ``first``, ``first + 1``, ... are
-    ``texts``, the words are read off the tokens (:meth:`TokenIndex.word_runs`)
-    instead, in every text where each whole word lies in one token, at the
-    same offsets in its form, and lower-cases alone: texts without an
-    underscore (a token neither starts nor ends with one), a character of
-    :data:`analysis.text.IGNORABLES` (left out of tokens), a combining accent,
-    a Σ (whose lower case depends on the next letter) or a character
-    changing length in lower case. The others are scanned, as are all texts
-    when ``t`` is a word (the euphonic ``t`` of ``a-t-il`` is in no token).
+    ``texts``, the words are read off the tokens instead
+    (:meth:`TokenIndex.word_runs`): a whole word lies in one token, at the
+    same offset in its form, and lower-cases alone, but next to an
+    underscore (which a token neither starts nor ends with), a character of
+    :data:`analysis.text.IGNORABLES` (left out of tokens) or a Σ (whose
+    lower case depends on the characters after it). The words of the run
+    of non-space characters around each of these are found by a scan of
+    that run (no token, word or Σ context crosses a space); every text is
+    scanned when ``t`` is a word (the euphonic ``t`` of ``a-t-il`` is in no
+    token).
     """
     words = tuple(sorted(vocabulary))
     lowered = [text.lower() for text in texts]
     slow = {i for i, (text, low) in enumerate(zip(texts, lowered, strict=True)) if len(low) != len(text)}
     if index is None or "t" in vocabulary:
-        scanned = list(range(len(texts)))
+        searched = [(i, _caseless(texts[i]) if i in slow else low) for i, low in enumerate(lowered)]
+        found = _find_words(searched, words, slow)
     else:
-        scanned = sorted(slow | set(_untokenized(texts)))
-        slow.update(i for i in scanned if "\x00" in texts[i] or _COMBINING_RE.search(texts[i]))
-    searched = [(i, _caseless(texts[i]) if i in slow else lowered[i]) for i in scanned]
-    found = _find_words(searched, words, None if index is not None and "t" not in vocabulary else slow)
-    if len(scanned) < len(texts):
-        found = _merged(_indexed_words(index, first, len(texts), words, scanned), found)
+        flagged = _flagged(texts)
+        slow.update(i for i in flagged if "\x00" in texts[i] or _COMBINING_RE.search(texts[i]))
+        windows = [(i, a, b) for i in flagged for a, b in _untokenized_windows(texts[i])]
+        found = _indexed_words(index, first, len(texts), words)
+        if windows:
+            width = max(map(len, texts)) + 1
+            found = _merged(_outside(found, windows, width), _window_words(texts, windows, words))
     positions = WordPositions(words, np.ones(len(texts), dtype=bool), *found)
-    views = [(None, folded_text(text)) if i in slow else (low, low)
+    views = [(None, folded_text(text, lowered=low)) if i in slow else (low, low)
              for i, (text, low) in enumerate(zip(texts, lowered, strict=True))]
     return views, positions
 
-#: A character after which the whole words of a text may not be those of its tokens
-#: (views_and_positions): underscore, ignorables, NUL, combining accents, Σ.
-_UNTOKENIZED_RE = re.compile(f"[_{IGNORABLES}\u0300-\u036f\u03a3]")
+#: The characters next to which the whole words of a text may not be those of its tokens
+#: (views_and_positions): underscore, ignorables (NUL among them), Σ.
+_UNTOKENIZED_RE = re.compile(f"[_{IGNORABLES}\u03a3]")
+#: Those, and the combining accents (a text holding one has no lower-cased view).
+_FLAGGED_RE = re.compile(f"[_{IGNORABLES}\u03a3\u0300-\u036f]")
 _COMBINING_RE = re.compile("[\u0300-\u036f]")
+_SPACE_RE = re.compile(r"\s")
+_NON_SPACE_RE = re.compile(r"\S*")
 
-def _untokenized(texts: list[str]) -> list[int]:
-    """The texts holding a character of :data:`_UNTOKENIZED_RE` (searched joined, by line breaks)."""
+def _flagged(texts: list[str]) -> list[int]:
+    """The texts holding a character of :data:`_FLAGGED_RE` (searched joined, by line breaks)."""
     joined = "\n".join(texts)
     starts = np.cumsum([0] + [len(text) + 1 for text in texts]).tolist()
     found = []
     pos = 0
-    while (match := _UNTOKENIZED_RE.search(joined, pos)) is not None:
+    while (match := _FLAGGED_RE.search(joined, pos)) is not None:
         i = bisect_right(starts, match.start()) - 1
         found.append(i)
         pos = starts[i + 1]
     return found
 
+def _untokenized_windows(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the runs of non-space characters holding a character of :data:`_UNTOKENIZED_RE`."""
+    windows: list[tuple[int, int]] = []
+    pos = 0
+    for match in _UNTOKENIZED_RE.finditer(text):
+        at = match.start()
+        if at < pos:
+            continue
+        start, size = at, 64  # the last space before, read backwards, in growing pieces
+        while start > pos:
+            piece = text[max(pos, at - size) : at][::-1]
+            space = _SPACE_RE.search(piece)
+            start = at - space.start() if space else max(pos, at - size)
+            if space:
+                break
+            size *= 4
+        windows.append((start, _NON_SPACE_RE.match(text, at).end()))
+        pos = windows[-1][1]
+    return windows
+
 def _indexed_words(
-    index: TokenIndex, first: int, n_texts: int, words: tuple[str, ...], skipped: list[int]
+    index: TokenIndex, first: int, n_texts: int, words: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(doc, word, offset)`` of ``words`` in the texts ``first`` to ``first + n_texts`` of an index.
 
-    Read off its tokens; texts ``skipped`` (numbered from 0) are left out.
+    Read off its tokens; texts numbered from 0.
     """
     run_first, run_offset, run_number = index.word_runs(words)
     t0, t1 = int(index.doc_first[first]), int(index.doc_first[first + n_texts])
@@ -521,24 +565,42 @@ def _indexed_words(
     counts = (run_first[1:] - run_first[:-1])[ids]
     tokens = np.flatnonzero(counts)
     doc = np.searchsorted(index.doc_first[first + 1 : first + n_texts + 1] - t0, tokens, "right")
-    if skipped:
-        kept = ~np.isin(doc, skipped)
-        tokens, doc = tokens[kept], doc[kept]
     repeats = counts[tokens]
     at = np.repeat(run_first[ids[tokens]] - np.cumsum(repeats) + repeats, repeats) + np.arange(repeats.sum())
     offset = np.repeat(index.starts[t0:t1][tokens].astype(np.int64), repeats) + run_offset[at]
     return np.repeat(doc, repeats).astype(np.int64), run_number[at], offset
 
-def _merged(
-    indexed: tuple[np.ndarray, np.ndarray, np.ndarray], scanned: tuple[np.ndarray, np.ndarray, np.ndarray]
+def _outside(
+    found: tuple[np.ndarray, np.ndarray, np.ndarray], windows: list[tuple[int, int, int]], width: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Word positions ``(doc, word, offset)`` of two disjoint sets of texts, merged by text."""
-    size = len(indexed[0]) + len(scanned[0])
-    at = np.searchsorted(indexed[0], scanned[0]) + np.arange(len(scanned[0]))
+    """The word positions ``(doc, word, offset)`` outside ``windows`` (``(doc, start, end)``, sorted)."""
+    doc, word, offset = found
+    bounds = np.array(windows, dtype=np.int64).reshape(-1, 3)
+    key = doc * width + offset
+    k = np.searchsorted(bounds[:, 0] * width + bounds[:, 1], key, "right") - 1
+    inside = (k >= 0) & (key < bounds[np.maximum(k, 0), 0] * width + bounds[np.maximum(k, 0), 2])
+    return doc[~inside], word[~inside], offset[~inside]
+
+def _window_words(
+    texts: list[str], windows: list[tuple[int, int, int]], words: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(doc, word, offset)`` of ``words`` in ``windows`` (``(doc, start, end)``, sorted), scanned."""
+    number, word, offset = _find_words(
+        [(k, _caseless(texts[i][a:b])) for k, (i, a, b) in enumerate(windows)], words)
+    bounds = np.array(windows, dtype=np.int64).reshape(-1, 3)
+    return bounds[number, 0], word, offset + bounds[number, 1]
+
+def _merged(
+    one: tuple[np.ndarray, np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word positions ``(doc, word, offset)`` found apart (never at the same offset), merged in order."""
+    width = int(max(one[2].max(initial=0), other[2].max(initial=0))) + 1
+    size = len(one[0]) + len(other[0])
+    at = np.searchsorted(one[0] * width + one[2], other[0] * width + other[2]) + np.arange(len(other[0]))
     rest = np.ones(size, dtype=bool)
     rest[at] = False
     merged = []
-    for ours, theirs in zip(indexed, scanned, strict=True):
+    for ours, theirs in zip(one, other, strict=True):
         column = np.empty(size, dtype=np.int64)
         column[at], column[rest] = theirs, ours
         merged.append(column)

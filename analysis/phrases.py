@@ -203,18 +203,18 @@ def lowered_text(text: str) -> str | None:
     lowered = _plain_lower(text)
     return lowered if lowered is not None and "\x00" not in text else None
 
-def folded_text(text: str) -> str:
+def folded_text(text: str, *, lowered: str | None = None) -> str:
     """The text in which the anchors of the case-insensitive patterns are looked for.
 
-    ``text.lower()``; ``text.casefold()`` where lower case changes the
-    length or the text holds a combining accent.
+    ``text.lower()`` (``lowered``, if the caller has it); ``text.casefold()``
+    where lower case changes the length or the text holds a combining accent.
     """
-    lowered = _plain_lower(text)
-    return text.casefold() if lowered is None else lowered
+    plain = _plain_lower(text, lowered)
+    return text.casefold() if plain is None else plain
 
-def _plain_lower(text: str) -> str | None:
+def _plain_lower(text: str, lowered: str | None = None) -> str | None:
     """``text.lower()`` if of the same length as ``text`` and without a combining accent, else ``None``."""
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     return None if len(lowered) != len(text) or _COMBINING_RE.search(text) else lowered
 
 #: By regex source, the words that start every match of a fast pattern made

@@ -237,20 +237,33 @@ def test_views_and_positions_equal_text_views_then_word_positions(chunk, monkeyp
 
 
 def test_word_positions_read_off_the_index_are_those_of_the_scan():
-    texts = ["L’Initiative gagnant-gagnant", "_Chine_ et la Chine", "a-t-il dit", "coopé\u00adration"]
+    texts = ["L’Initiative gagnant-gagnant", "_Chine_ et la Chine", "a-t-il dit", "la coopé\u00adration",
+             "ΟΔΟΣ.la ΟΔΟΣ"]
     index = build_index(corpus(*texts), progress=False)
-    vocabulary = frozenset({"initiative", "gagnant", "chine", "il", "l", "ration"})
+    vocabulary = frozenset({"initiative", "gagnant", "chine", "il", "l", "la", "ration", "οδοσ", "οδος"})
     views, positions = matching.views_and_positions(texts, vocabulary, index=index)
-    assert [positions.of(i) for i in range(4)] == [
+    # The run of non-space characters around an underscore, soft hyphen or Σ is scanned.
+    assert [positions.of(i) for i in range(5)] == [
         {"l": [0], "initiative": [2], "gagnant": [13, 21]},
-        {"chine": [14]},  # "_Chine_" is one word: a text with an underscore is scanned
+        {"la": [11], "chine": [14]},  # "_Chine_" is one word, not the token "chine"
         {"il": [4]},
-        {"ration": [6]},  # the soft hyphen splits the word, not the token: scanned
+        {"la": [0], "ration": [9]},  # the soft hyphen splits the word, not the token
+        {"οδοσ": [0], "la": [5], "οδος": [8]},  # Σ is final only before no letter
     ]
     assert views == [matching.text_view(text) for text in texts]
     # The euphonic t of a-t-il is in no token: with t among the words, every text is scanned.
     _, positions = matching.views_and_positions(texts[2:3], vocabulary | {"t"}, index=index, first=2)
     assert positions.of(0) == {"t": [2], "il": [4]}
+
+
+def test_the_runs_scanned_around_an_underscore_an_invisible_character_or_sigma():
+    text = "a b_c d\u00ade  ΟΔΟΣ.la x_"
+    windows = matching._untokenized_windows(text)
+    assert [text[a:b] for a, b in windows] == ["b_c", "d\u00ade", "ΟΔΟΣ.la", "x_"]
+    # At the start or end of the text; a long run is read back to its first character.
+    long = "_" + "x" * 300 + "_ y " + "z" * 500 + "_"
+    assert matching._untokenized_windows(long) == [(0, 302), (305, 806)]
+    assert matching._untokenized_windows("") == [] and matching._untokenized_windows("abc") == []
 
 
 _TRICKY = ["Chine", "chine", "la", "La", " ", ", ", "_", "\u00ad", "\x00", "\u0301", "\u035c", "Σ", "ΟΔΟΣ",
@@ -265,6 +278,7 @@ _TRICKY = ["Chine", "chine", "la", "La", " ", ", ", "_", "\u00ad", "\x00", "\u03
        st.integers(0, 2))
 def test_word_positions_from_the_index_equal_a_scan(texts, words, first):
     index = build_index(corpus(*texts), progress=False)
+    first = min(first, len(texts) - 1)
     texts = index.texts[first:]  # in NFC, as the index holds them
     vocabulary = frozenset(words)
     scanned = matching.views_and_positions(texts, vocabulary)
