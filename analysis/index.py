@@ -24,6 +24,12 @@ What the index holds
     lemmas
         :func:`analysis.lemma` of each lower-cased form, computed once per
         form on first use (:meth:`TokenIndex.lemmas`), never per token.
+    word runs
+        Where given words occur as whole words in each form
+        (:meth:`TokenIndex.word_runs`, computed once per form on first use),
+        so that :func:`analysis.find_formulas` finds where its phrases,
+        cues and actor names can start from the token ids, without scanning
+        the texts.
     ``starts``, ``ends``
         Character offsets of each token into its article's ``text``.
     ``doc_first``

@@ -79,11 +79,13 @@ Speed
     passage of no punctuation holding thousands of cues): cues and actor
     names are tried where the words they start with are
     (:func:`analysis.matching.word_positions`); only the passages holding a
-    cue, and the quotations continuing them, are read; names the table does
-    not know are looked for only in the stretches around a cue that the
-    rules read, each searched about once; every per-cue lookup is a
-    bisection of the passage's mentions, and the pronoun before a cue is
-    matched backwards on the reversed text.
+    cue, and the quotations continuing them, are read (for
+    :func:`analysis.find_formulas`, only those holding a formula, the
+    passages they continue and, when a pronoun is read, the passages with a
+    cue before them); names the table does not know are looked for only in
+    the stretches around a cue that the rules read, each searched about
+    once; every per-cue lookup is a bisection of the passage's mentions,
+    and the pronoun before a cue is matched backwards on the reversed text.
 """
 
 from __future__ import annotations
