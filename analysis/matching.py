@@ -139,9 +139,11 @@ def candidate_arrays(
             made = partial_view(texts[i], breaks)
             if made is not None:
                 lowered[i], stretches[i] = made
-    # The anchors of the slow patterns are looked for in the stretches they search, not in the whole text.
-    folded_stretches = {i: _SEPARATOR.join(_folded_part(texts[i], views[i][1], a, b + 1) for a, b in found)
-                        for i, found in stretches.items()}
+    # The slow patterns search a stretch only if it holds their anchor (read as they read it: İ, ı,
+    # ſ and K as i, s, k), and keep what they find there if the whole text holds it (as always).
+    caseless_stretches = {
+        i: _SEPARATOR.join(texts[i][a : b + 1].translate(_ASCII_TWINS).casefold() for a, b in found)
+        for i, found in stretches.items()}
     fast_docs = [i for i, low in enumerate(lowered) if low is not None]
     slow_docs = sorted(set(range(len(texts))) - set(fast_docs))
     joined = _SEPARATOR.join(lowered[i] for i in fast_docs)
@@ -184,10 +186,12 @@ def candidate_arrays(
             if anchor_text is None or anchor_text in views[i][1]:
                 others += [(i, *m.span(), order) for m in pattern.finditer(texts[i]) if m.end() > m.start()]
         for i, doc_stretches in stretches.items() if fast is not None else ():
-            if anchor_text is None or anchor_text in folded_stretches[i]:
+            if anchor_text is None or anchor_text in caseless_stretches[i]:
                 # A stretch ends before a character no match holds: endpos shows the pattern that character.
-                others += [(i, *m.span(), order) for a, b in doc_stretches
+                matched = [(i, *m.span(), order) for a, b in doc_stretches
                            for m in pattern.finditer(texts[i], a, b + 1) if m.end() > m.start()]
+                if matched and (anchor_text is None or anchor_text in views[i][1]):
+                    others += matched
     spans = np.concatenate([np.empty((0, 2), dtype=np.int64), *found])
     text_starts = np.asarray(starts, dtype=np.int64)
     k = np.searchsorted(text_starts, spans[:, 0], "right") - 1
@@ -279,15 +283,6 @@ def partial_view(text: str, breaks: str) -> tuple[str, list[tuple[int, int]]] | 
         pos = end
     pieces.append(lowered[pos:])
     return "".join(pieces), found
-
-def _folded_part(text: str, folded: str, start: int, end: int) -> str:
-    """The part of ``folded`` (:func:`folded_text` of ``text``) made of ``text[start:end]``.
-
-    A slice where folding kept every character one character, else
-    ``text[start:end].casefold()`` (then ``folded`` is the case folding of
-    ``text``, which reads each character alone).
-    """
-    return folded[start:end] if len(folded) == len(text) else text[start:end].casefold()
 
 @lru_cache(maxsize=2)
 def _slow_characters(text: str) -> list[int]:
@@ -762,6 +757,9 @@ def _grouped_spans(
     return found
 
 _FAST_FLAGS = re.compile("").flags
+#: The characters that a case-insensitive pattern reads as an ASCII letter, though they do not
+#: lower-case or case-fold to it, mapped to that letter.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 @lru_cache(maxsize=256)
 def _lookaheads(sources: tuple[str, ...]) -> re.Pattern:

@@ -55,6 +55,33 @@ def test_only_one_character_changes_length_in_lower_case():
     assert lowered_text("\u035c") is None and matching.partial_view("\u035c", ".") is None
 
 
+def test_the_ascii_twins_are_every_character_a_case_insensitive_pattern_reads_as_ascii():
+    every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    twins = {m.group() for m in re.finditer("[\x00-\x7f]", every, re.IGNORECASE)}
+    assert twins == {chr(c) for c in matching._ASCII_TWINS} == {"\u0130", "\u0131", "\u017f", "\u212a"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The slow patterns search the stretch around İ (or a combining accent) if it holds their anchor,
+    # read as they read it (İ, ı as i), and keep what they find if the whole text holds the anchor.
+    ("Le multilatéralisme. Un véritable multİlatéralisme.",
+     [(3, "multilateralisme"), (24, "veritable-multilateralisme")]),
+    ("Le multilatéralisme. Un véritable multılatéralisme x\u0301.",
+     [(3, "multilateralisme"), (24, "veritable-multilateralisme")]),
+    ("Un véritable multİlatéralisme.", []),  # the text holds no multilateralisme but as İ: kept as before
+    ("L'Organisation de coopération de Shanghai. L'Organiſation de coopération de Shanghai \x00.",
+     [(2, "organisation-cooperation-shanghai"), (45, "organisation-cooperation-shanghai")]),
+])
+def test_slow_patterns_in_stretches_holding_letters_read_as_ascii(text, expected):
+    found = find_formulas(corpus(text))
+    assert list(zip(found["start"], found["variant"], strict=True)) == expected
+
+
+def test_an_actor_written_with_a_dotted_capital_i_in_a_stretch():
+    found = speech(corpus("Xi Jinping, puis Xi JİNPING a dit : « OCS »."))
+    assert found[["speaker", "known", "rule"]].values.tolist() == [["xi-jinping", True, "subject"]]
+
+
 def test_partial_view_blanks_the_stretch_between_two_breaks():
     assert matching.partial_view("Vu à İzmir. La Chine, dit-il.", ".") == (
         "\x00" * 10 + ". la chine, dit-il.", [(0, 10)]
