@@ -562,8 +562,6 @@ def word_starts(
     ``words`` are hashed as in the token index, and every run given a word's
     hash is compared with the word character by character.
     """
-    import pandas as pd
-
     empty = np.empty(0, dtype=np.int64)
     words = list(words)
     if not all(words):
@@ -576,16 +574,14 @@ def word_starts(
     edges = np.flatnonzero(np.diff(run, prepend=False, append=False))
     starts, ends = edges[0::2], edges[1::2]
     lengths = ends - starts
-    sizes = np.array([len(word) for word in words], dtype=np.int64)
+    sizes, outlines, word_keys, table = _word_table(tuple(words))
     keep = np.flatnonzero(lengths <= sizes.max())
     starts, lengths = starts[keep], lengths[keep]
     # Runs of a word's length, first and last characters only (most runs are none of the words).
     outline = (lengths << 42) | (codes[starts].astype(np.int64) << 21) | codes[starts + lengths - 1]
-    outlines = [(len(word) << 42) | (ord(word[0]) << 21) | ord(word[-1]) for word in words]
-    keep = np.flatnonzero(pd.Index(sorted(set(outlines))).get_indexer(outline) >= 0)  # hashed, not sorted
+    keep = np.flatnonzero(outlines.get_indexer(outline) >= 0)  # hashed, not sorted
     starts, lengths = starts[keep], lengths[keep]
     keys = _run_hashes(codes, starts, lengths, np.arange(len(starts)))
-    word_keys = np.array([_form_hash(word) for word in words], dtype=np.uint64)
     if len(np.unique(word_keys)) < len(set(words)):  # two words share a hash: compare strings
         number_of = {word: k for k, word in reversed(list(enumerate(words)))}
         found = [(number_of[run], start)
@@ -599,15 +595,28 @@ def word_starts(
     hit = np.flatnonzero((word_keys[number] == keys) & (sizes[number] == lengths))
     starts, number = starts[hit], number[hit]
     # Equal hashes, then equal characters (a word's code points, padded with zeros).
-    width = int(sizes.max())
-    table = np.zeros((len(words), width), dtype=np.uint32)
-    for k, word in enumerate(words):
-        table[k, :len(word)] = np.frombuffer(word.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     same = np.ones(len(starts), dtype=bool)
-    for step in range(width):
+    for step in range(table.shape[1]):
         inside = np.flatnonzero(sizes[number] > step)
         same[inside] &= codes[starts[inside] + step] == table[number[inside], step]
     return number[same].astype(np.int64), starts[same].astype(np.int64)
+
+
+@lru_cache(maxsize=8)
+def _word_table(words: tuple[str, ...]) -> tuple[np.ndarray, object, np.ndarray, np.ndarray]:
+    """What :func:`word_starts` compares runs with, computed once per list of words.
+
+    The words' lengths, the index of their outlines (length, first and last
+    character), their hashes and their code points (one row each, padded with zeros).
+    """
+    import pandas as pd
+
+    sizes = np.array([len(word) for word in words], dtype=np.int64)
+    outlines = pd.Index(sorted({(len(word) << 42) | (ord(word[0]) << 21) | ord(word[-1]) for word in words}))
+    table = np.zeros((len(words), int(sizes.max())), dtype=np.uint32)
+    for k, word in enumerate(words):
+        table[k, :len(word)] = np.frombuffer(word.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return sizes, outlines, np.array([_form_hash(word) for word in words], dtype=np.uint64), table
 
 
 def _split_spans(norm: str) -> tuple[np.ndarray, np.ndarray]:
