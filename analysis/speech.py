@@ -762,6 +762,15 @@ def _doc_speech(
         lo = bisect_left(mention_starts, start)
         hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
         inside = mentions[lo:hi]
+        cue_start, cue_end, kind = own[order[k]][0]
+        if kind == "finite" and (subject := _subject_before(text, start, cue_start, _Mentions(text, inside))):
+            # An actor names the subject of the first cue: a name counts only if it ends closer to the
+            # cue, so starts after the actor (one overlapping the actor is not a name).
+            actor_end = mention_ends[bisect_right(mention_ends, cue_start, lo, hi) - 1]
+            name = _NAME_START_RE.search(text, actor_end, end)
+            if name is None or name.start() >= cue_start:
+                found[k] = (subject, text[cue_start:cue_end], "subject")
+                return
         ranges = _name_ranges(text, start, end, own[order[k]], reversed_text)
         speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
         found[k] = _attribute(text, start, own[order[k]], _Mentions(text, speakers),

@@ -403,6 +403,15 @@ def test_a_pronoun_passage_asked_for_alone_is_attributed_from_the_ones_before():
         assert speech_passages([text], actors, holding=[[text.index(unattributed)]])[0] == []
 
 
+def test_a_name_between_the_actor_and_the_cue_is_looked_for():
+    # The actor names the subject (its apposition ends at the cue) only if no name ends closer to
+    # the cue: "Pierre Dupont" does, and a name followed by a comma is no subject, so no one speaks.
+    found = speech(corpus("Wang Yi, le ministre Pierre Dupont, a déclaré que la paix compte."))
+    assert found.empty
+    found = speech(corpus("Wang Yi, le ministre des Affaires étrangères, a déclaré que la paix compte."))
+    assert found[["speaker", "rule"]].values.tolist() == [["wang-yi", "subject"]]
+
+
 # --------------------------------------------------------------------------- speakers the table does not know
 
 # Three speakers missing from the shipped table, one per rule, each followed by a pronoun or a quotation.
