@@ -84,8 +84,11 @@ Speed
     passages they continue and, when a pronoun is read, the passages with a
     cue before them); names the table does not know are looked for only in
     the stretches around a cue that the rules read, each searched about
-    once; every per-cue lookup is a bisection of the passage's mentions,
-    and the pronoun before a cue is matched backwards on the reversed text.
+    once, and only in a passage where a name may be read (a capital outside
+    the actor mentions between the last of them and a cue, or after a cue
+    before its first ``.;:«»"``); every per-cue lookup is a bisection of the
+    passage's mentions, and the pronoun before a cue is matched backwards on
+    the reversed text.
 """
 
 from __future__ import annotations
@@ -761,20 +764,36 @@ def _doc_speech(
         start, end = passages[order[k]]
         lo = bisect_left(mention_starts, start)
         hi = min(bisect_left(mention_starts, end, lo), bisect_right(mention_ends, end, lo))
-        inside = mentions[lo:hi]
-        cue_start, cue_end, kind = own[order[k]][0]
-        if kind == "finite" and (subject := _subject_before(text, start, cue_start, _Mentions(text, inside))):
-            # An actor names the subject of the first cue: a name counts only if it ends closer to the
-            # cue, so starts after the actor (one overlapping the actor is not a name).
-            actor_end = mention_ends[bisect_right(mention_ends, cue_start, lo, hi) - 1]
-            name = _NAME_START_RE.search(text, actor_end, end)
-            if name is None or name.start() >= cue_start:
-                found[k] = (subject, text[cue_start:cue_end], "subject")
-                return
-        ranges = _name_ranges(text, start, end, own[order[k]], reversed_text)
-        speakers = sorted(inside + _names(text, start, end, inside, ranges)) if ranges else inside
-        found[k] = _attribute(text, start, own[order[k]], _Mentions(text, speakers),
-                              partial(pronoun_speaker, k), reversed_text)
+        inside, cues = mentions[lo:hi], own[order[k]]
+
+        # Names are looked for only if one could be read: the rules read the last speaker ending
+        # before a cue of saying, which a name is only if it starts after the last actor mention
+        # ending there, and the speakers starting after a cue, up to its first .;:«»" (any later
+        # fails the gap).
+        def subject_name(cue_start: int) -> bool:
+            m = bisect_right(mention_ends, cue_start, lo, hi) - 1
+            return _name_may_start(text, mention_ends[m] if m >= lo else start, cue_start - 1, end,
+                                   mention_starts, mention_ends, lo, hi)
+
+        def after_name(cue_end: int) -> bool:
+            stop = _AFTER_GAP_END_RE.search(text, cue_end, end)
+            return _name_may_start(text, cue_end, stop.start() if stop else end, end,
+                                   mention_starts, mention_ends, lo, hi)
+
+        plain = _Mentions(text, inside)
+        cue_start, cue_end, kind = cues[0]
+        if kind == "finite" and (subject := _subject_before(text, start, cue_start, plain)) and (
+                not subject_name(cue_start)):  # the first cue's subject is an actor: nothing else is read
+            found[k] = (subject, text[cue_start:cue_end], "subject")
+            return
+        if not any(kind == "finite" and subject_name(cue_start) or kind != "inverted" and after_name(cue_end)
+                   for cue_start, cue_end, kind in cues):
+            speakers = plain
+        else:
+            ranges = _name_ranges(text, start, end, cues, reversed_text)
+            speakers = _Mentions(text, sorted(inside + _names(text, start, end, inside, ranges)) if ranges
+                                 else inside)
+        found[k] = _attribute(text, start, cues, speakers, partial(pronoun_speaker, k), reversed_text)
 
     def pronoun_speaker(k: int) -> str:
         """Who a pronoun in the ``k``-th passage holding a cue stands for.
@@ -834,6 +853,25 @@ def _among(values: list[int], value: int) -> bool:
     """Whether ``value`` is in the sorted list ``values``."""
     at = bisect_left(values, value)
     return at < len(values) and values[at] == value
+
+
+def _name_may_start(
+    text: str, a: int, b: int, end: int, mention_starts: list[int], mention_ends: list[int], lo: int, hi: int
+) -> bool:
+    """Whether a name (:func:`_names` of a passage ending at ``end``) may start from offset ``a`` to ``b``.
+
+    A name starts where :data:`_NAME_START_RE` matches (its first word, or
+    the capitalised word after the titles and function words left out of
+    it), and not in one of the actor mentions ``lo`` to ``hi`` (``(start,
+    end)`` in ``mention_starts`` and ``mention_ends``): a name overlapping
+    an actor is dropped.
+    """
+    while (name := _NAME_START_RE.search(text, a, end)) is not None and (at := name.start()) <= b:
+        m = bisect_right(mention_starts, at, lo, hi) - 1
+        if m < lo or at >= mention_ends[m]:
+            return True
+        a = mention_ends[m]
+    return False
 
 
 def _persons(

@@ -403,11 +403,31 @@ def test_a_pronoun_passage_asked_for_alone_is_attributed_from_the_ones_before():
         assert speech_passages([text], actors, holding=[[text.index(unattributed)]])[0] == []
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*SPEECH_PIECES, " Wang Yi, le ministre Pierre Dupont, ", " a dit Jean ",
+                                 ", el-Sissi, ", "Ahmed"]), max_size=40))
+def test_passages_where_no_name_can_be_read_attribute_as_when_names_are_looked_for(pieces):
+    # Names are looked for only in passages where one may be read (_name_may_start): the speakers
+    # must be the same as when they are looked for in every passage.
+    from unittest import mock
+
+    from analysis.speech import speech_passages
+
+    text = "".join(pieces)
+    actors = load_actors()
+    with mock.patch("analysis.speech._name_may_start", lambda *args: True):
+        always = speech_passages([text], actors)
+    assert speech_passages([text], actors) == always
+
+
 def test_a_name_between_the_actor_and_the_cue_is_looked_for():
     # The actor names the subject (its apposition ends at the cue) only if no name ends closer to
     # the cue: "Pierre Dupont" does, and a name followed by a comma is no subject, so no one speaks.
     found = speech(corpus("Wang Yi, le ministre Pierre Dupont, a déclaré que la paix compte."))
     assert found.empty
+    assert speech(corpus("Wang Yi, le ministre Li, a déclaré que la paix compte.")).empty  # right before
+    found = speech(corpus("« La paix compte », a déclaré le ministre Li Qiang."))  # after the cue
+    assert found[["speaker", "known", "rule"]].values.tolist() == [["Li Qiang", False, "inversion"]]
     found = speech(corpus("Wang Yi, le ministre des Affaires étrangères, a déclaré que la paix compte."))
     assert found[["speaker", "rule"]].values.tolist() == [["wang-yi", "subject"]]
 
