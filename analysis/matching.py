@@ -51,8 +51,9 @@ from .text import IGNORABLES, code_points, sorted_unique, word_starts
 
 def text_view(text: str) -> tuple[str | None, str]:
     """``(lowered, folded)``: :func:`lowered_text` of ``text`` (or ``None``) and :func:`folded_text`."""
-    lowered = lowered_text(text)
-    return lowered, lowered if lowered is not None else folded_text(text)
+    low = text.lower()
+    lowered = lowered_text(text, lowered=low)
+    return lowered, lowered if lowered is not None else folded_text(text, lowered=low)
 
 def longest_matches(
     text: str,
@@ -495,10 +496,11 @@ def views_and_positions(
         found = _find_words(searched, words, slow)
     else:
         flagged = _flagged(texts)
-        slow.update(i for i in flagged if "\x00" in texts[i] or _COMBINING_RE.search(texts[i]))
-        windows = [(i, a, b) for i in flagged for a, b in _untokenized_windows(texts[i])]
+        slow.update(i for i in flagged if lowered_text(texts[i], lowered=lowered[i]) is None)
+        windows = np.array([(i, a, b) for i in flagged for a, b in _untokenized_windows(texts[i])],
+                           dtype=np.int64).reshape(-1, 3)
         found = _indexed_words(index, first, len(texts), words)
-        if windows:
+        if len(windows):
             width = max(map(len, texts)) + 1
             found = _merged(_outside(found, windows, width), _window_words(texts, windows, words))
     positions = WordPositions(words, np.ones(len(texts), dtype=bool), *found)
@@ -511,7 +513,6 @@ def views_and_positions(
 _UNTOKENIZED_RE = re.compile(f"[_{IGNORABLES}\u03a3]")
 #: Those, and the combining accents (a text holding one has no lower-cased view).
 _FLAGGED_RE = re.compile(f"[_{IGNORABLES}\u03a3\u0300-\u036f]")
-_COMBINING_RE = re.compile("[\u0300-\u036f]")
 _SPACE_RE = re.compile(r"\s")
 _NON_SPACE_RE = re.compile(r"\S*")
 
@@ -566,24 +567,23 @@ def _indexed_words(
     return np.repeat(doc, repeats).astype(np.int64), run_number[at], offset
 
 def _outside(
-    found: tuple[np.ndarray, np.ndarray, np.ndarray], windows: list[tuple[int, int, int]], width: int
+    found: tuple[np.ndarray, np.ndarray, np.ndarray], windows: np.ndarray, width: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The word positions ``(doc, word, offset)`` outside ``windows`` (``(doc, start, end)``, sorted)."""
+    """The word positions ``(doc, word, offset)`` outside ``windows`` (rows ``(doc, start, end)``, sorted)."""
     doc, word, offset = found
-    bounds = np.array(windows, dtype=np.int64).reshape(-1, 3)
     key = doc * width + offset
-    k = np.searchsorted(bounds[:, 0] * width + bounds[:, 1], key, "right") - 1
-    inside = (k >= 0) & (key < bounds[np.maximum(k, 0), 0] * width + bounds[np.maximum(k, 0), 2])
+    k = np.searchsorted(windows[:, 0] * width + windows[:, 1], key, "right") - 1
+    holding = windows[np.maximum(k, 0)]
+    inside = (k >= 0) & (key < holding[:, 0] * width + holding[:, 2])
     return doc[~inside], word[~inside], offset[~inside]
 
 def _window_words(
-    texts: list[str], windows: list[tuple[int, int, int]], words: tuple[str, ...]
+    texts: list[str], windows: np.ndarray, words: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(doc, word, offset)`` of ``words`` in ``windows`` (``(doc, start, end)``, sorted), scanned."""
+    """``(doc, word, offset)`` of ``words`` in ``windows`` (rows ``(doc, start, end)``, sorted), scanned."""
     number, word, offset = _find_words(
-        [(k, _caseless(texts[i][a:b])) for k, (i, a, b) in enumerate(windows)], words)
-    bounds = np.array(windows, dtype=np.int64).reshape(-1, 3)
-    return bounds[number, 0], word, offset + bounds[number, 1]
+        [(k, _caseless(texts[i][a:b])) for k, (i, a, b) in enumerate(windows.tolist())], words)
+    return windows[number, 0], word, offset + windows[number, 1]
 
 def _merged(
     one: tuple[np.ndarray, np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -193,15 +193,15 @@ def fast_patterns(phrase: str) -> list[re.Pattern]:
             WHOLE_WORDS[pattern.pattern] = whole
     return patterns
 
-def lowered_text(text: str) -> str | None:
-    """``text.lower()`` if fast patterns apply to it, else ``None``.
+def lowered_text(text: str, *, lowered: str | None = None) -> str | None:
+    """``text.lower()`` (``lowered``, if the caller has it) if fast patterns apply to it, else ``None``.
 
     They apply to a text of the same length in lower case, without a
     combining accent or a NUL (which joins the texts that fast patterns
     scan at once).
     """
-    lowered = _plain_lower(text)
-    return lowered if lowered is not None and "\x00" not in text else None
+    plain = _plain_lower(text, lowered)
+    return plain if plain is not None and "\x00" not in text else None
 
 def folded_text(text: str, *, lowered: str | None = None) -> str:
     """The text in which the anchors of the case-insensitive patterns are looked for.

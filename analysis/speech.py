@@ -782,12 +782,16 @@ def _doc_speech(
 
         plain = _Mentions(text, inside)
         cue_start, cue_end, kind = cues[0]
-        if kind == "finite" and (subject := _subject_before(text, start, cue_start, plain)) and (
-                not subject_name(cue_start)):  # the first cue's subject is an actor: nothing else is read
-            found[k] = (subject, text[cue_start:cue_end], "subject")
-            return
-        if not any(kind == "finite" and subject_name(cue_start) or kind != "inverted" and after_name(cue_end)
-                   for cue_start, cue_end, kind in cues):
+        if kind == "finite" and (subject := _subject_before(text, start, cue_start, plain)):
+            if not subject_name(cue_start):  # the first cue's subject is an actor: nothing else is read
+                found[k] = (subject, text[cue_start:cue_end], "subject")
+                return
+            read_names = True
+        else:
+            read_names = any(kind == "finite" and subject_name(cue_start)
+                             or kind != "inverted" and after_name(cue_end)
+                             for cue_start, cue_end, kind in cues)
+        if not read_names:
             speakers = plain
         else:
             ranges = _name_ranges(text, start, end, cues, reversed_text)
